@@ -1,0 +1,85 @@
+# A2B Lab — `make run` starts the app, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/a2blab
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+PYTEST_ARGS ?=
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test venv messages migrate demo lint format check-migrations browser-deps test-pg test-embedded clean i18n
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "A2B Lab needs Python 3.11 or newer")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "Installing A2B Lab and its dependencies into $(VENV) ..."
+	@$(PIP) install -q --upgrade pip 2>&1 | grep -v "is ignored" || true
+	@set -o pipefail; $(PIP) install -q -e '.[dev]' 2>&1 | { grep -v "is ignored: it is neither" || true; }
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+messages: $(STAMP)
+	@$(PY) manage.py i18n_compile
+
+migrate: $(STAMP)
+	@$(PY) manage.py migrate --no-input -v 0
+
+demo: migrate
+	@$(PY) manage.py loaddemo
+
+run: venv messages migrate demo
+	@HOST=$(HOST) PORT=$(PORT) $(PY) manage.py serve
+
+# --- tests ------------------------------------------------------------------------
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "Installing Debian's chromium for the browser tests ..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@if ! command -v xgettext >/dev/null || ! command -v msgmerge >/dev/null; then \
+	  echo "Installing gettext for the catalogue test ..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext >/dev/null; \
+	fi
+
+lint: $(STAMP)
+	@$(PY) -m ruff check .
+	@$(PY) -m ruff format --check .
+
+format: $(STAMP)
+	@$(PY) -m ruff check --fix .
+	@$(PY) -m ruff format .
+
+check-migrations: $(STAMP)
+	@$(PY) manage.py makemigrations --check --dry-run
+
+# The whole suite on the production shape (PostgreSQL + Redis) when PostgreSQL answers,
+# then the embedded-default set on SQLite with the in-memory layer and filesystem broker.
+test: venv messages browser-deps lint check-migrations
+	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(TEST_DATABASE_URL)'.replace('/a2blab','/postgres'), connect_timeout=3).close()" 2>/dev/null; then \
+	  $(MAKE) --no-print-directory test-pg; \
+	else \
+	  echo "!! PostgreSQL is not reachable at $(TEST_DATABASE_URL): running the whole suite on SQLite."; \
+	  $(MAKE) --no-print-directory test-embedded EMBEDDED_MARKS=""; \
+	fi
+	@$(MAKE) --no-print-directory test-embedded
+
+test-pg:
+	@echo "== Suite on PostgreSQL + Redis (production shape) =="
+	@env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	  $(PY) -m pytest -m "not embedded_only" $(PYTEST_ARGS)
+
+EMBEDDED_MARKS ?= -m "embedded or embedded_only"
+test-embedded:
+	@echo "== Embedded default: SQLite, in-memory channel layer, filesystem broker =="
+	@env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL $(PY) -m pytest $(EMBEDDED_MARKS) $(PYTEST_ARGS)
+
+clean:
+	rm -rf var/test test-output

@@ -1,0 +1,5 @@
+"""Every WebSocket route of the site, gathered from the apps."""
+
+from core.routing import websocket_urlpatterns as core_routes
+
+websocket_urlpatterns = [*core_routes]

@@ -1,0 +1,132 @@
+"""Run the web server (uvicorn, HTTP + WebSockets) and a Celery worker together.
+
+``make run`` ends here. Ctrl-C stops both: each child gets the signal, is given time
+to finish, then is terminated.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+STOP_GRACE_S = 10
+
+
+def _lan_addresses() -> list[str]:
+    """This machine's addresses that phones on the same network can reach."""
+    addresses = set()
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET address: no packet is sent for UDP connect
+            addresses.add(probe.getsockname()[0])
+    except OSError:
+        pass
+    return sorted(a for a in addresses if not a.startswith("127."))
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+class Command(BaseCommand):
+    help = "Start the ASGI web server and a Celery worker; Ctrl-C stops both."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--no-worker", action="store_true", help="Start the web server only.")
+
+    def handle(self, *args, host: str, port: int, no_worker: bool, **options) -> None:
+        env = os.environ.copy()
+        urls = [f"http://{'localhost' if host in ('127.0.0.1', 'localhost') else host}:{port}/"]
+        if host in ("0.0.0.0", "::"):  # noqa: S104 - a comparison: list the LAN URLs
+            lan = _lan_addresses()
+            urls = [f"http://localhost:{port}/"] + [f"http://{a}:{port}/" for a in lan]
+            if "ALLOWED_HOSTS" not in env:
+                env["ALLOWED_HOSTS"] = ",".join(["localhost", "127.0.0.1", "[::1]", socket.gethostname(), *lan])
+        children = {
+            "web": subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "config.asgi:application",
+                    "--host",
+                    host,
+                    "--port",
+                    str(port),
+                    "--ws",
+                    "websockets-sansio",
+                    "--lifespan",
+                    "off",
+                    "--no-server-header",
+                ],
+                env=env,
+            )
+        }
+        if not no_worker:
+            children["worker"] = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "--loglevel",
+                    "INFO",
+                    "--concurrency",
+                    env.get("WORKER_CONCURRENCY", "1"),
+                    "--hostname",
+                    "embedded@%h",
+                ],
+                env=env,
+            )
+        self._banner(urls)
+        signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            while all(child.poll() is None for child in children.values()):
+                time.sleep(0.5)
+            failed = [name for name, child in children.items() if child.poll() is not None]
+            self.stderr.write(
+                f"{', '.join(failed)} stopped (exit {children[failed[0]].returncode}); stopping the rest."
+            )
+        except KeyboardInterrupt:
+            self.stdout.write("\nStopping web server and worker ...")
+        self._stop(children)
+
+    def _banner(self, urls: list[str]) -> None:
+        line = "-" * 64
+        self.stdout.write(line)
+        self.stdout.write("A2B Lab is starting (web server + Celery worker, embedded default).")
+        for url in urls:
+            self.stdout.write(f"  Home:         {url}")
+        self.stdout.write(f"  Health:       {urls[0]}healthz")
+        self.stdout.write(f"  API docs:     {urls[0]}api/docs/")
+        self.stdout.write(
+            f"  Demo instructor: {settings.DEMO_INSTRUCTOR_USERNAME} / {settings.DEMO_INSTRUCTOR_PASSWORD}"
+            f"  (log in at {urls[0]}accounts/login/)"
+        )
+        self.stdout.write("  Press Ctrl-C to stop.")
+        self.stdout.write(line)
+
+    def _stop(self, children: dict[str, subprocess.Popen]) -> None:
+        for child in children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGINT if os.name != "nt" else signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_S
+        for child in children.values():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.terminate()
+                try:
+                    child.wait(timeout=3)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+        self.stdout.write("Stopped.")
