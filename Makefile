@@ -43,6 +43,11 @@ browser-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
+	@if ! fc-list :lang=ko 2>/dev/null | grep -q .; then \
+	  echo "Installing a Korean font so screenshots are readable ..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-nanum >/dev/null; \
+	fi
 	@if ! command -v xgettext >/dev/null || ! command -v msgmerge >/dev/null; then \
 	  echo "Installing gettext for the catalogue test ..."; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -80,6 +85,10 @@ EMBEDDED_MARKS ?= -m "embedded or embedded_only"
 test-embedded:
 	@echo "== Embedded default: SQLite, in-memory channel layer, filesystem broker =="
 	@env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL $(PY) -m pytest $(EMBEDDED_MARKS) $(PYTEST_ARGS)
+
+i18n: $(STAMP)
+	@$(PY) manage.py i18n_update
+	@$(PY) manage.py i18n_compile
 
 clean:
 	rm -rf var/test test-output

@@ -11,6 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.embedded, pytest.mark.django_db(t
         ("ko-KR", "손에 잡히는 AI", "English", "AI you can get your hands on"),
         ("en-US", "AI you can get your hands on", "한국어", "손에 잡히는 AI"),
     ],
+    ids=["ko", "en"],
 )
 def test_home_follows_the_browser_and_switches(
     browser, live_server_asgi, screenshot, locale, tagline, other_label, other_tagline
