@@ -54,3 +54,8 @@ def live_server_asgi(django_db_setup, django_db_blocker):
     server = ThreadedServer(application).start()
     yield server
     server.stop()
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests last: they are the slowest and hold Playwright's loop while they run."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
