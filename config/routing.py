@@ -1,5 +1,6 @@
 """Every WebSocket route of the site, gathered from the apps."""
 
 from core.routing import websocket_urlpatterns as core_routes
+from quizapp.routing import websocket_urlpatterns as quiz_routes
 
-websocket_urlpatterns = [*core_routes]
+websocket_urlpatterns = [*core_routes, *quiz_routes]

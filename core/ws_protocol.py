@@ -49,3 +49,22 @@ def error_message(code: str, text: str, *, ref: Any = None) -> dict[str, Any]:
     if ref is not None:
         fields["ref"] = ref
     return message("error", **fields)
+
+
+def socket_language(scope: dict[str, Any]) -> str:
+    """The language of a socket: the language cookie, else the handshake's Accept-Language."""
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.translation.trans_real import parse_accept_lang_header
+
+    cookie = scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME)
+    candidates = [cookie] if cookie else []
+    headers = dict(scope.get("headers") or [])
+    accept = headers.get(b"accept-language", b"").decode("latin-1")
+    candidates += [lang for lang, _q in parse_accept_lang_header(accept) if lang != "*"]
+    for candidate in candidates:
+        try:
+            return translation.get_supported_language_variant(candidate)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from quizapp import room_codes
@@ -14,6 +15,7 @@ class Room(models.Model):
     code = models.CharField(_("code"), max_length=room_codes.MAX_LENGTH)
     code_key = models.CharField(max_length=room_codes.MAX_LENGTH, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=120, blank=True)
+    max_participants = models.PositiveIntegerField(_("maximum participants"), default=5000)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -23,3 +25,171 @@ class Room(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class Quiz(models.Model):
+    class Language(models.TextChoices):
+        KOREAN = "ko", _("Korean")
+        ENGLISH = "en", _("English")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quizzes", verbose_name=_("owner")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.KOREAN)
+    speed_points = models.BooleanField(_("speed points"), default=True)
+    streaks = models.BooleanField(_("streak bonus"), default=True)
+    ask_confidence = models.BooleanField(_("ask for confidence"), default=False)
+    #: A quiz made on the fly for a quick question; hidden from the quiz list.
+    is_adhoc = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    """One question. True/false, multiple choice and polls keep their options in ``options``
+    (``[{"text": ..., "correct": bool}]``); short answers keep ``accepted_answers``."""
+
+    class Kind(models.TextChoices):
+        TRUE_FALSE = "true_false", _("True / false")
+        MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+        SHORT_ANSWER = "short_answer", _("Short answer")
+        POLL = "poll", _("Poll")
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions", verbose_name=_("quiz"))
+    position = models.PositiveIntegerField(_("position"), default=0)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TRUE_FALSE)
+    prompt = models.TextField(_("question"), max_length=1000)
+    options = models.JSONField(_("options"), default=list, blank=True)
+    accepted_answers = models.JSONField(_("accepted answers"), default=list, blank=True)
+    image = models.ImageField(_("image"), upload_to="questions/%Y/%m/", blank=True)
+    time_limit_s = models.PositiveIntegerField(_("time limit (seconds)"), default=20)
+    points = models.PositiveIntegerField(_("points"), default=1000)
+    explanation = models.TextField(_("explanation"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["quiz", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.prompt[:60]
+
+    @property
+    def has_correct_answer(self) -> bool:
+        if self.kind == self.Kind.SHORT_ANSWER:
+            return bool(self.accepted_answers)
+        return self.kind != self.Kind.POLL and any(o.get("correct") for o in self.options)
+
+
+class QuizSession(models.Model):
+    """One run of a quiz (or a quick question) in a room."""
+
+    class Mode(models.TextChoices):
+        INSTRUCTOR_PACED = "instructor_paced", _("Instructor-paced")
+        STUDENT_PACED = "student_paced", _("Student-paced")
+        QUICK_QUESTION = "quick_question", _("Quick question")
+
+    class State(models.TextChoices):
+        LOBBY = "lobby", _("Lobby")
+        QUESTION = "question", _("Question open")
+        REVEAL = "reveal", _("Answer revealed")
+        RUNNING = "running", _("Running (student-paced)")
+        ENDED = "ended", _("Ended")
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("room"))
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("quiz"))
+    mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, default=Mode.INSTRUCTOR_PACED)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.LOBBY)
+    locked = models.BooleanField(_("locked"), default=False)
+    #: Index into the quiz's questions (instructor-paced); -1 before the first.
+    current_index = models.IntegerField(default=-1)
+    question_opened_at = models.DateTimeField(null=True, blank=True)
+    question_deadline = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["room"], condition=Q(ended_at__isnull=True), name="one_live_session_per_room"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room.code} · {self.quiz.title}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.ended_at is None
+
+
+class Participant(models.Model):
+    """A student in one session: a nickname, no account."""
+
+    session = models.ForeignKey(
+        QuizSession, on_delete=models.CASCADE, related_name="participants", verbose_name=_("session")
+    )
+    nickname = models.CharField(_("nickname"), max_length=64)
+    nickname_key = models.CharField(max_length=64, editable=False)
+    #: A random id from the student's browser; bans follow it as well as the nickname.
+    device_id = models.CharField(max_length=64, blank=True, db_index=True)
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    removed = models.BooleanField(_("removed"), default=False)
+    banned = models.BooleanField(_("banned"), default=False)
+    #: Student-paced mode: where this student is and when they saw it.
+    current_index = models.IntegerField(default=0)
+    question_opened_at = models.DateTimeField(null=True, blank=True)
+    score = models.IntegerField(_("score"), default=0)
+    streak = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["joined_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "nickname_key"], name="unique_nickname_per_session"),
+        ]
+
+    def __str__(self) -> str:
+        return self.nickname
+
+
+class Answer(models.Model):
+    """One answer; the unique constraint makes a second answer to the same question impossible."""
+
+    session = models.ForeignKey(QuizSession, on_delete=models.CASCADE, related_name="answers")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    #: 1 for the first vote; 2 for a peer-instruction re-vote.
+    vote = models.PositiveSmallIntegerField(default=1)
+    choices = models.JSONField(default=list, blank=True)
+    text = models.CharField(max_length=200, blank=True)
+    correct = models.BooleanField(null=True)
+    response_ms = models.PositiveIntegerField()
+    points = models.IntegerField(default=0)
+    streak_bonus = models.IntegerField(default=0)
+    confidence = models.FloatField(null=True, blank=True)
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "question", "vote"], name="one_answer_per_question"),
+        ]
+        indexes = [models.Index(fields=["session", "question"])]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} → {self.question_id} (vote {self.vote})"

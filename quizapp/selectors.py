@@ -1,9 +1,201 @@
-"""Reads on rooms."""
+"""Reads of the live quiz: what a reconnecting student, the console and reports see."""
 
-from quizapp import room_codes
-from quizapp.models import Room
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+
+from quizapp import answer_matching, messages, room_codes, scoring
+from quizapp.models import Answer, Participant, Question, Quiz, QuizSession, Room
 
 
 def room_get_by_code(code: str) -> Room | None:
     """The room a typed code reaches, look-alikes and case forgiven."""
     return Room.objects.filter(code_key=room_codes.lookup_key(code)).select_related("owner").first()
+
+
+def room_get_for_host(*, user: User, code: str) -> Room | None:
+    """The room, only if ``user`` owns it."""
+    room = room_get_by_code(code)
+    return room if room is not None and room.owner_id == user.id else None
+
+
+def rooms_for_owner(user: User) -> QuerySet[Room]:
+    return Room.objects.filter(owner=user)
+
+
+def quizzes_for_owner(user: User) -> QuerySet[Quiz]:
+    return Quiz.objects.filter(owner=user, is_adhoc=False)
+
+
+def live_session(room: Room) -> QuizSession | None:
+    return QuizSession.objects.select_related("quiz", "room").filter(room=room, ended_at__isnull=True).first()
+
+
+def session_questions(session: QuizSession) -> list[Question]:
+    """The session's questions in order, loaded once per session object."""
+    cached = getattr(session, "_questions_cache", None)
+    if cached is None:
+        cached = list(session.quiz.questions.order_by("position", "id"))
+        session._questions_cache = cached
+    return cached
+
+
+def leaderboard_rows(session: QuizSession) -> list[dict[str, Any]]:
+    """Everyone still in the session, best first, with competition ranks (ties share)."""
+    players = list(
+        session.participants.filter(removed=False)
+        .order_by("joined_at", "id")
+        .values("id", "nickname", "score", "streak")
+    )
+    ranks = scoring.competition_ranks({p["id"]: p["score"] for p in players})
+    rows = [{**p, "rank": ranks[p["id"]]} for p in players]
+    rows.sort(key=lambda r: (r["rank"], r["id"]))
+    return rows
+
+
+def student_state(participant: Participant) -> dict[str, Any]:
+    """Everything a (re)connecting student needs: the session, the open question, their answer
+    to it, their score and rank; the correct answer only once revealed."""
+    session = participant.session
+    questions = session_questions(session)
+    state: dict[str, Any] = {
+        "session": messages.session_public(session),
+        "you": {"id": participant.id, "nickname": participant.nickname, "score": participant.score},
+        "question": None,
+        "answer": None,
+        "reveal": None,
+    }
+    if session.mode == QuizSession.Mode.STUDENT_PACED:
+        index, opened_at = participant.current_index, participant.question_opened_at
+        state["finished"] = index >= len(questions)
+        deadline = None
+        if not state["finished"] and opened_at is not None:
+            deadline = opened_at + timedelta(seconds=questions[index].time_limit_s)
+    else:
+        index, opened_at, deadline = session.current_index, session.question_opened_at, session.question_deadline
+    if 0 <= index < len(questions) and opened_at is not None:
+        question = questions[index]
+        state["question"] = messages.question_public(question, index=index, total=len(questions))
+        state["opened_at_ms"] = messages.epoch_ms(opened_at)
+        state["deadline_ms"] = messages.epoch_ms(deadline)
+        answer = Answer.objects.filter(participant=participant, question=question, vote=1).first()
+        if answer is not None:
+            state["answer"] = {"choices": answer.choices, "text": answer.text, "confidence": answer.confidence}
+        revealed = session.state == QuizSession.State.REVEAL or (
+            session.mode == QuizSession.Mode.STUDENT_PACED and answer is not None
+        )
+        if revealed:
+            state["reveal"] = {
+                **messages.question_reveal(question),
+                "correct": answer.correct if answer else None,
+                "points": (answer.points + answer.streak_bonus) if answer else 0,
+            }
+    ranks = {r["id"]: r["rank"] for r in leaderboard_rows(session)}
+    state["you"]["rank"] = ranks.get(participant.id)
+    return state
+
+
+def results_grid(session: QuizSession) -> dict[str, Any]:
+    """Students × questions: each cell the answer, whether it was right, its time and points."""
+    questions = session_questions(session)
+    participants = list(session.participants.order_by("joined_at", "id"))
+    cells: dict[int, dict[int, dict[str, Any]]] = {}
+    for a in Answer.objects.filter(session=session, vote=1):
+        cells.setdefault(a.participant_id, {})[a.question_id] = answer_cell(a)
+    return {
+        "questions": [{"id": q.id, "prompt": q.prompt, "kind": q.kind, "options": q.options} for q in questions],
+        "rows": [
+            {
+                "participant": messages.participant_public(p),
+                "removed": p.removed,
+                "cells": [cells.get(p.id, {}).get(q.id) for q in questions],
+            }
+            for p in participants
+        ],
+    }
+
+
+def answer_cell(answer: Answer) -> dict[str, Any]:
+    return {
+        "participant_id": answer.participant_id,
+        "question_id": answer.question_id,
+        "choices": answer.choices,
+        "text": answer.text,
+        "correct": answer.correct,
+        "ms": answer.response_ms,
+        "points": answer.points + answer.streak_bonus,
+        "confidence": answer.confidence,
+    }
+
+
+def host_state(session: QuizSession) -> dict[str, Any]:
+    """What the console and projector show on (re)connect."""
+    questions = session_questions(session)
+    current = questions[session.current_index] if 0 <= session.current_index < len(questions) else None
+    state: dict[str, Any] = {
+        "session": messages.session_public(session),
+        "questions": len(questions),
+        "current_index": session.current_index,
+        "question": None,
+        "participants": [
+            messages.participant_public(p) for p in session.participants.filter(removed=False).order_by("joined_at")
+        ],
+        "grid": results_grid(session),
+        "leaderboard": leaderboard_rows(session)[:5],
+    }
+    if current is not None:
+        state["question"] = {
+            **messages.question_public(current, index=session.current_index, total=len(questions)),
+            **messages.question_reveal(current),
+        }
+        state["opened_at_ms"] = messages.epoch_ms(session.question_opened_at)
+        state["deadline_ms"] = messages.epoch_ms(session.question_deadline)
+        state["tally"] = tally(session, current)
+    return state
+
+
+def tally(session: QuizSession, question: Question) -> dict[str, Any]:
+    answers = list(Answer.objects.filter(session=session, question=question, vote=1).only("choices", "text"))
+    return {
+        "question_id": question.id,
+        "answered": len(answers),
+        "participants": session.participants.filter(removed=False).count(),
+        "distribution": answer_distribution(question, answers),
+    }
+
+
+def current_tally(session_id: int) -> dict[str, Any] | None:
+    session = QuizSession.objects.select_related("quiz").get(id=session_id)
+    questions = session_questions(session)
+    if session.mode == QuizSession.Mode.STUDENT_PACED:
+        return {
+            "participants": session.participants.filter(removed=False).count(),
+            "answered": Answer.objects.filter(session=session).count(),
+        }
+    if not 0 <= session.current_index < len(questions):
+        return None
+    return tally(session, questions[session.current_index])
+
+
+def past_sessions(user: User) -> QuerySet[QuizSession]:
+    return (
+        QuizSession.objects.filter(room__owner=user, ended_at__isnull=False)
+        .select_related("quiz", "room")
+        .order_by("-created_at")
+    )
+
+
+def answer_distribution(question: Question, answers: list[Answer]) -> list[int] | dict[str, int]:
+    """Counts per option; for short answers, counts per normalised text (top 10)."""
+    if question.kind == Question.Kind.SHORT_ANSWER:
+        counts = Counter(answer_matching.normalise_answer(a.text) for a in answers)
+        return dict(counts.most_common(10))
+    counts = [0] * len(question.options)
+    for a in answers:
+        for index in a.choices:
+            if 0 <= index < len(counts):
+                counts[index] += 1
+    return counts

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from quizapp import room_codes
 from quizapp.selectors import room_get_by_code
-from quizapp.services import room_create
+from quizapp.services.rooms import room_create
 
 
 def test_lookalikes_share_a_key():

@@ -223,3 +223,14 @@ LOGGING = {
 #: The demo instructor that ``loaddemo`` creates (and ``make run`` prints).
 DEMO_INSTRUCTOR_USERNAME = env("DEMO_INSTRUCTOR_USERNAME", default="demo")
 DEMO_INSTRUCTOR_PASSWORD = env("DEMO_INSTRUCTOR_PASSWORD", default="modulabs-demo")
+
+# --- Live rooms -----------------------------------------------------------------
+#: Joins from one address (a classroom behind NAT shares one) and into one room.
+QUIZ_JOIN_RATE_PER_ADDRESS = env("QUIZ_JOIN_RATE_PER_ADDRESS", default="300/m")
+QUIZ_JOIN_RATE_PER_ROOM = env("QUIZ_JOIN_RATE_PER_ROOM", default="3000/m")
+#: Wrong room codes from one address: guessing is throttled (and logged).
+QUIZ_CODE_GUESS_RATE = env("QUIZ_CODE_GUESS_RATE", default="20/m")
+#: Network slack after a question's deadline, in milliseconds.
+QUIZ_ANSWER_GRACE_MS = env.int("QUIZ_ANSWER_GRACE_MS", default=500)
+#: How often the instructor's tally is refreshed while answers arrive.
+QUIZ_TALLY_INTERVAL_S = env.float("QUIZ_TALLY_INTERVAL_S", default=0.25)

@@ -1,0 +1,151 @@
+"""Room broadcasts that scale: one channel-layer message per *process*, not per socket.
+
+A plain Channels ``group_send`` makes every consumer receive the message through its own
+channel and serialise it again: 10-30x slower than the socket limit, and O(N²) on the
+in-memory layer (``shared/ANCHORS.md``). Here each process keeps a local registry of its
+sockets per group and subscribes **one** channel of its own to the group. A publish is a
+single ``group_send`` of the already-serialised text; each process receives it once and
+writes it to its local sockets directly.
+
+A message may carry ``personal`` parts: ``{member_key: json_fragment}``, spliced into the
+shared text as ``"you": ...`` for that member only (own score and rank after a reveal),
+so per-student data costs one small string each, not one serialisation each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+#: Who a message is for: every socket of the group, or one audience (``"students"``,
+#: ``"hosts"``) or one member (``"member:<key>"``).
+EVERYONE = "*"
+
+SendText = Callable[[str], Awaitable[None]]
+
+
+@dataclass(eq=False)
+class LocalSocket:
+    send_text: SendText
+    audience: str
+    key: str = ""
+
+
+@dataclass
+class _ProcessHub:
+    loop: asyncio.AbstractEventLoop | None = None
+    channel: str | None = None
+    listener: asyncio.Task | None = None
+    ready: asyncio.Event | None = None
+    groups: dict[str, set[LocalSocket]] = field(default_factory=dict)
+    #: Set once the process's channel is in the layer's group.
+    subscribed: dict[str, asyncio.Event] = field(default_factory=dict)
+
+
+_hub = _ProcessHub()
+
+
+async def _ensure_listener() -> _ProcessHub:
+    """Start this process's listener on the running loop (again, if the loop changed: tests)."""
+    loop = asyncio.get_running_loop()
+    if _hub.loop is not loop:
+        _hub.loop, _hub.ready, _hub.groups, _hub.subscribed = loop, asyncio.Event(), {}, {}
+        layer = get_channel_layer()
+        _hub.channel = await layer.new_channel("fanout.")
+        _hub.listener = loop.create_task(_listen(layer, _hub.channel))
+        _hub.ready.set()
+    await _hub.ready.wait()
+    return _hub
+
+
+async def _listen(layer: Any, channel: str) -> None:
+    while True:
+        try:
+            message = await layer.receive(channel)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # a layer hiccup must not end the process's broadcasts
+            logger.exception("fanout: receive failed; retrying")
+            await asyncio.sleep(0.5)
+            continue
+        try:
+            await deliver_locally(message)
+        except Exception:
+            logger.exception("fanout: delivery failed")
+
+
+async def join(group: str, socket: LocalSocket) -> None:
+    """Add a local socket; when this returns, publishes to the group reach it."""
+    hub = await _ensure_listener()
+    hub.groups.setdefault(group, set()).add(socket)
+    subscribed = hub.subscribed.get(group)
+    if subscribed is None:
+        subscribed = hub.subscribed[group] = asyncio.Event()
+        await get_channel_layer().group_add(group, hub.channel)
+        subscribed.set()
+    await subscribed.wait()
+
+
+async def leave(group: str, socket: LocalSocket) -> None:
+    members = _hub.groups.get(group)
+    if members is None:
+        return
+    members.discard(socket)
+    if not members and _hub.loop is asyncio.get_running_loop() and _hub.subscribed.get(group, None):
+        del _hub.groups[group]
+        if _hub.subscribed.pop(group).is_set():
+            await get_channel_layer().group_discard(group, _hub.channel)
+
+
+def local_count(group: str) -> int:
+    return len(_hub.groups.get(group, ()))
+
+
+def _wants(socket: LocalSocket, audience: str) -> bool:
+    if audience == EVERYONE:
+        return True
+    if audience.startswith("member:"):
+        return socket.key == audience[7:]
+    return socket.audience == audience
+
+
+async def deliver_locally(message: dict[str, Any]) -> None:
+    members = _hub.groups.get(message["group"])
+    if not members:
+        return
+    text: str = message["text"]
+    audience: str = message.get("audience", EVERYONE)
+    personal: dict[str, str] = message.get("personal") or {}
+    base = text[:-1]  # the shared object without its closing brace
+    sends = []
+    for socket in list(members):
+        if not _wants(socket, audience):
+            continue
+        part = personal.get(socket.key) if personal else None
+        sends.append(socket.send_text(f'{base},"you":{part}}}' if part is not None else text))
+    if sends:
+        results = await asyncio.gather(*sends, return_exceptions=True)
+        failed = sum(isinstance(r, Exception) for r in results)
+        if failed:
+            logger.info("fanout: %d of %d sends failed (closed sockets)", failed, len(sends))
+
+
+async def publish(group: str, text: str, *, audience: str = EVERYONE, personal: dict[str, str] | None = None) -> None:
+    """Send pre-serialised JSON ``text`` (an object) to the group's sockets in every process."""
+    await get_channel_layer().group_send(
+        group,
+        {"type": "fanout.message", "group": group, "text": text, "audience": audience, "personal": personal or {}},
+    )
+
+
+def publish_sync(group: str, text: str, *, audience: str = EVERYONE, personal: dict[str, str] | None = None) -> None:
+    """:func:`publish` from synchronous code (services, after their transaction commits)."""
+    async_to_sync(publish)(group, text, audience=audience, personal=personal)

@@ -1,0 +1,207 @@
+"""The live quiz's sockets: thin shells that parse, check who is asking and call a service.
+
+Broadcasts never pass through these consumers: services publish through core.fanout,
+which writes to the sockets directly (see that module for why).
+"""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from core import fanout
+from core.ws_protocol import ProtocolError, error_message, message, parse_frame, socket_language
+from quizapp import errors, groups, messages, room_codes, selectors, tally
+from quizapp.models import Participant, QuizSession
+from quizapp.services import live
+
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+
+Handler = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class QuizSocket(AsyncWebsocketConsumer):
+    """Shared plumbing: frame parsing, errors in the socket's language, fan-out membership."""
+
+    audience = ""
+    handlers: dict[str, str] = {}
+    group: str | None = None
+    member: fanout.LocalSocket | None = None
+
+    async def connect(self) -> None:
+        self.language = socket_language(self.scope)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if self.group and self.member:
+            await fanout.leave(self.group, self.member)
+
+    async def send_json(self, payload: dict[str, Any]) -> None:
+        await self.send(text_data=messages.dumps(payload))
+
+    async def send_text(self, text: str) -> None:
+        await self.send(text_data=text)
+
+    async def join_group(self, session_id: int, key: str = "") -> None:
+        self.group = groups.session_group(session_id)
+        self.member = fanout.LocalSocket(self.send_text, self.audience, key)
+        await fanout.join(self.group, self.member)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        with translation.override(self.language):
+            ref = None
+            try:
+                frame = parse_frame(text_data, bytes_data)
+                ref = frame.get("id") if isinstance(frame.get("id"), str | int) else None
+                name = self.handlers.get(frame["type"])
+                if frame["type"] == "ping":
+                    await self.send_json(message("pong", id=ref))
+                    return
+                if name is None:
+                    raise ProtocolError(
+                        "unknown_type", _("Unknown message type: %(type)s") % {"type": frame["type"][:40]}
+                    )
+                await getattr(self, name)(frame)
+            except ProtocolError as exc:
+                await self.send_json(error_message(exc.code, exc.message, ref=ref))
+            except errors.QuizError as exc:
+                await self.send_json(error_message(exc.code, exc.message, ref=ref))
+
+
+class StudentConsumer(QuizSocket):
+    """``/ws/rooms/<code>/play/``: a student's phone. First frame: ``hello`` with the join token."""
+
+    audience = live.STUDENTS
+    handlers = {"hello": "on_hello", "answer": "on_answer", "next": "on_next"}
+
+    async def connect(self) -> None:
+        self.participant_id: int | None = None
+        self.session_id: int | None = None
+        await super().connect()
+
+    def _require_joined(self) -> int:
+        if self.participant_id is None:
+            raise errors.BadToken()
+        return self.participant_id
+
+    async def on_hello(self, frame: dict[str, Any]) -> None:
+        participant = await database_sync_to_async(self._resume)(frame.get("token"))
+        if self.participant_id != participant.id:
+            if self.group and self.member:
+                await fanout.leave(self.group, self.member)
+            self.participant_id, self.session_id = participant.id, participant.session_id
+            await self.join_group(participant.session_id, groups.member_key(participant.id))
+        state = await database_sync_to_async(self._state)()
+        await self.send_json(message("state", **state))
+
+    def _resume(self, token: Any) -> Participant:
+        participant = live.participant_from_token(str(token or ""))
+        if participant.session.room.code_key != room_codes.lookup_key(self.scope["url_route"]["kwargs"]["code"]):
+            raise errors.BadToken()
+        session = participant.session
+        if session.mode == QuizSession.Mode.STUDENT_PACED and participant.question_opened_at is None:
+            participant, _question = live.student_advance(participant_id=participant.id)
+        return participant
+
+    def _state(self) -> dict[str, Any]:
+        participant = Participant.objects.select_related("session__quiz", "session__room").get(id=self.participant_id)
+        return selectors.student_state(participant)
+
+    async def on_answer(self, frame: dict[str, Any]) -> None:
+        participant_id = self._require_joined()
+        question_id = frame.get("question_id")
+        if not isinstance(question_id, int) or isinstance(question_id, bool):
+            raise errors.InvalidAnswer()
+        receipt = await database_sync_to_async(live.answer_submit)(
+            participant_id=participant_id,
+            question_id=question_id,
+            choices=frame.get("choices"),
+            text=frame.get("text"),
+            confidence=frame.get("confidence"),
+        )
+        ack = {"question_id": question_id, "id": frame.get("id")}
+        if receipt.immediate_result is not None:
+            ack["result"] = receipt.immediate_result
+        await self.send_json(message("answer_received", **ack))
+        tally.note_answer(self.session_id, selectors.answer_cell(receipt.answer))
+
+    async def on_next(self, frame: dict[str, Any]) -> None:
+        participant_id = self._require_joined()
+        await database_sync_to_async(live.student_advance)(participant_id=participant_id)
+        state = await database_sync_to_async(self._state)()
+        await self.send_json(message("state", **state))
+
+
+class HostConsumer(QuizSocket):
+    """``/ws/rooms/<code>/host/``: the instructor's console and projector (owner only)."""
+
+    audience = live.HOSTS
+    handlers = {
+        "next": "on_next",
+        "reveal": "on_reveal",
+        "lock": "on_lock",
+        "unlock": "on_unlock",
+        "remove": "on_remove",
+        "end": "on_end",
+        "sync": "on_sync",
+    }
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        code = self.scope["url_route"]["kwargs"]["code"]
+        room = None
+        if user is not None and user.is_authenticated:
+            room = await database_sync_to_async(selectors.room_get_for_host)(user=user, code=code)
+        if room is None:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.user, self.room = user, room
+        await super().connect()
+        session = await database_sync_to_async(selectors.live_session)(room)
+        self.session_id = session.id if session else None
+        if session is not None:
+            await self.join_group(session.id)
+        await self.on_sync({})
+
+    async def on_sync(self, frame: dict[str, Any]) -> None:
+        state = await database_sync_to_async(self._state)()
+        await self.send_json(message("host_state", **state))
+
+    def _state(self) -> dict[str, Any]:
+        if self.session_id is None:
+            return {"session": None}
+        session = QuizSession.objects.select_related("quiz", "room").get(id=self.session_id)
+        return selectors.host_state(session)
+
+    def _session_id(self) -> int:
+        if self.session_id is None:
+            raise errors.NoLiveSession()
+        return self.session_id
+
+    async def _call(self, service: Callable[..., Any], **kwargs: Any) -> None:
+        await database_sync_to_async(service)(session_id=self._session_id(), user=self.user, **kwargs)
+
+    async def on_next(self, frame: dict[str, Any]) -> None:
+        await self._call(live.session_next)
+
+    async def on_reveal(self, frame: dict[str, Any]) -> None:
+        await self._call(live.session_reveal)
+
+    async def on_lock(self, frame: dict[str, Any]) -> None:
+        await self._call(live.session_set_locked, locked=True)
+
+    async def on_unlock(self, frame: dict[str, Any]) -> None:
+        await self._call(live.session_set_locked, locked=False)
+
+    async def on_remove(self, frame: dict[str, Any]) -> None:
+        participant_id = frame.get("participant_id")
+        if not isinstance(participant_id, int) or isinstance(participant_id, bool):
+            raise errors.InvalidState()
+        await self._call(live.participant_remove, participant_id=participant_id, ban=bool(frame.get("ban")))
+
+    async def on_end(self, frame: dict[str, Any]) -> None:
+        await self._call(live.session_end)

@@ -1,0 +1,69 @@
+"""The JSON the live quiz sends (docs/websocket-protocol.md). Built here, serialised once.
+
+Nothing here reveals a correct answer unless its name says ``reveal``.
+"""
+
+import json
+from typing import Any
+
+from core.ws_protocol import message
+from quizapp.models import Participant, Question, QuizSession
+
+
+def dumps(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+
+def epoch_ms(value) -> int | None:
+    return int(value.timestamp() * 1000) if value is not None else None
+
+
+def question_public(question: Question, *, index: int, total: int) -> dict[str, Any]:
+    """A question as students see it: no ``correct`` flags, no accepted answers."""
+    multi = question.kind == Question.Kind.MULTIPLE_CHOICE and sum(bool(o.get("correct")) for o in question.options) > 1
+    return {
+        "id": question.id,
+        "index": index,
+        "total": total,
+        "kind": question.kind,
+        "prompt": question.prompt,
+        "options": [o.get("text", "") for o in question.options] if question.kind != Question.Kind.SHORT_ANSWER else [],
+        "multiple": multi,
+        "image_url": question.image.url if question.image else None,
+        "time_limit_s": question.time_limit_s,
+        "points": question.points,
+    }
+
+
+def question_reveal(question: Question) -> dict[str, Any]:
+    return {
+        "correct_choices": [i for i, o in enumerate(question.options) if o.get("correct")],
+        "accepted_answers": list(question.accepted_answers),
+        "explanation": question.explanation,
+    }
+
+
+def session_public(session: QuizSession) -> dict[str, Any]:
+    return {
+        "id": session.id,
+        "mode": session.mode,
+        "state": session.state,
+        "locked": session.locked,
+        "quiz": session.quiz.title,
+        "ask_confidence": session.quiz.ask_confidence,
+        "room": session.room.code,
+    }
+
+
+def question_opened(session: QuizSession, question: Question, *, index: int, total: int) -> dict[str, Any]:
+    return message(
+        "question",
+        session=session_public(session),
+        question=question_public(question, index=index, total=total),
+        opened_at_ms=epoch_ms(session.question_opened_at),
+        deadline_ms=epoch_ms(session.question_deadline),
+    )
+
+
+def participant_public(participant: Participant) -> dict[str, Any]:
+    return {"id": participant.id, "nickname": participant.nickname, "score": participant.score}

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from quizapp.consumers import HostConsumer, StudentConsumer
+
+websocket_urlpatterns = [
+    path("ws/rooms/<str:code>/play/", StudentConsumer.as_asgi()),
+    path("ws/rooms/<str:code>/host/", HostConsumer.as_asgi()),
+]

@@ -1,0 +1,460 @@
+"""Live sessions: start, join, answer, next, reveal, lock, remove, end.
+
+Each action validates, writes in one transaction and, once it commits, broadcasts what
+changed to the session's sockets through :mod:`core.fanout`. Consumers and views call these
+and nothing else.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core import fanout, rate_limits
+from core.ws_protocol import message
+from quizapp import answer_matching, errors, groups, messages, nicknames, scoring
+from quizapp.models import Answer, Participant, Question, Quiz, QuizSession, Room
+from quizapp.selectors import answer_distribution, leaderboard_rows, room_get_by_code, session_questions
+
+logger = logging.getLogger(__name__)
+
+TOKEN_SALT = "quizapp.participant"  # noqa: S105 - a signing namespace, not a secret
+TOKEN_MAX_AGE_S = 24 * 3600
+STUDENTS = "students"
+HOSTS = "hosts"
+
+
+def _after_commit_broadcast(
+    session_id: int, payload: dict[str, Any], *, audience: str = fanout.EVERYONE, personal: dict[str, str] | None = None
+) -> None:
+    text = messages.dumps(payload)
+    group = groups.session_group(session_id)
+    transaction.on_commit(lambda: fanout.publish_sync(group, text, audience=audience, personal=personal))
+
+
+def _rules(quiz: Quiz) -> scoring.ScoringRules:
+    return scoring.ScoringRules(speed_points=quiz.speed_points, streaks=quiz.streaks)
+
+
+def _lock_session(session_id: int) -> QuizSession:
+    return QuizSession.objects.select_for_update().select_related("quiz", "room").get(id=session_id)
+
+
+# --- starting and ending --------------------------------------------------------------
+
+
+@transaction.atomic
+def session_start(*, room: Room, quiz: Quiz, mode: str, user: User) -> QuizSession:
+    """Open a session of ``quiz`` in ``room``; a session still live there is ended first."""
+    if room.owner_id != user.id or quiz.owner_id != user.id:
+        raise errors.NotAllowed()
+    if mode not in QuizSession.Mode.values:
+        raise errors.InvalidState()
+    if not quiz.questions.exists():
+        raise errors.InvalidState(errors.InvalidState.default_message)
+    for live in QuizSession.objects.select_for_update().filter(room=room, ended_at__isnull=True):
+        _end(live)
+    state = QuizSession.State.RUNNING if mode == QuizSession.Mode.STUDENT_PACED else QuizSession.State.LOBBY
+    session = QuizSession.objects.create(room=room, quiz=quiz, mode=mode, state=state)
+    if mode == QuizSession.Mode.QUICK_QUESTION:
+        _open_question(session, 0)
+    return session
+
+
+@transaction.atomic
+def quick_question_start(
+    *, room: Room, user: User, kind: str, prompt: str, options: list[dict] | None = None, accepted: list[str] | None
+) -> QuizSession:
+    """One ad-hoc question without a quiz, open at once."""
+    from quizapp.services.quizzes import question_validate
+
+    if room.owner_id != user.id:
+        raise errors.NotAllowed()
+    quiz = Quiz.objects.create(owner=user, title=prompt[:200], is_adhoc=True, streaks=False)
+    fields = question_validate(kind=kind, prompt=prompt, options=options or [], accepted_answers=accepted or [])
+    Question.objects.create(quiz=quiz, position=0, **fields)
+    return session_start(room=room, quiz=quiz, mode=QuizSession.Mode.QUICK_QUESTION, user=user)
+
+
+def _end(session: QuizSession) -> None:
+    session.state = QuizSession.State.ENDED
+    session.ended_at = timezone.now()
+    if session.question_deadline and session.question_deadline > session.ended_at:
+        session.question_deadline = session.ended_at
+    session.save(update_fields=["state", "ended_at", "question_deadline"])
+    rows = leaderboard_rows(session)
+    personal = {groups.member_key(r["id"]): messages.dumps({"rank": r["rank"], "score": r["score"]}) for r in rows}
+    _after_commit_broadcast(session.id, message("session_ended", top=rows[:5]), personal=personal)
+
+
+@transaction.atomic
+def session_end(*, session_id: int, user: User) -> QuizSession:
+    session = _host_session(session_id, user)
+    if session.ended_at is None:
+        _end(session)
+    return session
+
+
+def _host_session(session_id: int, user: User) -> QuizSession:
+    session = _lock_session(session_id)
+    if session.room.owner_id != user.id:
+        raise errors.NotAllowed()
+    return session
+
+
+# --- the instructor's controls ------------------------------------------------------------
+
+
+def _open_question(session: QuizSession, index: int) -> None:
+    questions = session_questions(session)
+    question = questions[index]
+    now = timezone.now()
+    session.current_index = index
+    session.state = QuizSession.State.QUESTION
+    session.question_opened_at = now
+    session.question_deadline = now + timedelta(seconds=question.time_limit_s)
+    session.save(update_fields=["current_index", "state", "question_opened_at", "question_deadline"])
+    _after_commit_broadcast(session.id, messages.question_opened(session, question, index=index, total=len(questions)))
+
+
+@transaction.atomic
+def session_next(*, session_id: int, user: User) -> QuizSession:
+    """Open the next question (from the lobby, the first), or end after the last."""
+    session = _host_session(session_id, user)
+    if session.ended_at is not None:
+        raise errors.SessionEnded()
+    if session.mode == QuizSession.Mode.STUDENT_PACED:
+        raise errors.InvalidState()
+    if session.state == QuizSession.State.QUESTION:
+        _reveal(session)
+    total = len(session_questions(session))
+    if session.current_index + 1 >= total:
+        _end(session)
+    else:
+        _open_question(session, session.current_index + 1)
+    return session
+
+
+@transaction.atomic
+def session_reveal(*, session_id: int, user: User) -> QuizSession:
+    """Close the open question and show the answer, the distribution and each one's result."""
+    session = _host_session(session_id, user)
+    if session.state != QuizSession.State.QUESTION:
+        raise errors.InvalidState()
+    _reveal(session)
+    return session
+
+
+def _reveal(session: QuizSession) -> None:
+    question = session_questions(session)[session.current_index]
+    now = timezone.now()
+    session.state = QuizSession.State.REVEAL
+    if session.question_deadline is None or session.question_deadline > now:
+        session.question_deadline = now
+    session.save(update_fields=["state", "question_deadline"])
+    answers = list(Answer.objects.filter(session=session, question=question, vote=1).select_related("participant"))
+    # A missing answer breaks a streak, as a wrong one does (polls and 0-point questions do not count).
+    if question.has_correct_answer and question.points > 0:
+        answered = {a.participant_id for a in answers}
+        session.participants.exclude(id__in=answered).update(streak=0)
+    rows = leaderboard_rows(session)
+    ranks = {r["id"]: r for r in rows}
+    by_participant = {a.participant_id: a for a in answers}
+    personal = {}
+    for pid, row in ranks.items():
+        answer = by_participant.get(pid)
+        personal[groups.member_key(pid)] = messages.dumps(
+            {
+                "answered": answer is not None,
+                "correct": answer.correct if answer else None,
+                "points": (answer.points + answer.streak_bonus) if answer else 0,
+                "score": row["score"],
+                "rank": row["rank"],
+                "streak": row["streak"],
+            }
+        )
+    payload = message(
+        "reveal",
+        question_id=question.id,
+        **messages.question_reveal(question),
+        distribution=answer_distribution(question, answers),
+        answered=len(answers),
+        participants=len(rows),
+        top=rows[:5],
+    )
+    _after_commit_broadcast(session.id, payload, personal=personal)
+
+
+@transaction.atomic
+def session_set_locked(*, session_id: int, user: User, locked: bool) -> QuizSession:
+    session = _host_session(session_id, user)
+    session.locked = locked
+    session.save(update_fields=["locked"])
+    _after_commit_broadcast(session.id, message("locked", locked=locked))
+    return session
+
+
+@transaction.atomic
+def participant_remove(*, session_id: int, user: User, participant_id: int, ban: bool) -> Participant:
+    session = _host_session(session_id, user)
+    participant = Participant.objects.select_for_update().filter(session=session, id=participant_id).first()
+    if participant is None:
+        raise errors.InvalidState()
+    participant.removed = True
+    participant.banned = participant.banned or ban
+    participant.save(update_fields=["removed", "banned"])
+    _after_commit_broadcast(
+        session.id,
+        message("removed", banned=participant.banned),
+        audience=f"member:{groups.member_key(participant.id)}",
+    )
+    _after_commit_broadcast(session.id, message("participant_left", participant_id=participant.id), audience=HOSTS)
+    return participant
+
+
+# --- students -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JoinResult:
+    participant: Participant
+    token: str
+
+
+def participant_token(participant: Participant) -> str:
+    return signing.dumps({"p": participant.id, "s": participant.session_id}, salt=TOKEN_SALT, compress=True)
+
+
+def participant_from_token(token: str) -> Participant:
+    """The participant a browser's saved token stands for, if they may still play."""
+    try:
+        data = signing.loads(str(token)[:500], salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE_S)
+    except signing.BadSignature:
+        raise errors.BadToken() from None
+    participant = (
+        Participant.objects.select_related("session", "session__quiz", "session__room")
+        .filter(id=data.get("p"), session_id=data.get("s"))
+        .first()
+    )
+    if participant is None:
+        raise errors.BadToken()
+    if participant.banned:
+        raise errors.Banned()
+    if participant.removed:
+        raise errors.Removed()
+    if participant.session.ended_at is not None:
+        raise errors.SessionEnded()
+    return participant
+
+
+def participant_join(*, code: str, nickname: str, address: str, device_id: str = "") -> JoinResult:
+    """A student joins the live session of the room ``code`` with a nickname."""
+    if not rate_limits.hit(groups.join_rate_key("addr", address), settings.QUIZ_JOIN_RATE_PER_ADDRESS):
+        raise errors.RateLimited()
+    room = room_get_by_code(code)
+    if room is None:
+        if not rate_limits.hit(groups.join_rate_key("guess", address), settings.QUIZ_CODE_GUESS_RATE):
+            logger.warning("quiz: room-code guessing throttled for %s", address)
+            raise errors.RateLimited()
+        raise errors.RoomNotFound()
+    if not rate_limits.hit(groups.join_rate_key("room", str(room.id)), settings.QUIZ_JOIN_RATE_PER_ROOM):
+        raise errors.RateLimited()
+    cleaned, problem = nicknames.validate_nickname(nickname)
+    if problem is not None:
+        raise errors.NicknameInvalid(_nickname_message(problem))
+    return _join(room=room, nickname=cleaned, device_id=device_id[:64])
+
+
+def _nickname_message(code: str) -> str:
+    from django.utils.translation import gettext as _
+
+    return {
+        "empty": _("Type a nickname."),
+        "too_long": _("A nickname has at most %(max)d characters.") % {"max": nicknames.MAX_LENGTH},
+        "invalid_characters": _("A nickname needs at least one letter or digit."),
+    }.get(str(code), str(errors.NicknameInvalid.default_message))
+
+
+@transaction.atomic
+def _join(*, room: Room, nickname: str, device_id: str) -> JoinResult:
+    session = QuizSession.objects.select_for_update().filter(room=room, ended_at__isnull=True).first()
+    if session is None:
+        raise errors.NoLiveSession()
+    key = nicknames.nickname_key(nickname)
+    banned = session.participants.filter(banned=True)
+    if banned.filter(nickname_key=key).exists() or (device_id and banned.filter(device_id=device_id).exists()):
+        raise errors.Banned()
+    if session.locked:
+        raise errors.RoomLocked()
+    if session.participants.filter(removed=False).count() >= room.max_participants:
+        raise errors.RoomFull()
+    try:
+        with transaction.atomic():
+            participant = Participant.objects.create(
+                session=session, nickname=nickname, nickname_key=key, device_id=device_id
+            )
+    except IntegrityError:
+        raise errors.NicknameTaken() from None
+    participant.session = session
+    _after_commit_broadcast(
+        session.id, message("participant_joined", participant=messages.participant_public(participant)), audience=HOSTS
+    )
+    return JoinResult(participant=participant, token=participant_token(participant))
+
+
+@dataclass(frozen=True)
+class AnswerReceipt:
+    answer: Answer
+    #: Shown to the student at once only in student-paced mode (else at the reveal).
+    immediate_result: dict[str, Any] | None
+
+
+@transaction.atomic
+def answer_submit(
+    *,
+    participant_id: int,
+    question_id: int,
+    choices: Any = None,
+    text: Any = None,
+    confidence: Any = None,
+) -> AnswerReceipt:
+    """Store one answer, scored from server-side time; a second one is refused."""
+    now = timezone.now()
+    participant = (
+        Participant.objects.select_for_update().select_related("session", "session__quiz").get(id=participant_id)
+    )
+    session = participant.session
+    if participant.removed:
+        raise errors.Removed()
+    if session.ended_at is not None:
+        raise errors.SessionEnded()
+    questions = session_questions(session)
+    if session.mode == QuizSession.Mode.STUDENT_PACED:
+        index, opened_at = participant.current_index, participant.question_opened_at
+        if index >= len(questions) or questions[index].id != question_id or opened_at is None:
+            raise _not_open_or_answered(participant, question_id)
+        deadline = opened_at + timedelta(seconds=questions[index].time_limit_s)
+    else:
+        index, opened_at, deadline = session.current_index, session.question_opened_at, session.question_deadline
+        if session.state != QuizSession.State.QUESTION or not (0 <= index < len(questions)):
+            raise _not_open_or_answered(participant, question_id)
+        if questions[index].id != question_id:
+            raise _not_open_or_answered(participant, question_id)
+    question = questions[index]
+    if now > deadline + timedelta(milliseconds=settings.QUIZ_ANSWER_GRACE_MS):
+        raise errors.TooLate()
+    chosen, typed, correct = _check_answer(question, choices, text)
+    confidence_value = _check_confidence(session.quiz, confidence)
+    response_ms = max(0, int((now - opened_at).total_seconds() * 1000))
+    rules = _rules(session.quiz)
+    counts = question.has_correct_answer and question.points > 0
+    base = scoring.answer_points(
+        correct=bool(correct),
+        points=question.points if counts else 0,
+        response_ms=response_ms,
+        time_limit_ms=question.time_limit_s * 1000,
+        rules=rules,
+    )
+    bonus, streak = (
+        scoring.streak_bonus(participant.streak, bool(correct), rules) if counts else (0, participant.streak)
+    )
+    try:
+        with transaction.atomic():
+            answer = Answer.objects.create(
+                session=session,
+                participant=participant,
+                question=question,
+                choices=chosen,
+                text=typed,
+                correct=correct,
+                response_ms=min(response_ms, question.time_limit_s * 1000 + settings.QUIZ_ANSWER_GRACE_MS),
+                points=base,
+                streak_bonus=bonus,
+                confidence=confidence_value,
+            )
+    except IntegrityError:
+        raise errors.AlreadyAnswered() from None
+    participant.score += base + bonus
+    participant.streak = streak
+    participant.save(update_fields=["score", "streak"])
+    immediate = None
+    if session.mode == QuizSession.Mode.STUDENT_PACED:
+        immediate = {
+            "question_id": question.id,
+            **messages.question_reveal(question),
+            "correct": correct,
+            "points": base + bonus,
+            "score": participant.score,
+            "streak": streak,
+        }
+    return AnswerReceipt(answer=answer, immediate_result=immediate)
+
+
+def _not_open_or_answered(participant: Participant, question_id: int) -> errors.QuizError:
+    if Answer.objects.filter(participant=participant, question_id=question_id).exists():
+        return errors.AlreadyAnswered()
+    return errors.QuestionNotOpen()
+
+
+def _check_answer(question: Question, choices: Any, text: Any) -> tuple[list[int], str, bool | None]:
+    if question.kind == Question.Kind.SHORT_ANSWER:
+        if not isinstance(text, str) or not text.strip() or len(text) > 200:
+            raise errors.InvalidAnswer()
+        return [], text.strip(), answer_matching.matches(text, question.accepted_answers)
+    if isinstance(choices, int) and not isinstance(choices, bool):
+        choices = [choices]
+    if (
+        not isinstance(choices, list)
+        or not choices
+        or not all(isinstance(c, int) and not isinstance(c, bool) for c in choices)
+        or len(set(choices)) != len(choices)
+        or not all(0 <= c < len(question.options) for c in choices)
+    ):
+        raise errors.InvalidAnswer()
+    correct_set = {i for i, o in enumerate(question.options) if o.get("correct")}
+    if len(choices) > 1 and len(correct_set) <= 1:
+        raise errors.InvalidAnswer()
+    if question.kind == Question.Kind.POLL or not correct_set:
+        return sorted(choices), "", None
+    return sorted(choices), "", answer_matching.choice_correct(set(choices), correct_set)
+
+
+def _check_confidence(quiz: Quiz, confidence: Any) -> float | None:
+    if not quiz.ask_confidence or confidence is None:
+        return None
+    if isinstance(confidence, bool) or not isinstance(confidence, int | float) or not 0.5 <= confidence <= 1.0:
+        raise errors.InvalidAnswer()
+    return float(confidence)
+
+
+@transaction.atomic
+def student_advance(*, participant_id: int) -> tuple[Participant, Question | None]:
+    """Student-paced: move to the next question once the current one is answered (or first)."""
+    participant = (
+        Participant.objects.select_for_update().select_related("session", "session__quiz").get(id=participant_id)
+    )
+    session = participant.session
+    if session.ended_at is not None:
+        raise errors.SessionEnded()
+    if session.mode != QuizSession.Mode.STUDENT_PACED:
+        raise errors.InvalidState()
+    questions = session_questions(session)
+    if participant.question_opened_at is not None and participant.current_index < len(questions):
+        current = questions[participant.current_index]
+        answered = Answer.objects.filter(participant=participant, question=current).exists()
+        time_up = timezone.now() > participant.question_opened_at + timedelta(seconds=current.time_limit_s)
+        if not answered and not time_up:
+            raise errors.NotFinished()
+        if not answered and current.has_correct_answer and current.points > 0:
+            participant.streak = 0
+        participant.current_index += 1
+    participant.question_opened_at = timezone.now() if participant.current_index < len(questions) else None
+    participant.save(update_fields=["current_index", "question_opened_at", "streak"])
+    question = questions[participant.current_index] if participant.current_index < len(questions) else None
+    return participant, question

@@ -1,0 +1,238 @@
+"""Writes on quizzes and their questions, including JSON import."""
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from quizapp.models import Question, Quiz
+
+EXPORT_FORMAT = "a2blab.quiz"
+EXPORT_VERSION = 1
+POINT_CHOICES = (0, 1000, 2000)
+MIN_TIME_S, MAX_TIME_S = 5, 300
+MIN_OPTIONS, MAX_OPTIONS = 2, 6
+MAX_ACCEPTED = 20
+MAX_QUESTIONS = 100
+
+
+def true_false_options(*, correct: bool, true_label: str = "", false_label: str = "") -> list[dict[str, Any]]:
+    """True/false as two options; the labels default to possible / impossible (가능 / 불가능)."""
+    return [
+        {"text": true_label or _("Possible"), "correct": bool(correct)},
+        {"text": false_label or _("Impossible"), "correct": not correct},
+    ]
+
+
+def _clean_options(options: Any) -> list[dict[str, Any]]:
+    if not isinstance(options, list):
+        raise ValidationError(_("Options must be a list."))
+    cleaned = []
+    for option in options:
+        if isinstance(option, str):
+            option = {"text": option, "correct": False}
+        if not isinstance(option, dict) or not str(option.get("text", "")).strip():
+            raise ValidationError(_("Every option needs a text."))
+        text = str(option["text"]).strip()
+        if len(text) > 200:
+            raise ValidationError(_("An option has at most 200 characters."))
+        cleaned.append({"text": text, "correct": bool(option.get("correct"))})
+    return cleaned
+
+
+def question_validate(
+    *,
+    kind: str,
+    prompt: str,
+    options: Any = None,
+    accepted_answers: Any = None,
+    time_limit_s: Any = 20,
+    points: Any = 1000,
+    explanation: str = "",
+) -> dict[str, Any]:
+    """Check a question's fields and return them cleaned, or raise a translated ValidationError."""
+    if kind not in Question.Kind.values:
+        raise ValidationError(_("Unknown question kind: %(kind)s") % {"kind": str(kind)[:30]})
+    prompt = str(prompt or "").strip()
+    if not prompt:
+        raise ValidationError(_("A question needs its text."))
+    if len(prompt) > 1000:
+        raise ValidationError(_("A question has at most 1000 characters."))
+    try:
+        time_limit_s, points = int(time_limit_s), int(points)
+    except (TypeError, ValueError):
+        raise ValidationError(_("Time limit and points must be whole numbers.")) from None
+    if not MIN_TIME_S <= time_limit_s <= MAX_TIME_S:
+        raise ValidationError(
+            _("The time limit is between %(min)d and %(max)d seconds.") % {"min": MIN_TIME_S, "max": MAX_TIME_S}
+        )
+    if points not in POINT_CHOICES:
+        raise ValidationError(_("Points are 0 (no score), 1000 (normal) or 2000 (double)."))
+    fields: dict[str, Any] = {
+        "kind": kind,
+        "prompt": prompt,
+        "time_limit_s": time_limit_s,
+        "points": points,
+        "explanation": str(explanation or "").strip()[:2000],
+        "options": [],
+        "accepted_answers": [],
+    }
+    if kind == Question.Kind.SHORT_ANSWER:
+        accepted = [str(a).strip() for a in (accepted_answers or []) if str(a).strip()]
+        if not accepted:
+            raise ValidationError(_("A short-answer question needs at least one accepted answer."))
+        if len(accepted) > MAX_ACCEPTED or any(len(a) > 200 for a in accepted):
+            raise ValidationError(_("At most 20 accepted answers of at most 200 characters each."))
+        fields["accepted_answers"] = accepted
+        return fields
+    cleaned = _clean_options(options or [])
+    correct_count = sum(o["correct"] for o in cleaned)
+    if kind == Question.Kind.TRUE_FALSE:
+        if len(cleaned) != 2 or correct_count != 1:
+            raise ValidationError(_("A true/false question has two options and exactly one is correct."))
+    elif not MIN_OPTIONS <= len(cleaned) <= MAX_OPTIONS:
+        raise ValidationError(
+            _("A question has %(min)d to %(max)d options.") % {"min": MIN_OPTIONS, "max": MAX_OPTIONS}
+        )
+    elif kind == Question.Kind.MULTIPLE_CHOICE and correct_count == 0:
+        raise ValidationError(_("Mark at least one option as correct (or make it a poll)."))
+    elif kind == Question.Kind.POLL:
+        cleaned = [{**o, "correct": False} for o in cleaned]
+    fields["options"] = cleaned
+    return fields
+
+
+@transaction.atomic
+def quiz_create(
+    *,
+    owner: User,
+    title: str,
+    language: str = Quiz.Language.KOREAN,
+    questions: list[dict[str, Any]] | None = None,
+    speed_points: bool = True,
+    streaks: bool = True,
+    ask_confidence: bool = False,
+) -> Quiz:
+    title = str(title or "").strip()[:200]
+    if not title:
+        raise ValidationError(_("A quiz needs a title."))
+    if language not in Quiz.Language.values:
+        raise ValidationError(_("The language is Korean (ko) or English (en)."))
+    questions = questions or []
+    if len(questions) > MAX_QUESTIONS:
+        raise ValidationError(_("A quiz has at most %(max)d questions.") % {"max": MAX_QUESTIONS})
+    quiz = Quiz.objects.create(
+        owner=owner,
+        title=title,
+        language=language,
+        speed_points=bool(speed_points),
+        streaks=bool(streaks),
+        ask_confidence=bool(ask_confidence),
+    )
+    for position, data in enumerate(questions):
+        if not isinstance(data, dict):
+            raise ValidationError(_("Question %(n)d is not an object.") % {"n": position + 1})
+        try:
+            fields = question_validate(**{k: data[k] for k in data if k in QUESTION_FIELDS})
+        except ValidationError as exc:
+            raise ValidationError(
+                _("Question %(n)d: %(problem)s") % {"n": position + 1, "problem": "; ".join(exc.messages)}
+            ) from None
+        except TypeError:
+            raise ValidationError(_("Question %(n)d is missing its kind or text.") % {"n": position + 1}) from None
+        Question.objects.create(quiz=quiz, position=position, **fields)
+    return quiz
+
+
+QUESTION_FIELDS = ("kind", "prompt", "options", "accepted_answers", "time_limit_s", "points", "explanation")
+
+
+def quiz_export(quiz: Quiz) -> dict[str, Any]:
+    """A quiz as portable JSON (images are not included)."""
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "title": quiz.title,
+        "language": quiz.language,
+        "speed_points": quiz.speed_points,
+        "streaks": quiz.streaks,
+        "ask_confidence": quiz.ask_confidence,
+        "questions": [{f: getattr(q, f) for f in QUESTION_FIELDS} for q in quiz.questions.order_by("position", "id")],
+    }
+
+
+def quiz_import(*, owner: User, data: Any) -> Quiz:
+    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+        raise ValidationError(_("This is not an A2B Lab quiz file."))
+    if data.get("version") != EXPORT_VERSION:
+        raise ValidationError(_("This quiz file's version is not supported."))
+    questions = data.get("questions")
+    if not isinstance(questions, list):
+        raise ValidationError(_("The quiz file has no list of questions."))
+    return quiz_create(
+        owner=owner,
+        title=data.get("title", ""),
+        language=data.get("language", Quiz.Language.KOREAN),
+        questions=questions,
+        speed_points=data.get("speed_points", True),
+        streaks=data.get("streaks", True),
+        ask_confidence=data.get("ask_confidence", False),
+    )
+
+
+@transaction.atomic
+def question_add(*, quiz: Quiz, **fields: Any) -> Question:
+    cleaned = question_validate(**fields)
+    if quiz.questions.count() >= MAX_QUESTIONS:
+        raise ValidationError(_("A quiz has at most %(max)d questions.") % {"max": MAX_QUESTIONS})
+    position = (quiz.questions.aggregate(m=Max("position"))["m"] or 0) + 1
+    question = Question.objects.create(quiz=quiz, position=position, **cleaned)
+    quiz.save(update_fields=["updated_at"])
+    return question
+
+
+@transaction.atomic
+def question_update(*, question: Question, **fields: Any) -> Question:
+    cleaned = question_validate(**fields)
+    for name, value in cleaned.items():
+        setattr(question, name, value)
+    question.save()
+    return question
+
+
+@transaction.atomic
+def question_duplicate(*, question: Question) -> Question:
+    siblings = list(question.quiz.questions.order_by("position", "id"))
+    copy = Question.objects.create(
+        quiz=question.quiz, **{f: getattr(question, f) for f in QUESTION_FIELDS}, image=question.image
+    )
+    siblings.insert(siblings.index(question) + 1, copy)
+    _renumber(siblings)
+    return copy
+
+
+@transaction.atomic
+def question_delete(*, question: Question) -> None:
+    quiz = question.quiz
+    question.delete()
+    _renumber(list(quiz.questions.order_by("position", "id")))
+
+
+@transaction.atomic
+def question_move(*, question: Question, offset: int) -> None:
+    """Move a question up (-1) or down (+1)."""
+    siblings = list(question.quiz.questions.order_by("position", "id"))
+    index = siblings.index(question)
+    target = max(0, min(len(siblings) - 1, index + offset))
+    siblings.insert(target, siblings.pop(index))
+    _renumber(siblings)
+
+
+def _renumber(questions: list[Question]) -> None:
+    for position, q in enumerate(questions):
+        if q.position != position:
+            q.position = position
+            q.save(update_fields=["position"])

@@ -1,0 +1,244 @@
+"""A whole game over real WebSockets through the ASGI application: join, lobby, question,
+answers (double, late, wrong room, malformed), reveal, next, end; reconnect mid-question."""
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing.websocket import WebsocketCommunicator
+from django.contrib.auth.models import User
+from django.test import Client
+from django.utils import timezone
+
+from config.asgi import application
+from quizapp import errors
+from quizapp.models import Answer, QuizSession
+from quizapp.services import live
+from quizapp.services.quizzes import quiz_create
+from quizapp.services.rooms import room_create
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+QUESTIONS = [
+    {
+        "kind": "true_false",
+        "prompt": "Pedestrian detection?",
+        "options": [{"text": "가능", "correct": True}, {"text": "불가능", "correct": False}],
+        "explanation": "One second of thought, lots of data.",
+    },
+    {
+        "kind": "multiple_choice",
+        "prompt": "Which are A -> B?",
+        "options": [{"text": "spam", "correct": True}, {"text": "empathy"}, {"text": "translation", "correct": True}],
+    },
+    {"kind": "short_answer", "prompt": "고양이 in English?", "accepted_answers": ["cat"]},
+]
+
+
+@pytest.fixture(params=["redis", pytest.param("memory", marks=pytest.mark.embedded)])
+def layer(request, settings):
+    if request.param == "redis":
+        request.getfixturevalue("redis_channel_layer")
+    else:
+        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.QUIZ_TALLY_INTERVAL_S = 0.1
+    return request.param
+
+
+def make_game(code: str = "MODULABS"):
+    teacher = User.objects.create_user("teacher", password="x-long-password-1")
+    room = room_create(owner=teacher, code=code)
+    quiz = quiz_create(owner=teacher, title="Lecture quiz", questions=QUESTIONS)
+    session = live.session_start(room=room, quiz=quiz, mode=QuizSession.Mode.INSTRUCTOR_PACED, user=teacher)
+    client = Client()
+    client.force_login(teacher)
+    return teacher, room, session, client.cookies["sessionid"].value
+
+
+async def connect(path: str, cookie: str | None = None) -> WebsocketCommunicator:
+    headers = [(b"origin", b"http://localhost"), (b"host", b"localhost"), (b"accept-language", b"en")]
+    if cookie:
+        headers.append((b"cookie", f"sessionid={cookie}".encode()))
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    connected, _ = await communicator.connect(timeout=5)
+    assert connected
+    return communicator
+
+
+async def receive_type(communicator: WebsocketCommunicator, wanted: str, timeout: float = 5) -> dict:
+    """The next message of a type, skipping others (tallies, joins) in between."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        remaining = deadline - asyncio.get_running_loop().time()
+        assert remaining > 0, f"no {wanted} message in {timeout} s"
+        payload = await communicator.receive_json_from(timeout=remaining)
+        if payload["type"] == wanted:
+            return payload
+
+
+async def join(code: str, nickname: str) -> tuple[WebsocketCommunicator, str]:
+    result = await database_sync_to_async(live.participant_join)(code=code, nickname=nickname, address="127.0.0.1")
+    student = await connect(f"/ws/rooms/{code.lower()}/play/")
+    await student.send_json_to({"type": "hello", "token": result.token})
+    state = await receive_type(student, "state")
+    assert state["you"]["nickname"] == nickname
+    return student, result.token
+
+
+async def test_a_whole_game(layer):
+    _teacher, _room, session, cookie = await database_sync_to_async(make_game)()
+    host = await connect("/ws/rooms/MODULABS/host/", cookie)
+    sockets = [host]
+    try:
+        lobby = await receive_type(host, "host_state")
+        assert lobby["session"]["state"] == "lobby"
+
+        kim, kim_token = await join("MODULABS", "Kim")
+        lee, _ = await join("m0dulabs", "Lee")  # a look-alike code reaches the same room
+        sockets += [kim, lee]
+        joined = await receive_type(host, "participant_joined")
+        assert joined["participant"]["nickname"] in {"Kim", "Lee"}
+
+        # Host events only from the owner: a student socket cannot drive the game.
+        await kim.send_json_to({"type": "next"})
+        assert (await receive_type(kim, "error"))["code"] in {"invalid_state", "unknown_type"}
+
+        await host.send_json_to({"type": "next"})
+        question = await receive_type(kim, "question")
+        assert question["question"]["prompt"] == "Pedestrian detection?"
+        assert question["question"]["options"] == ["가능", "불가능"]
+        assert "correct" not in str(question), "the correct answer never reaches students before the reveal"
+        assert question["deadline_ms"] > question["opened_at_ms"]
+        q1 = question["question"]["id"]
+        await receive_type(lee, "question")
+
+        await kim.send_json_to({"type": "answer", "question_id": q1, "choices": [0], "id": "a1"})
+        ack = await receive_type(kim, "answer_received")
+        assert ack["id"] == "a1"
+        assert "result" not in ack, "instructor-paced: no verdict before the reveal"
+        await kim.send_json_to({"type": "answer", "question_id": q1, "choices": [1], "id": "a2"})
+        double = await receive_type(kim, "error")
+        assert (double["code"], double["ref"]) == ("already_answered", "a2")
+        for bad in ([7], "zero", [0, 0], True, None):
+            await lee.send_json_to({"type": "answer", "question_id": q1, "choices": bad})
+            assert (await receive_type(lee, "error"))["code"] == "invalid_answer"
+        await lee.send_json_to({"type": "answer", "question_id": q1 + 1, "choices": [0]})
+        assert (await receive_type(lee, "error"))["code"] == "question_not_open"
+        await lee.send_to(text_data="{not json")
+        assert (await receive_type(lee, "error"))["code"] == "malformed_json"
+        await lee.send_json_to({"type": "answer", "question_id": q1, "choices": [1]})
+        await receive_type(lee, "answer_received")
+
+        tally = await receive_type(host, "tally")
+        while tally["answered"] < 2:
+            tally = await receive_type(host, "tally")
+        assert tally["distribution"] == [1, 1]
+
+        # Reconnect mid-question: a reload restores the question, the own answer and the score.
+        await kim.disconnect()
+        sockets.remove(kim)
+        kim = await connect("/ws/rooms/MODULABS/play/")
+        sockets.append(kim)
+        await kim.send_json_to({"type": "hello", "token": kim_token})
+        restored = await receive_type(kim, "state")
+        assert restored["question"]["id"] == q1
+        assert restored["answer"]["choices"] == [0]
+        assert restored["reveal"] is None
+
+        await host.send_json_to({"type": "reveal"})
+        reveal = await receive_type(kim, "reveal")
+        assert reveal["correct_choices"] == [0]
+        assert reveal["distribution"] == [1, 1]
+        assert reveal["explanation"] == "One second of thought, lots of data."
+        assert reveal["you"]["correct"] is True
+        assert 500 <= reveal["you"]["points"] <= 1000
+        assert reveal["you"]["rank"] == 1
+        lee_reveal = await receive_type(lee, "reveal")
+        assert lee_reveal["you"] == {**lee_reveal["you"], "correct": False, "points": 0, "rank": 2}
+
+        # After the reveal the question is closed.
+        await lee.send_json_to({"type": "answer", "question_id": q1, "choices": [0]})
+        assert (await receive_type(lee, "error"))["code"] in {"question_not_open", "already_answered"}
+
+        await host.send_json_to({"type": "next"})
+        q2 = (await receive_type(kim, "question"))["question"]
+        assert q2["multiple"] is True
+        # A late answer: the deadline has passed (grace included).
+        await database_sync_to_async(QuizSession.objects.filter(id=session.id).update)(
+            question_deadline=timezone.now() - timedelta(seconds=5)
+        )
+        await kim.send_json_to({"type": "answer", "question_id": q2["id"], "choices": [0, 2]})
+        late = await receive_type(kim, "error")
+        assert late["code"] == "too_late"
+        assert late["message"] == "Time is up: the answer came after the time limit."
+
+        await host.send_json_to({"type": "next"})  # reveals q2 and opens q3
+        q3 = (await receive_type(kim, "question"))["question"]
+        assert q3["kind"] == "short_answer"
+        assert q3["options"] == []
+        await kim.send_json_to({"type": "answer", "question_id": q3["id"], "text": "  CAT "})
+        await receive_type(kim, "answer_received")
+
+        await host.send_json_to({"type": "end"})
+        ended = await receive_type(kim, "session_ended")
+        assert ended["you"]["rank"] == 1
+        assert ended["top"][0]["nickname"] == "Kim"
+        stored = Answer.objects.order_by("id").values_list("correct", flat=True)
+        answers = await database_sync_to_async(lambda: list(stored))()
+        assert answers == [True, False, True], "double, late and invalid answers stored nothing"
+    finally:
+        for socket in sockets:
+            await socket.disconnect()
+
+
+async def test_host_socket_is_for_the_owner_only(layer):
+    await database_sync_to_async(make_game)()
+    anonymous = WebsocketCommunicator(
+        application, "/ws/rooms/MODULABS/host/", headers=[(b"origin", b"http://localhost"), (b"host", b"localhost")]
+    )
+    connected, _ = await anonymous.connect(timeout=5)
+    assert not connected
+    await anonymous.disconnect()
+
+    def other_cookie():
+        other = User.objects.create_user("other")
+        client = Client()
+        client.force_login(other)
+        return client.cookies["sessionid"].value
+
+    intruder = WebsocketCommunicator(
+        application,
+        "/ws/rooms/MODULABS/host/",
+        headers=[
+            (b"origin", b"http://localhost"),
+            (b"host", b"localhost"),
+            (b"cookie", f"sessionid={await database_sync_to_async(other_cookie)()}".encode()),
+        ],
+    )
+    connected, _ = await intruder.connect(timeout=5)
+    assert not connected
+    await intruder.disconnect()
+
+
+async def test_wrong_room_token_and_removed_student(layer):
+    teacher, _room, _session, cookie = await database_sync_to_async(make_game)()
+    other_room = await database_sync_to_async(room_create)(owner=teacher, code="OTHER9")
+    host = await connect("/ws/rooms/MODULABS/host/", cookie)
+    await receive_type(host, "host_state")
+    kim, token = await join("MODULABS", "Kim")
+    wrong = await connect(f"/ws/rooms/{other_room.code}/play/")
+    try:
+        await wrong.send_json_to({"type": "hello", "token": token})
+        assert (await receive_type(wrong, "error"))["code"] == "bad_token"
+        await wrong.send_json_to({"type": "hello", "token": "forged"})
+        assert (await receive_type(wrong, "error"))["code"] == "bad_token"
+
+        participant_id = (await receive_type(host, "participant_joined"))["participant"]["id"]
+        await host.send_json_to({"type": "remove", "participant_id": participant_id, "ban": True})
+        assert (await receive_type(kim, "removed"))["banned"] is True
+        with pytest.raises(errors.Banned):
+            await database_sync_to_async(live.participant_join)(code="MODULABS", nickname="kim", address="127.0.0.2")
+    finally:
+        for socket in (host, kim, wrong):
+            await socket.disconnect()
