@@ -6,12 +6,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 api_urlpatterns = [
     path("", include("accounts.api_urls")),
+    path("", include("quizapp.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
 
 urlpatterns = [
     path("", include("core.urls")),
+    path("", include("quizapp.urls")),
+    path("quizzes/", include("quizapp.builder_urls")),
     path("accounts/", include("accounts.urls")),
     path("api/", include((api_urlpatterns, "api"))),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from quizapp import answer_matching, messages, room_codes, scoring
 from quizapp.models import Answer, Participant, Question, Quiz, QuizSession, Room
@@ -63,6 +64,7 @@ def student_state(participant: Participant) -> dict[str, Any]:
     questions = session_questions(session)
     state: dict[str, Any] = {
         "session": messages.session_public(session),
+        "server_now_ms": messages.epoch_ms(timezone.now()),
         "you": {"id": participant.id, "nickname": participant.nickname, "score": participant.score},
         "question": None,
         "answer": None,
@@ -102,9 +104,13 @@ def results_grid(session: QuizSession) -> dict[str, Any]:
     """Students × questions: each cell the answer, whether it was right, its time and points."""
     questions = session_questions(session)
     participants = list(session.participants.order_by("joined_at", "id"))
+    options = {q.id: [o.get("text", "") for o in q.options] for q in questions}
     cells: dict[int, dict[int, dict[str, Any]]] = {}
     for a in Answer.objects.filter(session=session, vote=1):
-        cells.setdefault(a.participant_id, {})[a.question_id] = answer_cell(a)
+        cell = answer_cell(a)
+        texts = options.get(a.question_id, [])
+        cell["display"] = a.text or ", ".join(texts[i] for i in a.choices if 0 <= i < len(texts))
+        cells.setdefault(a.participant_id, {})[a.question_id] = cell
     return {
         "questions": [{"id": q.id, "prompt": q.prompt, "kind": q.kind, "options": q.options} for q in questions],
         "rows": [
@@ -137,6 +143,7 @@ def host_state(session: QuizSession) -> dict[str, Any]:
     current = questions[session.current_index] if 0 <= session.current_index < len(questions) else None
     state: dict[str, Any] = {
         "session": messages.session_public(session),
+        "server_now_ms": messages.epoch_ms(timezone.now()),
         "questions": len(questions),
         "current_index": session.current_index,
         "question": None,

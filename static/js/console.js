@@ -1,0 +1,94 @@
+// The instructor's console: controls, lobby, live tally and the results grid.
+import { HostState, renderBars } from "./host_view.js";
+import { Countdown, el } from "./live_socket.js";
+
+const root = document.getElementById("console");
+const $ = (role) => root.querySelector(`[data-role="${role}"]`);
+const countdown = new Countdown($("countdown"));
+const STATES = {
+  lobby: gettext("Lobby"), question: gettext("Question open"), reveal: gettext("Answer revealed"),
+  running: gettext("Running (student-paced)"), ended: gettext("Ended"),
+};
+
+function cellText(cell, question) {
+  if (!cell) return "";
+  if (cell.text) return cell.text;
+  return (cell.choices || []).map((i) => question?.options?.[i]?.text ?? i).join(", ");
+}
+
+function renderGrid(state) {
+  const table = $("grid");
+  const head = el("tr");
+  head.append(el("th", {}, gettext("Student")));
+  state.grid.questions.forEach((q, i) => head.append(el("th", { title: q.prompt }, `Q${i + 1}`)));
+  const body = state.grid.rows.map((row) => {
+    const tr = el("tr", row.removed ? { class: "removed" } : {});
+    tr.append(el("th", { scope: "row" }, row.participant.nickname));
+    row.cells.forEach((cell, i) => {
+      const kind = !cell ? "none" : cell.correct === true ? "ok" : cell.correct === false ? "bad" : "poll";
+      tr.append(el("td", { class: kind }, cell ? cellText(cell, state.grid.questions[i]) || "·" : ""));
+    });
+    return tr;
+  });
+  table.replaceChildren(el("thead"), el("tbody"));
+  table.tHead.append(head);
+  table.tBodies[0].append(...body);
+}
+
+function renderPeople(state) {
+  $("count").textContent = String(state.people.size);
+  const items = [...state.people.values()].map((p) => {
+    const li = el("li", {}, p.nickname);
+    const kick = el("button", { type: "button", class: "link" }, gettext("Remove"));
+    kick.addEventListener("click", () => state.send("remove", { participant_id: p.id, ban: false }));
+    const ban = el("button", { type: "button", class: "link" }, gettext("Ban"));
+    ban.addEventListener("click", () => {
+      if (window.confirm(interpolate(gettext("Ban %s from this session?"), [p.nickname]))) {
+        state.send("remove", { participant_id: p.id, ban: true });
+      }
+    });
+    li.append(" ", kick, " ", ban);
+    return li;
+  });
+  $("people").replaceChildren(...items);
+}
+
+function render(state, message) {
+  if (message.type === "error") {
+    window.alert(message.message);
+    return;
+  }
+  const session = state.session;
+  $("no-session").hidden = Boolean(session);
+  $("controls").hidden = !session;
+  if (!session) return;
+  $("quiz-title").textContent = session.quiz;
+  $("state").textContent = STATES[session.state] || session.state;
+  $("lock").hidden = session.locked;
+  $("unlock").hidden = !session.locked;
+  root.querySelector('[data-action="next"]').textContent =
+    session.state === "lobby" ? gettext("Start") : gettext("Next");
+  const question = state.question;
+  $("current").hidden = !question;
+  if (question) {
+    $("progress").textContent = interpolate(gettext("Question %s of %s"), [question.index + 1, question.total]);
+    $("prompt").textContent = question.prompt;
+    const tally = state.tally || { answered: 0, participants: state.people.size };
+    $("answered").textContent = interpolate(gettext("%s of %s answered"), [tally.answered ?? 0, tally.participants ?? state.people.size]);
+    const correct = state.reveal ? state.reveal.correct_choices || [] : [];
+    renderBars($("bars"), question.options, state.reveal?.distribution || tally.distribution || [], correct);
+  }
+  if (state.deadlineMs) countdown.start(state.deadlineMs, state.serverNowMs);
+  else { countdown.stop(); $("countdown").textContent = ""; }
+  renderPeople(state);
+  renderGrid(state);
+}
+
+const state = new HostState(root.dataset.socketPath, render);
+for (const button of root.querySelectorAll("[data-action]")) {
+  button.addEventListener("click", () => {
+    const action = button.dataset.action;
+    if (action === "end" && !window.confirm(gettext("End the session for everyone?"))) return;
+    state.send(action);
+  });
+}

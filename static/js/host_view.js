@@ -1,0 +1,122 @@
+// Shared by the console and the projector: the host socket's state, kept in one place.
+import { LiveSocket } from "./live_socket.js";
+
+export class HostState {
+  constructor(path, render) {
+    this.render = render;
+    this.reset();
+    this.socket = new LiveSocket(path, {
+      onOpen: () => this.socket.send({ type: "sync" }),
+      onMessage: (data) => this.onMessage(data),
+    });
+  }
+
+  reset() {
+    this.session = null;
+    this.people = new Map();
+    this.question = null;
+    this.tally = null;
+    this.reveal = null;
+    this.grid = { questions: [], rows: [] };
+    this.top = [];
+    this.final = null;
+    this.deadlineMs = null;
+    this.serverNowMs = null;
+  }
+
+  onMessage(data) {
+    switch (data.type) {
+      case "host_state":
+        this.reset();
+        this.session = data.session;
+        if (!data.session) break;
+        for (const p of data.participants) this.people.set(p.id, p);
+        this.grid = data.grid;
+        this.top = data.leaderboard;
+        this.question = data.question;
+        this.tally = data.tally || null;
+        this.deadlineMs = data.deadline_ms;
+        this.serverNowMs = data.server_now_ms;
+        if (data.session.state === "reveal" && data.question) {
+          this.reveal = { ...data.question, distribution: data.tally?.distribution || [], top: data.leaderboard };
+        }
+        break;
+      case "participant_joined":
+        this.people.set(data.participant.id, data.participant);
+        this.grid.rows.push({ participant: data.participant, removed: false, cells: this.grid.questions.map(() => null) });
+        break;
+      case "participant_left":
+        this.people.delete(data.participant_id);
+        for (const row of this.grid.rows) if (row.participant.id === data.participant_id) row.removed = true;
+        break;
+      case "question":
+        this.session = data.session;
+        this.question = data.question;
+        this.reveal = null;
+        this.tally = { answered: 0, participants: this.people.size, distribution: data.question.options.map(() => 0) };
+        this.deadlineMs = data.deadline_ms;
+        this.serverNowMs = data.opened_at_ms;
+        break;
+      case "tally":
+        if (data.question_id === undefined || data.question_id === this.question?.id) this.tally = data;
+        for (const cell of data.cells || []) this.setCell(cell);
+        break;
+      case "reveal":
+        this.session = { ...this.session, state: "reveal" };
+        this.reveal = data;
+        this.top = data.top;
+        for (const row of data.top) if (this.people.has(row.id)) this.people.get(row.id).score = row.score;
+        this.deadlineMs = null;
+        break;
+      case "locked":
+        this.session = { ...this.session, locked: data.locked };
+        break;
+      case "session_ended":
+        this.session = { ...this.session, state: "ended" };
+        this.final = data.top;
+        this.deadlineMs = null;
+        break;
+      default:
+        break;
+    }
+    this.render(this, data);
+  }
+
+  setCell(cell) {
+    const column = this.grid.questions.findIndex((q) => q.id === cell.question_id);
+    const row = this.grid.rows.find((r) => r.participant.id === cell.participant_id);
+    if (column >= 0 && row) row.cells[column] = cell;
+  }
+
+  send(type, fields = {}) {
+    return this.socket.send({ type, ...fields });
+  }
+}
+
+export function renderBars(container, options, distribution, correct = []) {
+  container.replaceChildren();
+  if (!Array.isArray(distribution)) {
+    for (const [text, count] of Object.entries(distribution || {})) appendBar(container, text, count, 1, false);
+    return;
+  }
+  const max = Math.max(1, ...distribution);
+  options.forEach((text, index) => {
+    appendBar(container, typeof text === "string" ? text : text.text, distribution[index] || 0, max, correct.includes(index), index);
+  });
+}
+
+function appendBar(container, label, count, max, isCorrect, index = 0) {
+  const row = document.createElement("div");
+  row.className = `bar c${index % 6}${isCorrect ? " correct" : ""}`;
+  const name = document.createElement("span");
+  name.className = "bar-label";
+  name.textContent = (isCorrect ? "✓ " : "") + label;
+  const fill = document.createElement("span");
+  fill.className = "bar-fill";
+  fill.style.width = `${Math.round((100 * count) / Math.max(max, 1))}%`;
+  const value = document.createElement("span");
+  value.className = "bar-value";
+  value.textContent = String(count);
+  row.append(name, fill, value);
+  container.append(row);
+}

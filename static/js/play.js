@@ -1,0 +1,219 @@
+// The student's phone: join with a nickname, then play over one socket that survives reloads.
+import { Countdown, LiveSocket, el, showView } from "./live_socket.js";
+
+const root = document.getElementById("play");
+const code = root.dataset.code;
+const tokenKey = `a2b.token.${code}`;
+const $ = (role) => root.querySelector(`[data-role="${role}"]`);
+const COLOURS = ["c0", "c1", "c2", "c3", "c4", "c5"];
+
+function deviceId() {
+  let id = localStorage.getItem("a2b.device");
+  if (!id) {
+    id = crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2);
+    localStorage.setItem("a2b.device", id);
+  }
+  return id;
+}
+
+let socket = null;
+let current = null; // the open question
+let askConfidence = false;
+let selected = new Set();
+let mode = "instructor_paced";
+const countdown = new Countdown($("countdown"), () => {
+  if (current && !current.answered) $("answer-status").textContent = gettext("Time is up.");
+  lockChoices();
+});
+
+function showMessage(text) {
+  $("message").textContent = text;
+  showView(root, "message");
+}
+
+function showJoin(errorText = "") {
+  $("join-error").textContent = errorText;
+  showView(root, "join");
+  root.querySelector("#nickname").focus();
+}
+
+function lockChoices() {
+  for (const button of $("choices").querySelectorAll("button")) button.disabled = true;
+  $("submit-multi").disabled = true;
+  for (const input of $("short-form").querySelectorAll("input, button")) input.disabled = true;
+}
+
+function confidence() {
+  if (!askConfidence) return undefined;
+  const checked = root.querySelector('input[name="confidence"]:checked');
+  return checked ? Number(checked.value) : undefined;
+}
+
+function sendAnswer(fields) {
+  if (!current || current.answered) return;
+  const sent = socket.send({ type: "answer", question_id: current.id, id: `q${current.id}`, confidence: confidence(), ...fields });
+  $("answer-status").textContent = sent ? gettext("Sending…") : gettext("Not connected; try again in a moment.");
+}
+
+function renderQuestion(question, deadlineMs, serverNowMs, answer) {
+  current = { ...question, answered: Boolean(answer) };
+  selected = new Set();
+  $("progress").textContent = interpolate(gettext("Question %s of %s"), [question.index + 1, question.total]);
+  $("prompt").textContent = question.prompt;
+  const image = $("image");
+  image.hidden = !question.image_url;
+  if (question.image_url) image.src = question.image_url;
+  const choices = $("choices");
+  choices.replaceChildren();
+  question.options.forEach((text, index) => {
+    const button = el("button", { type: "button", class: `choice ${COLOURS[index % 6]}`, "data-index": index }, text);
+    button.addEventListener("click", () => {
+      if (question.multiple) {
+        selected.has(index) ? selected.delete(index) : selected.add(index);
+        button.classList.toggle("selected");
+      } else {
+        button.classList.add("selected");
+        sendAnswer({ choices: [index] });
+      }
+    });
+    choices.append(button);
+  });
+  $("submit-multi").hidden = !question.multiple;
+  $("submit-multi").disabled = false;
+  const shortForm = $("short-form");
+  shortForm.hidden = question.kind !== "short_answer";
+  for (const input of shortForm.querySelectorAll("input, button")) input.disabled = false;
+  shortForm.reset();
+  $("confidence").hidden = !askConfidence;
+  $("answer-status").textContent = "";
+  showView(root, "question");
+  countdown.start(deadlineMs, serverNowMs);
+  if (answer) {
+    $("answer-status").textContent = gettext("Your answer is in. Wait for the reveal.");
+    for (const index of answer.choices || []) choices.children[index]?.classList.add("selected");
+    lockChoices();
+  }
+}
+
+function optionText(indexes) {
+  return (indexes || []).map((i) => current?.options?.[i]).filter(Boolean).join(", ");
+}
+
+function renderReveal(reveal, you) {
+  countdown.stop();
+  const verdict = $("verdict");
+  if (you && you.answered === false) {
+    verdict.textContent = gettext("No answer this time.");
+    verdict.className = "verdict none";
+  } else if (you?.correct === true || reveal.correct === true) {
+    verdict.textContent = gettext("Correct!");
+    verdict.className = "verdict ok";
+  } else if (you?.correct === false || reveal.correct === false) {
+    verdict.textContent = gettext("Not this time.");
+    verdict.className = "verdict bad";
+  } else {
+    verdict.textContent = gettext("Thanks for your vote.");
+    verdict.className = "verdict poll";
+  }
+  const answerText = reveal.accepted_answers?.length ? reveal.accepted_answers.join(" / ") : optionText(reveal.correct_choices);
+  $("correct-answer").textContent = answerText ? interpolate(gettext("Answer: %s"), [answerText]) : "";
+  $("explanation").textContent = reveal.explanation || "";
+  const points = you?.points ?? reveal.points ?? 0;
+  const score = you?.score ?? reveal.score;
+  const parts = [interpolate(gettext("+%s points"), [points])];
+  if (score !== undefined) parts.push(interpolate(gettext("score %s"), [score]));
+  if (you?.rank) parts.push(interpolate(gettext("rank %s"), [you.rank]));
+  if (you?.streak > 1) parts.push(interpolate(gettext("%s in a row"), [you.streak]));
+  $("score-line").textContent = parts.join(" · ");
+  $("next").hidden = mode !== "student_paced";
+  showView(root, "reveal");
+}
+
+function renderState(state) {
+  mode = state.session.mode;
+  askConfidence = state.session.ask_confidence;
+  $("hello").textContent = interpolate(gettext("Hi, %s!"), [state.you.nickname]);
+  if (state.session.state === "ended") return renderEnded(state.you);
+  if (state.finished) return renderEnded(state.you);
+  if (!state.question) return showView(root, "lobby");
+  renderQuestion(state.question, state.deadline_ms, state.server_now_ms, state.answer);
+  if (state.reveal) renderReveal(state.reveal, { ...state.reveal, score: state.you.score, rank: state.you.rank, answered: Boolean(state.answer) });
+}
+
+function renderEnded(you) {
+  countdown.stop();
+  $("final").textContent = you?.rank
+    ? interpolate(gettext("Your score: %s · rank %s"), [you.score, you.rank])
+    : interpolate(gettext("Your score: %s"), [you?.score ?? 0]);
+  showView(root, "ended");
+}
+
+const FATAL = new Set(["bad_token", "session_ended", "removed", "banned"]);
+
+function onMessage(data) {
+  switch (data.type) {
+    case "state": return renderState(data);
+    case "question": return renderQuestion(data.question, data.deadline_ms, data.opened_at_ms, null);
+    case "answer_received":
+      if (current && data.question_id === current.id) {
+        current.answered = true;
+        lockChoices();
+        $("answer-status").textContent = gettext("Your answer is in. Wait for the reveal.");
+        if (data.result) renderReveal(data.result, null);
+      }
+      return;
+    case "reveal": return renderReveal(data, data.you);
+    case "session_ended": return renderEnded(data.you);
+    case "removed":
+      localStorage.removeItem(tokenKey);
+      socket.close();
+      return showMessage(data.banned ? gettext("You were removed from this session and cannot rejoin it.") : gettext("You were removed from this session."));
+    case "locked": return;
+    case "error":
+      if (FATAL.has(data.code)) {
+        localStorage.removeItem(tokenKey);
+        socket.close();
+        socket = null;
+        return data.code === "bad_token" ? showJoin(data.message) : showMessage(data.message);
+      }
+      if (data.code === "already_answered" && current) { current.answered = true; lockChoices(); }
+      $("answer-status").textContent = data.message;
+      return;
+    default: return;
+  }
+}
+
+function connect() {
+  socket = new LiveSocket(root.dataset.socketPath, {
+    onOpen: () => socket.send({ type: "hello", token: localStorage.getItem(tokenKey) }),
+    onMessage,
+  });
+}
+
+$("join-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const nickname = root.querySelector("#nickname").value;
+  const response = await fetch(root.dataset.joinUrl, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ nickname, device_id: deviceId() }),
+  }).catch(() => null);
+  if (!response) return showJoin(gettext("Not connected; try again in a moment."));
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) return showJoin(body.error?.message || gettext("Could not join."));
+  localStorage.setItem(tokenKey, body.token);
+  connect();
+});
+
+$("submit-multi").addEventListener("click", () => {
+  if (selected.size) sendAnswer({ choices: [...selected].sort((a, b) => a - b) });
+});
+$("short-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = new FormData(event.target).get("text");
+  if (String(text).trim()) sendAnswer({ text: String(text) });
+});
+$("next").addEventListener("click", () => socket.send({ type: "next" }));
+
+if (localStorage.getItem(tokenKey)) connect();
+else showJoin();

@@ -1,0 +1,53 @@
+// The projector: join code and QR, the question with its countdown, the chart after the reveal.
+import { HostState, renderBars } from "./host_view.js";
+import { Countdown, el, showView } from "./live_socket.js";
+
+const root = document.getElementById("projector");
+const $ = (role) => root.querySelector(`[data-role="${role}"]`);
+const countdown = new Countdown($("countdown"));
+
+function list(container, rows) {
+  container.replaceChildren(...rows.map((r) => el("li", {}, `${r.nickname} · ${r.score}`)));
+}
+
+function render(state) {
+  const session = state.session;
+  $("count").textContent = String(state.people.size);
+  if (!session || session.state === "lobby" || session.state === "running") {
+    showView(root, "lobby");
+    $("people").replaceChildren(...[...state.people.values()].slice(-60).map((p) => el("li", {}, p.nickname)));
+    return;
+  }
+  if (session.state === "ended") {
+    countdown.stop();
+    list($("final"), (state.final || state.top).slice(0, 5));
+    showView(root, "ended");
+    return;
+  }
+  const question = state.question;
+  if (!question) return;
+  if (session.state === "reveal" && state.reveal) {
+    countdown.stop();
+    $("reveal-prompt").textContent = question.prompt;
+    const options = question.options.map((o) => (typeof o === "string" ? o : o.text));
+    renderBars($("bars"), options, state.reveal.distribution, state.reveal.correct_choices || []);
+    $("explanation").textContent = state.reveal.explanation || "";
+    list($("top"), (state.reveal.top || state.top).slice(0, 5));
+    showView(root, "reveal");
+    return;
+  }
+  $("progress").textContent = interpolate(gettext("Question %s of %s"), [question.index + 1, question.total]);
+  $("prompt").textContent = question.prompt;
+  const image = $("image");
+  image.hidden = !question.image_url;
+  if (question.image_url) image.src = question.image_url;
+  $("options").replaceChildren(
+    ...question.options.map((o, i) => el("li", { class: `c${i % 6}` }, typeof o === "string" ? o : o.text)),
+  );
+  const tally = state.tally || {};
+  $("answered").textContent = interpolate(gettext("%s of %s answered"), [tally.answered ?? 0, tally.participants ?? state.people.size]);
+  if (state.deadlineMs) countdown.start(state.deadlineMs, state.serverNowMs);
+  showView(root, "question");
+}
+
+new HostState(root.dataset.socketPath, render);
