@@ -21,7 +21,10 @@ class JoinCodeForm(forms.Form):
 
 class RoomCreateForm(forms.Form):
     code = forms.CharField(
-        label=_("Room code"), max_length=room_codes.MAX_LENGTH, required=False, help_text=_("Leave empty to generate one.")
+        label=_("Room code"),
+        max_length=room_codes.MAX_LENGTH,
+        required=False,
+        help_text=_("Leave empty to generate one."),
     )
     title = forms.CharField(label=_("Title"), max_length=120, required=False)
 
