@@ -242,3 +242,59 @@ async def test_wrong_room_token_and_removed_student(layer):
     finally:
         for socket in (host, kim, wrong):
             await socket.disconnect()
+
+
+async def test_student_paced_session(layer):
+    def setup():
+        teacher = User.objects.create_user("teacher2")
+        room = room_create(owner=teacher, code="PACED1")
+        quiz = quiz_create(owner=teacher, title="At your pace", questions=QUESTIONS[:2])
+        return live.session_start(room=room, quiz=quiz, mode=QuizSession.Mode.STUDENT_PACED, user=teacher)
+
+    await database_sync_to_async(setup)()
+    student, token = await join("PACED1", "Solo")
+    try:
+        # The first question opens for this student on hello; answering gives the verdict at once.
+        await student.send_json_to({"type": "hello", "token": token})
+        state = await receive_type(student, "state")
+        first = state["question"]
+        assert first["index"] == 0
+        assert state["deadline_ms"] is not None
+        await student.send_json_to({"type": "next"})
+        assert (await receive_type(student, "error"))["code"] == "not_finished"
+        await student.send_json_to({"type": "answer", "question_id": first["id"], "choices": [0]})
+        ack = await receive_type(student, "answer_received")
+        assert ack["result"]["correct"] is True
+        assert ack["result"]["explanation"] == "One second of thought, lots of data."
+        await student.send_json_to({"type": "next"})
+        second = (await receive_type(student, "state"))["question"]
+        assert second["index"] == 1
+        await student.send_json_to({"type": "answer", "question_id": second["id"], "choices": [1]})
+        assert (await receive_type(student, "answer_received"))["result"]["correct"] is False
+        await student.send_json_to({"type": "next"})
+        assert (await receive_type(student, "state"))["finished"] is True
+    finally:
+        await student.disconnect()
+
+
+async def test_locked_room_refuses_newcomers(layer):
+    _teacher, _room, _session, cookie = await database_sync_to_async(make_game)()
+    host = await connect("/ws/rooms/MODULABS/host/", cookie)
+    try:
+        await receive_type(host, "host_state")
+        await host.send_json_to({"type": "lock"})
+        assert (await receive_type(host, "locked"))["locked"] is True
+        with pytest.raises(errors.RoomLocked):
+            await database_sync_to_async(live.participant_join)(code="MODULABS", nickname="Late", address="127.0.0.1")
+        await host.send_json_to({"type": "unlock"})
+        await receive_type(host, "locked")
+        result = await database_sync_to_async(live.participant_join)(
+            code="MODULABS", nickname="Late", address="127.0.0.1"
+        )
+        assert result.token
+        with pytest.raises(errors.NicknameTaken):
+            await database_sync_to_async(live.participant_join)(
+                code="MODULABS", nickname="ＬＡＴＥ", address="127.0.0.1"
+            )
+    finally:
+        await host.disconnect()
