@@ -14,6 +14,7 @@ api_urlpatterns = [
 urlpatterns = [
     path("", include("core.urls")),
     path("", include("quizapp.urls")),
+    path("quizzes/", include("quizapp.builder_urls")),
     path("accounts/", include("accounts.urls")),
     path("api/", include((api_urlpatterns, "api"))),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -4,10 +4,12 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from core.image_checks import CheckedImage
 from quizapp.models import Question, Quiz
 
 EXPORT_FORMAT = "a2blab.quiz"
@@ -236,3 +238,53 @@ def _renumber(questions: list[Question]) -> None:
         if q.position != position:
             q.position = position
             q.save(update_fields=["position"])
+
+
+QUIZ_SETTINGS = ("title", "language", "speed_points", "streaks", "ask_confidence")
+
+
+@transaction.atomic
+def quiz_update(*, quiz: Quiz, **fields: Any) -> Quiz:
+    """Change any of a quiz's settings (``QUIZ_SETTINGS``); the others stay as they are."""
+    unknown = set(fields) - set(QUIZ_SETTINGS)
+    if unknown:
+        raise TypeError(f"quiz_update() got unexpected fields {sorted(unknown)}")
+    if "title" in fields:
+        title = str(fields["title"] or "").strip()[:200]
+        if not title:
+            raise ValidationError(_("A quiz needs a title."))
+        quiz.title = title
+    if "language" in fields:
+        if fields["language"] not in Quiz.Language.values:
+            raise ValidationError(_("The language is Korean (ko) or English (en)."))
+        quiz.language = fields["language"]
+    for switch in ("speed_points", "streaks", "ask_confidence"):
+        if switch in fields:
+            setattr(quiz, switch, bool(fields[switch]))
+    quiz.save()
+    return quiz
+
+
+@transaction.atomic
+def quiz_delete(*, quiz: Quiz) -> None:
+    """Delete a quiz and its questions, unless a session's results still point at it."""
+    if quiz.sessions.exists():
+        raise ValidationError(
+            _("This quiz has been played in a session and its results keep it, so it cannot be deleted.")
+        )
+    quiz.delete()
+
+
+@transaction.atomic
+def question_image_set(*, question: Question, image: CheckedImage | None) -> Question:
+    """Store a checked, re-encoded image on a question (``None`` removes it).
+
+    The old file is left in storage: a duplicated question may still show it.
+    """
+    if image is None:
+        question.image = ""
+        question.save(update_fields=["image"])
+    else:
+        question.image.save(f"question-{question.id}{image.extension}", ContentFile(image.data), save=False)
+        question.save(update_fields=["image"])
+    return question

@@ -36,10 +36,11 @@ class Command(BaseCommand):
         for po_path in sorted(locale_dir.glob("en/LC_MESSAGES/*.po")):
             po = polib.pofile(str(po_path))
             for entry in po:
-                if not entry.msgstr and not entry.msgid_plural:
-                    entry.msgstr = entry.msgid
-                elif entry.msgid_plural and not any(entry.msgstr_plural.values()):
+                # The source strings are English: never keep msgmerge's fuzzy guesses.
+                if entry.msgid_plural:
                     entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+                else:
+                    entry.msgstr = entry.msgid
                 if "fuzzy" in entry.flags:
                     entry.flags.remove("fuzzy")
             po.save()

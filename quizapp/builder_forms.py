@@ -1,0 +1,229 @@
+"""Forms of the quiz builder pages. They parse what a browser posts into the keyword arguments
+of the services in :mod:`quizapp.services.quizzes`; the rules themselves live in the services."""
+
+import json
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.image_checks import CheckedImage, ImageRejected, check_image
+from quizapp.models import Question, Quiz
+from quizapp.services import quizzes
+
+IMPORT_MAX_BYTES = 1_000_000
+IMAGE_MAX_BYTES = 5_000_000
+OPTION_ROWS = range(quizzes.MAX_OPTIONS)
+POINT_LABELS = {
+    0: gettext_lazy("No points"),
+    1000: gettext_lazy("Normal (1000)"),
+    2000: gettext_lazy("Double (2000)"),
+}
+
+
+def image_rejection_message(exc: ImageRejected) -> str:
+    """A person's words for each :class:`~core.image_checks.ImageRejected` code."""
+    params = exc.params
+    if exc.code == "empty":
+        return _("The image file is empty.")
+    if exc.code == "too_large":
+        return _("The image is too large: at most %(max_mb)s MB.") % {"max_mb": params.get("max_mb")}
+    if exc.code == "format_not_allowed":
+        return _("%(format)s images are not accepted; use %(allowed)s.") % {
+            "format": params.get("format"),
+            "allowed": params.get("allowed"),
+        }
+    if exc.code == "too_many_pixels":
+        return _("The image has too many pixels: at most %(max_megapixels)s megapixels.") % {
+            "max_megapixels": params.get("max_megapixels")
+        }
+    if exc.code == "truncated":
+        return _("The image file is damaged or incomplete.")
+    return _("This file is not an image (PNG, JPEG, WebP or GIF).")
+
+
+class QuizSettingsForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the quiz"),
+        choices=Quiz.Language.choices,
+        initial=Quiz.Language.KOREAN,
+    )
+    speed_points = forms.BooleanField(
+        label=gettext_lazy("Speed points: faster correct answers score more"), required=False, initial=True
+    )
+    streaks = forms.BooleanField(
+        label=gettext_lazy("Streak bonus for correct answers in a row"), required=False, initial=True
+    )
+    ask_confidence = forms.BooleanField(
+        label=gettext_lazy("Ask students how sure they are"), required=False, initial=False
+    )
+
+    @classmethod
+    def for_quiz(cls, quiz: Quiz, data: Any = None) -> "QuizSettingsForm":
+        return cls(data, initial={name: getattr(quiz, name) for name in cls.base_fields})
+
+
+class QuizImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Quiz file (.json)"),
+        help_text=gettext_lazy("A file exported from A2B Lab, at most 1 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise ValidationError(_("The file is too large: a quiz file has at most 1 MB."), code="too_large")
+        raw = upload.read(IMPORT_MAX_BYTES + 1)
+        try:
+            return json.loads(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError):
+            raise ValidationError(_("This file is not valid JSON."), code="not_json") from None
+
+
+class QuestionForm(forms.Form):
+    """One question of any kind; the fields of the other kinds are ignored.
+
+    Options come as rows ``option_0``..``option_5`` with ``correct_<n>`` checkboxes (multiple
+    choice) or none (poll); true/false has two labels and ``tf_correct`` naming the right one.
+    """
+
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of question"), choices=Question.Kind.choices)
+    prompt = forms.CharField(label=gettext_lazy("Question"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    tf_true_label = forms.CharField(label=gettext_lazy("First answer"), max_length=200, required=False)
+    tf_false_label = forms.CharField(label=gettext_lazy("Second answer"), max_length=200, required=False)
+    tf_correct = forms.ChoiceField(
+        label=gettext_lazy("Correct answer"),
+        choices=[("true", gettext_lazy("The first")), ("false", gettext_lazy("The second"))],
+        initial="true",
+        widget=forms.RadioSelect,
+    )
+    accepted_answers = forms.CharField(
+        label=gettext_lazy("Accepted answers"),
+        help_text=gettext_lazy("One per line. Case, spaces and accents do not matter."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    time_limit_s = forms.IntegerField(
+        label=gettext_lazy("Time limit (seconds)"),
+        initial=20,
+        widget=forms.NumberInput(attrs={"min": quizzes.MIN_TIME_S, "max": quizzes.MAX_TIME_S, "inputmode": "numeric"}),
+    )
+    points = forms.TypedChoiceField(
+        label=gettext_lazy("Points"),
+        choices=[(p, POINT_LABELS[p]) for p in quizzes.POINT_CHOICES],
+        coerce=int,
+        initial=1000,
+    )
+    explanation = forms.CharField(
+        label=gettext_lazy("Explanation (shown after the answer)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    image = forms.FileField(
+        label=gettext_lazy("Image (optional)"),
+        help_text=gettext_lazy("PNG, JPEG, WebP or GIF, at most 5 MB."),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"}),
+    )
+    remove_image = forms.BooleanField(label=gettext_lazy("Remove the image"), required=False)
+
+    def __init__(self, *args: Any, quiz: Quiz, question: Question | None = None, **kwargs: Any) -> None:
+        self.quiz = quiz
+        self.question = question
+        kwargs.setdefault("initial", self._initial(quiz, question))
+        super().__init__(*args, **kwargs)
+        for n in OPTION_ROWS:
+            label = _("Option %(n)d") % {"n": n + 1}
+            self.fields[f"option_{n}"] = forms.CharField(
+                label=label, max_length=200, required=False, widget=forms.TextInput(attrs={"placeholder": label})
+            )
+            self.fields[f"correct_{n}"] = forms.BooleanField(label=_("Correct"), required=False)
+        if question is None or not question.image:
+            del self.fields["remove_image"]
+        self.checked_image: CheckedImage | None = None
+
+    @staticmethod
+    def _initial(quiz: Quiz, question: Question | None) -> dict[str, Any]:
+        with translation.override(quiz.language):
+            labels = quizzes.true_false_options(correct=True)
+        initial: dict[str, Any] = {"tf_true_label": labels[0]["text"], "tf_false_label": labels[1]["text"]}
+        if question is None:
+            return initial
+        initial.update(
+            kind=question.kind,
+            prompt=question.prompt,
+            time_limit_s=question.time_limit_s,
+            points=question.points,
+            explanation=question.explanation,
+            accepted_answers="\n".join(question.accepted_answers),
+        )
+        if question.kind == Question.Kind.TRUE_FALSE and len(question.options) == 2:
+            first, second = question.options
+            initial.update(
+                tf_true_label=first["text"],
+                tf_false_label=second["text"],
+                tf_correct="true" if first.get("correct") else "false",
+            )
+        elif question.kind != Question.Kind.SHORT_ANSWER:
+            for n, option in enumerate(question.options[: quizzes.MAX_OPTIONS]):
+                initial[f"option_{n}"] = option.get("text", "")
+                initial[f"correct_{n}"] = bool(option.get("correct"))
+        return initial
+
+    def option_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"option_{n}"], self[f"correct_{n}"]) for n in OPTION_ROWS]
+
+    def clean_image(self) -> Any:
+        upload = self.cleaned_data.get("image")
+        if not upload:
+            return None
+        if upload.size > IMAGE_MAX_BYTES:
+            raise ValidationError(
+                image_rejection_message(ImageRejected("too_large", {"max_mb": IMAGE_MAX_BYTES // 1_000_000}))
+            )
+        try:
+            self.checked_image = check_image(upload.read(), max_bytes=IMAGE_MAX_BYTES)
+        except ImageRejected as exc:
+            raise ValidationError(image_rejection_message(exc), code=exc.code) from None
+        return upload
+
+    def question_fields(self) -> dict[str, Any]:
+        """The keyword arguments for ``question_add`` / ``question_update`` (checked there)."""
+        data = self.cleaned_data
+        kind = data["kind"]
+        fields: dict[str, Any] = {
+            "kind": kind,
+            "prompt": data["prompt"],
+            "time_limit_s": data["time_limit_s"],
+            "points": data["points"],
+            "explanation": data["explanation"],
+        }
+        if kind == Question.Kind.TRUE_FALSE:
+            with translation.override(self.quiz.language):
+                fields["options"] = quizzes.true_false_options(
+                    correct=data["tf_correct"] == "true",
+                    true_label=data["tf_true_label"].strip(),
+                    false_label=data["tf_false_label"].strip(),
+                )
+        elif kind == Question.Kind.SHORT_ANSWER:
+            fields["accepted_answers"] = data["accepted_answers"].splitlines()
+        else:
+            fields["options"] = [
+                {"text": data[f"option_{n}"], "correct": kind == Question.Kind.MULTIPLE_CHOICE and data[f"correct_{n}"]}
+                for n in OPTION_ROWS
+                if data[f"option_{n}"].strip()
+            ]
+        return fields
+
+    @property
+    def image_change(self) -> tuple[bool, CheckedImage | None]:
+        """(whether the image changes, the new image or ``None`` to remove it)."""
+        if self.checked_image is not None:
+            return True, self.checked_image
+        return bool(self.cleaned_data.get("remove_image")), None

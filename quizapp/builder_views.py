@@ -1,0 +1,238 @@
+"""The quiz builder: an instructor's pages to list, create, edit, import and export quizzes.
+
+Plain HTML forms, POST-redirect-GET. Every quiz and question is looked up through its owner, so
+someone else's gets 404. Each view parses a form and calls one service.
+"""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from quizapp.builder_forms import QuestionForm, QuizImportForm, QuizSettingsForm
+from quizapp.models import Question, Quiz
+from quizapp.selectors import quizzes_for_owner
+from quizapp.services import quizzes
+from quizapp.services.quizzes import question_image_set, quiz_delete, quiz_update
+
+
+def _quiz_for(request: HttpRequest, quiz_id: int) -> Quiz:
+    return get_object_or_404(quizzes_for_owner(request.user), id=quiz_id)
+
+
+def _question_for(request: HttpRequest, quiz_id: int, question_id: int) -> Question:
+    return get_object_or_404(
+        Question.objects.select_related("quiz"),
+        id=question_id,
+        quiz__in=quizzes_for_owner(request.user).filter(id=quiz_id),
+    )
+
+
+def _edit_url(quiz: Quiz, question: Question | None = None) -> str:
+    url = reverse("builder:quiz_edit", args=[quiz.id])
+    return f"{url}#question-{question.id}" if question is not None else url
+
+
+def _list_page(request: HttpRequest, import_form: QuizImportForm, status: int = 200) -> HttpResponse:
+    quiz_list = quizzes_for_owner(request.user).annotate(question_count=Count("questions")).order_by("-updated_at")
+    return render(
+        request,
+        "quizapp/builder/quiz_list.html",
+        {"quizzes": quiz_list, "import_form": import_form},
+        status=status,
+    )
+
+
+def _edit_page(
+    request: HttpRequest,
+    quiz: Quiz,
+    *,
+    settings_form: QuizSettingsForm | None = None,
+    question_form: QuestionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "quizapp/builder/quiz_edit.html",
+        {
+            "quiz": quiz,
+            "questions": list(quiz.questions.order_by("position", "id")),
+            "settings_form": settings_form or QuizSettingsForm.for_quiz(quiz),
+            "question_form": question_form or QuestionForm(quiz=quiz),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def quiz_list(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, QuizImportForm())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quiz_new(request: HttpRequest) -> HttpResponse:
+    form = QuizSettingsForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            quiz = quizzes.quiz_create(owner=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Quiz created. Now add its questions."))
+            return redirect(_edit_url(quiz))
+    status = 400 if form.is_bound else 200
+    return render(request, "quizapp/builder/quiz_new.html", {"settings_form": form}, status=status)
+
+
+@login_required
+@require_POST
+def quiz_import(request: HttpRequest) -> HttpResponse:
+    form = QuizImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            quiz = quizzes.quiz_import(owner=request.user, data=form.cleaned_data["file"])
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            messages.success(request, _("Quiz imported: %(title)s") % {"title": quiz.title})
+            return redirect(_edit_url(quiz))
+    return _list_page(request, form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quiz_edit(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    quiz = _quiz_for(request, quiz_id)
+    if request.method == "GET":
+        return _edit_page(request, quiz)
+    form = QuizSettingsForm.for_quiz(quiz, request.POST)
+    if form.is_valid():
+        try:
+            quiz_update(quiz=quiz, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Quiz settings saved."))
+            return redirect(_edit_url(quiz))
+    quiz.refresh_from_db()
+    return _edit_page(request, quiz, settings_form=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET"])
+def quiz_export(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    quiz = _quiz_for(request, quiz_id)
+    body = json.dumps(quizzes.quiz_export(quiz), ensure_ascii=False, indent=2)
+    filename = f"{slugify(quiz.title, allow_unicode=True) or f'quiz-{quiz.id}'}.json"
+    response = HttpResponse(body.encode("utf-8"), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quiz_remove(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    """GET asks for confirmation; POST deletes."""
+    quiz = _quiz_for(request, quiz_id)
+    if request.method == "POST":
+        try:
+            quiz_delete(quiz=quiz)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("builder:quiz_list")
+        messages.success(request, _("Quiz deleted: %(title)s") % {"title": quiz.title})
+        return redirect("builder:quiz_list")
+    return render(request, "quizapp/builder/quiz_delete.html", {"quiz": quiz})
+
+
+@login_required
+@require_POST
+def question_add(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    quiz = _quiz_for(request, quiz_id)
+    form = QuestionForm(request.POST, request.FILES, quiz=quiz)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                question = quizzes.question_add(quiz=quiz, **form.question_fields())
+                changed, image = form.image_change
+                if changed:
+                    question_image_set(question=question, image=image)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Question added."))
+            return redirect(_edit_url(quiz, question))
+    return _edit_page(request, quiz, question_form=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_edit(request: HttpRequest, quiz_id: int, question_id: int) -> HttpResponse:
+    question = _question_for(request, quiz_id, question_id)
+    quiz = question.quiz
+    if request.method == "POST":
+        form = QuestionForm(request.POST, request.FILES, quiz=quiz, question=question)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    quizzes.question_update(question=question, **form.question_fields())
+                    changed, image = form.image_change
+                    if changed:
+                        question_image_set(question=question, image=image)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Question saved."))
+                return redirect(_edit_url(quiz, question))
+        question.refresh_from_db()
+        status = 400
+    else:
+        form = QuestionForm(quiz=quiz, question=question)
+        status = 200
+    return render(
+        request,
+        "quizapp/builder/question_edit.html",
+        {"quiz": quiz, "question": question, "question_form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def question_move(request: HttpRequest, quiz_id: int, question_id: int) -> HttpResponse:
+    question = _question_for(request, quiz_id, question_id)
+    offset = -1 if request.POST.get("direction") == "up" else 1
+    quizzes.question_move(question=question, offset=offset)
+    return redirect(_edit_url(question.quiz, question))
+
+
+@login_required
+@require_POST
+def question_duplicate(request: HttpRequest, quiz_id: int, question_id: int) -> HttpResponse:
+    question = _question_for(request, quiz_id, question_id)
+    copy = quizzes.question_duplicate(question=question)
+    messages.success(request, _("Question duplicated."))
+    return redirect(_edit_url(question.quiz, copy))
+
+
+@login_required
+@require_POST
+def question_delete(request: HttpRequest, quiz_id: int, question_id: int) -> HttpResponse:
+    question = _question_for(request, quiz_id, question_id)
+    quiz = question.quiz
+    quizzes.question_delete(question=question)
+    messages.success(request, _("Question deleted."))
+    return redirect(_edit_url(quiz))

@@ -1,0 +1,83 @@
+"""The lecture in a browser: the instructor launches the MODULABS quiz, three students join on
+phones and answer, the reveal and the results grid show what they answered."""
+
+import pytest
+from django.contrib.auth.models import User
+
+from core.demo import demo_load_all
+
+pytestmark = [pytest.mark.browser, pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+
+
+def log_in(browser, base_url):
+    context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base_url + "/accounts/login/")
+    page.fill("#id_username", "demo")
+    page.fill("#id_password", "modulabs-demo")
+    page.click("main button[type=submit]")
+    page.wait_for_url(base_url + "/")
+    return context, page
+
+
+def test_three_students_play_the_modulabs_quiz(browser, live_server_asgi, screenshot):
+    demo_load_all()
+    assert User.objects.filter(username="demo").exists()
+    base = live_server_asgi.url
+    host_context, host = log_in(browser, base)
+    contexts = [host_context]
+    try:
+        host.goto(base + "/rooms/")
+        launch = host.locator("form.launch").first
+        launch.locator("select[name=quiz]").select_option(label="이 AI, 가능할까? 불가능할까?")
+        launch.locator("select[name=mode]").select_option("instructor_paced")
+        host.get_by_test_id("launch-MODULABS").click()
+        host.wait_for_url(base + "/rooms/MODULABS/console/")
+        host.get_by_test_id("session-state").wait_for()
+
+        students = []
+        for name in ("Kim", "Lee", "<b>Park</b>"):
+            context = browser.new_context(locale="ko-KR", viewport=PHONE, is_mobile=True, has_touch=True)
+            contexts.append(context)
+            page = context.new_page()
+            page.goto(base + "/join")
+            page.fill("#id_code", "modulabs")
+            page.get_by_test_id("join-code-submit").click()
+            page.wait_for_url(base + "/r/MODULABS/")
+            page.get_by_test_id("nickname").fill(name)
+            page.get_by_test_id("join-submit").click()
+            page.get_by_text("들어왔어요", exact=False).wait_for(timeout=10000)
+            students.append(page)
+        screenshot(students[0], "student-lobby")
+        host.get_by_test_id("people").get_by_text("<b>Park</b>").wait_for()  # escaped, shown as typed
+
+        host.get_by_test_id("host-next").click()
+        for page in students:
+            page.get_by_test_id("prompt").wait_for()
+        assert "콜센터" in students[0].get_by_test_id("prompt").inner_text()
+        screenshot(students[0], "student-question")
+        students[0].get_by_role("button", name="가능", exact=True).tap()
+        students[1].get_by_role("button", name="불가능", exact=True).tap()
+        students[2].get_by_role("button", name="가능", exact=True).tap()
+        for page in students:
+            page.get_by_test_id("answer-status").get_by_text("답이 들어갔습니다", exact=False).wait_for()
+        host.get_by_test_id("answered-count").get_by_text("3", exact=False).wait_for()
+        screenshot(host, "console-answers")
+
+        host.get_by_test_id("host-reveal").click()
+        students[0].get_by_test_id("verdict").get_by_text("정답").wait_for()
+        students[1].get_by_test_id("verdict").get_by_text("아쉽").wait_for()
+        screenshot(students[0], "student-reveal-correct")
+        screenshot(students[1], "student-reveal-wrong")
+
+        grid = host.get_by_test_id("results-grid")
+        grid.locator("td.ok").nth(1).wait_for()
+        assert grid.locator("td.ok").count() == 2
+        assert grid.locator("td.bad").count() == 1
+        assert "불가능" in grid.locator("td.bad").inner_text()
+        screenshot(host, "console-results-grid")
+    finally:
+        for context in contexts:
+            context.close()

@@ -1,0 +1,189 @@
+"""POST /api/rooms/<code>/join/: students join without an account; every refusal has its code
+and HTTP status; a hostile nickname is kept as typed and escaped where pages show it."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from quizapp.models import Participant, QuizSession
+from quizapp.services import live
+from quizapp.services.quizzes import quiz_create
+from quizapp.services.rooms import room_create
+
+pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
+
+QUESTIONS = [
+    {
+        "kind": "true_false",
+        "prompt": "Pedestrian detection?",
+        "options": [{"text": "가능", "correct": True}, {"text": "불가능", "correct": False}],
+    }
+]
+#: 20 characters, the longest nickname; ``<script>alert(1)</script>`` itself is refused as too long.
+HOSTILE = "<script>x()</script>"
+
+
+@pytest.fixture
+def teacher() -> User:
+    return User.objects.create_user("teacher", password="a-long-password-1")
+
+
+@pytest.fixture
+def room(teacher):
+    return room_create(owner=teacher, code="MODULABS")
+
+
+@pytest.fixture
+def session(teacher, room) -> QuizSession:
+    quiz = quiz_create(owner=teacher, title="Lecture quiz", questions=QUESTIONS)
+    return live.session_start(room=room, quiz=quiz, mode=QuizSession.Mode.INSTRUCTOR_PACED, user=teacher)
+
+
+@pytest.fixture
+def student() -> Client:
+    """A phone with no account; CSRF is enforced as in a real browser."""
+    return Client(enforce_csrf_checks=True)
+
+
+def join(client: Client, code: str = "MODULABS", address: str = "10.0.0.1", headers: dict | None = None, **body):
+    body.setdefault("nickname", "Mina")
+    return client.post(
+        f"/api/rooms/{code}/join/",
+        body,
+        content_type="application/json",
+        REMOTE_ADDR=address,
+        **_lang(),
+        **(headers or {}),
+    )
+
+
+def _lang(language: str = "en") -> dict:
+    return {"HTTP_ACCEPT_LANGUAGE": language}
+
+
+def test_join_returns_a_token_the_socket_accepts(student, session):
+    response = join(student, code="m0du1abs", nickname="  Mina  ", device_id="device-1")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    participant = Participant.objects.get(session=session)
+    assert body["participant"] == {"id": participant.id, "nickname": "Mina"}
+    assert body["session"] == {
+        "id": session.id,
+        "mode": "instructor_paced",
+        "state": "lobby",
+        "locked": False,
+        "quiz": "Lecture quiz",
+        "ask_confidence": False,
+        "room": "MODULABS",
+    }
+    assert participant.device_id == "device-1"
+    assert live.participant_from_token(body["token"]) == participant
+
+
+def test_a_signed_in_instructor_can_join_too_without_csrf_trouble(client, teacher, session):
+    client.force_login(teacher)
+    assert join(client, nickname="Teacher test").status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("setup", "nickname", "status", "code"),
+    [
+        ("no_room", "Mina", 404, "room_not_found"),
+        ("no_session", "Mina", 404, "no_live_session"),
+        ("banned", "Kim", 403, "banned"),
+        ("locked", "Mina", 403, "room_locked"),
+        ("full", "Mina", 403, "room_full"),
+        ("taken", "KIM", 409, "nickname_taken"),
+        ("none", "   ", 400, "nickname_invalid"),
+        ("none", "x" * 21, 400, "nickname_invalid"),
+        ("none", "\u200b\u200b", 400, "nickname_invalid"),
+    ],
+)
+def test_each_refusal_has_its_code_and_status(student, teacher, room, setup, nickname, status, code):
+    if setup != "no_session":
+        session = live.session_start(
+            room=room,
+            quiz=quiz_create(owner=teacher, title="Q", questions=QUESTIONS),
+            mode=QuizSession.Mode.INSTRUCTOR_PACED,
+            user=teacher,
+        )
+    if setup in ("banned", "taken", "full"):
+        kim = join(student, nickname="Kim", address="10.0.0.9").json()["participant"]
+        if setup == "banned":
+            live.participant_remove(session_id=session.id, user=teacher, participant_id=kim["id"], ban=True)
+        if setup == "full":
+            room.max_participants = 1
+            room.save()
+    if setup == "locked":
+        live.session_set_locked(session_id=session.id, user=teacher, locked=True)
+    response = join(student, code="NOSUCH" if setup == "no_room" else "MODULABS", nickname=nickname)
+    assert response.status_code == status
+    assert set(response.json()) == {"error"}
+    assert response.json()["error"]["code"] == code
+    assert response.json()["error"]["message"]
+
+
+def test_a_banned_device_cannot_come_back_with_another_nickname(student, teacher, session):
+    kim = join(student, nickname="Kim", device_id="phone-7").json()["participant"]
+    live.participant_remove(session_id=session.id, user=teacher, participant_id=kim["id"], ban=True)
+    response = join(student, nickname="Someone else", device_id="phone-7")
+    assert (response.status_code, response.json()["error"]["code"]) == (403, "banned")
+
+
+def test_messages_follow_the_language(student, room):
+    english = join(student, code="NOSUCH")
+    assert english.json()["error"]["message"] == "No room has that code. Check the code on the screen."
+    korean = student.post(
+        "/api/rooms/NOSUCH/join/", {"nickname": "Mina"}, content_type="application/json", **_lang("ko")
+    )
+    assert korean.json()["error"]["message"] == "그 코드의 방이 없습니다. 화면의 코드를 확인하세요."
+    too_long = join(student, nickname="x" * 30)
+    assert too_long.json()["error"]["message"] == "A nickname has at most 20 characters."
+
+
+def test_joins_are_rate_limited_per_address(student, session, settings):
+    settings.QUIZ_JOIN_RATE_PER_ADDRESS = "3/m"
+    for n in range(3):
+        assert join(student, nickname=f"p{n}", address="10.0.0.5").status_code == 201
+    limited = join(student, nickname="p3", address="10.0.0.5")
+    assert limited.status_code == 429
+    assert limited.json()["error"] == {
+        "code": "rate_limited",
+        "message": "Too many attempts. Wait a minute and try again.",
+    }
+    # Another address (REMOTE_ADDR, not a header the client sets) is not affected.
+    assert join(student, nickname="p4", address="10.0.0.6").status_code == 201
+    spoofed = join(student, nickname="p5", address="10.0.0.5", headers={"HTTP_X_FORWARDED_FOR": "10.0.0.7"})
+    assert spoofed.status_code == 429
+
+
+def test_guessing_room_codes_is_throttled(student, settings):
+    settings.QUIZ_CODE_GUESS_RATE = "2/m"
+    assert [join(student, code=f"GUESS{n}").status_code for n in range(3)] == [404, 404, 429]
+
+
+def test_a_malformed_body_is_a_field_error(student, session):
+    response = student.post("/api/rooms/MODULABS/join/", {}, content_type="application/json", **_lang())
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"
+    assert "nickname" in response.json()["error"]["fields"]
+    assert student.get("/api/rooms/MODULABS/join/").status_code == 405
+
+
+def test_a_hostile_nickname_is_kept_as_typed_and_escaped_on_pages(student, client, teacher, session):
+    too_long = join(student, nickname="<script>alert(1)</script>")
+    assert (too_long.status_code, too_long.json()["error"]["code"]) == (400, "nickname_invalid")
+    response = join(student, nickname=HOSTILE)
+    assert response.status_code == 201
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["participant"]["nickname"] == HOSTILE
+    assert Participant.objects.get(session=session).nickname == HOSTILE
+
+    client.force_login(teacher)
+    results = client.get(f"/api/sessions/{session.id}/results/")
+    assert results.json()["rows"][0]["participant"]["nickname"] == HOSTILE
+    page = client.get(f"/sessions/{session.id}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "&lt;script&gt;x()&lt;/script&gt;" in html
+    assert HOSTILE not in html
