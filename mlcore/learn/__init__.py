@@ -1,4 +1,73 @@
 """The lecture's ``train(A, B) -> model`` and ``predict(model, A)`` in plain Python.
 
 No Django here: this package must be usable from a notebook or a script.
+
+    from mlcore.learn import train, predict, generate_doodles
+    images, labels = generate_doodles(per_class=200, seed=0)
+    model = train(images, labels, task="image_classification")
+    predict(model, images[:3])
+
+See docs/mlcore-learn.md for the parameters, the progress events and the error codes.
 """
+
+from .api import TASKS, Model, evaluate, export, load, predict, predict_proba, prepare_input, save, train
+from .builtin import HOUSE_TABLE, HOUSE_TABLE_NOTE, load_digits, load_house_table
+from .doodles import DOODLE_CLASSES, DOODLE_NAMES, generate_doodles
+from .errors import (
+    ERROR_CODES,
+    BadInput,
+    BadModelFile,
+    BadParam,
+    BadShape,
+    BadTask,
+    LearnError,
+    LengthMismatch,
+    NonNumericTarget,
+    NotAClassifier,
+    OneClass,
+    TooFewRows,
+    TrainingCancelled,
+)
+from .learning_curve import PowerLawFit, examples_needed, fit_power_law, learning_curve
+from .progress import EVENT_KEYS, ProgressCallback, ProgressEvent, StopCheck
+
+__all__ = [
+    "DOODLE_CLASSES",
+    "DOODLE_NAMES",
+    "ERROR_CODES",
+    "EVENT_KEYS",
+    "HOUSE_TABLE",
+    "HOUSE_TABLE_NOTE",
+    "TASKS",
+    "BadInput",
+    "BadModelFile",
+    "BadParam",
+    "BadShape",
+    "BadTask",
+    "LearnError",
+    "LengthMismatch",
+    "Model",
+    "NonNumericTarget",
+    "NotAClassifier",
+    "OneClass",
+    "PowerLawFit",
+    "ProgressCallback",
+    "ProgressEvent",
+    "StopCheck",
+    "TooFewRows",
+    "TrainingCancelled",
+    "evaluate",
+    "examples_needed",
+    "export",
+    "fit_power_law",
+    "generate_doodles",
+    "learning_curve",
+    "load",
+    "load_digits",
+    "load_house_table",
+    "predict",
+    "predict_proba",
+    "prepare_input",
+    "save",
+    "train",
+]
