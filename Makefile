@@ -12,7 +12,8 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test venv messages migrate demo lint format check-migrations browser-deps test-pg test-embedded clean i18n
+.PHONY: run test venv messages migrate demo lint format check-migrations browser-deps test-pg test-embedded clean i18n \
+	bench-room bench-learn
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "A2B Lab needs Python 3.11 or newer")'
@@ -89,6 +90,15 @@ test-embedded:
 i18n: $(STAMP)
 	@$(PY) manage.py i18n_update
 	@$(PY) manage.py i18n_compile
+
+# --- benchmarks (run by hand; they print a table and, last, one JSON line) ----------------
+STUDENTS ?= 2000
+QUESTIONS ?= 10
+bench-room: venv messages
+	@$(PY) bench/room_load.py --students $(STUDENTS) --questions $(QUESTIONS)
+
+bench-learn: venv
+	@$(PY) bench/ml_learn_script.py
 
 clean:
 	rm -rf var/test test-output

@@ -17,7 +17,6 @@ import os
 import random
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,7 +39,11 @@ def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
 
 
 def now_ms() -> float:
@@ -83,9 +86,7 @@ def prepare(var_dir: str, questions: int) -> tuple[str, int]:
             for i in range(questions)
         ],
     )
-    session = live.session_start(
-        room=room_get_by_code("MODULABS"), quiz=quiz, mode="instructor_paced", user=instructor
-    )
+    session = live.session_start(room=room_get_by_code("MODULABS"), quiz=quiz, mode="instructor_paced", user=instructor)
     store = SessionStore()
     store[SESSION_KEY] = str(instructor.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -192,7 +193,9 @@ async def join_all(port: int, students: list[Student], concurrency: int = 32) ->
     async def one(student: Student) -> None:
         async with semaphore:
             status, body = await http_post_json(
-                port, "/api/rooms/MODULABS/join/", {"nickname": f"student{student.index}", "device_id": str(student.index)}
+                port,
+                "/api/rooms/MODULABS/join/",
+                {"nickname": f"student{student.index}", "device_id": str(student.index)},
             )
             if status != 201 and status != 200:
                 raise RuntimeError(f"join failed: {status} {body}")
@@ -205,6 +208,7 @@ async def join_all(port: int, students: list[Student], concurrency: int = 32) ->
 async def play(port: int, cookie: str, n: int, questions: int, answer_window_s: float) -> dict:
     students = [Student(i) for i in range(n)]
     join_ms = await join_all(port, students)
+    log(f"{n} students joined over HTTP in {join_ms / 1000:.1f} s; connecting sockets")
     readies = [asyncio.Event() for _ in students]
     connect_start = now_ms()
     tasks = []
@@ -212,8 +216,17 @@ async def play(port: int, cookie: str, n: int, questions: int, answer_window_s: 
         tasks.append(asyncio.create_task(student.run(port, ready, answer_window_s)))
         if i % 100 == 99:
             await asyncio.sleep(0.05)
-    await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), timeout=300)
+    waiting = asyncio.gather(*(r.wait() for r in readies))
+    while not waiting.done():
+        await asyncio.wait([waiting], timeout=5)
+        failed = [t for t in tasks if t.done() and t.exception() is not None]
+        if failed:
+            raise RuntimeError(f"{len(failed)} student sockets failed: {failed[0].exception()!r}")
+        log(f"  {sum(r.is_set() for r in readies)} of {n} sockets have their state")
+        if now_ms() - connect_start > 300_000:
+            raise TimeoutError("sockets did not all connect in 300 s")
     connect_ms = now_ms() - connect_start
+    log(f"sockets connected in {connect_ms / 1000:.1f} s; playing {questions} questions")
 
     host = await websockets.connect(
         f"ws://127.0.0.1:{port}/ws/rooms/MODULABS/host/",
@@ -264,7 +277,10 @@ async def play(port: int, cookie: str, n: int, questions: int, answer_window_s: 
     for qid in question_ids:
         acks = sorted(t for s in students for t in [s.question_at.get(qid)] if t is not None)
         ack_times = sorted(
-            at for s in students for at in s.ack_times if s.question_at.get(qid, 1e18) <= at < s.reveal_at.get(qid, 1e18)
+            at
+            for s in students
+            for at in s.ack_times
+            if s.question_at.get(qid, 1e18) <= at < s.reveal_at.get(qid, 1e18)
         )
         seen = [(t, count) for t, q, count in tallies if q == qid]
         for k, acked_at in enumerate(ack_times, start=1):
@@ -306,7 +322,9 @@ async def handler(ws):
     finally:
         clients.discard(ws)
 async def main():
-    async with websockets.serve(handler, "127.0.0.1", int(sys.argv[1]), ping_interval=None, max_queue=None):
+    async with websockets.serve(
+        handler, "127.0.0.1", int(sys.argv[1]), ping_interval=None, max_queue=None, compression=None
+    ):
         print("ready", flush=True)
         await asyncio.Future()
 asyncio.run(main())
@@ -375,13 +393,13 @@ def main() -> None:
         "QUIZ_JOIN_RATE_PER_ROOM": "1000000/m",
         "LOG_LEVEL": "WARNING",
     }
+    server_log = open(Path(var_dir) / "server.log", "wb")  # noqa: SIM115 - closed with the server
     server = subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--no-worker", "--port", str(port)],
         cwd=REPO,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        stdout=server_log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     try:
@@ -405,6 +423,7 @@ def main() -> None:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
+        server_log.close()
     stored = stored_answers(session_id)
     bare = asyncio.run(bare_broadcast(args.students, args.questions, size=400))
 

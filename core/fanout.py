@@ -32,11 +32,50 @@ EVERYONE = "*"
 SendText = Callable[[str], Awaitable[None]]
 
 
+#: Messages a socket may have waiting; a client that falls further behind is closed (it
+#: reconnects and gets the whole state again) instead of holding up the room.
+OUTBOX_LIMIT = 256
+
+
 @dataclass(eq=False)
 class LocalSocket:
+    """One local socket: broadcasts wait in its outbox and a writer task of its own sends them,
+    so a slow phone delays only itself."""
+
     send_text: SendText
     audience: str
     key: str = ""
+    on_overflow: Callable[[], Awaitable[None]] | None = None
+    outbox: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(OUTBOX_LIMIT))
+    writer: asyncio.Task | None = None
+
+    def start(self) -> None:
+        if self.writer is None:
+            self.writer = asyncio.get_running_loop().create_task(self._write())
+
+    def stop(self) -> None:
+        if self.writer is not None:
+            self.writer.cancel()
+            self.writer = None
+
+    def offer(self, text: str) -> None:
+        try:
+            self.outbox.put_nowait(text)
+        except asyncio.QueueFull:
+            logger.warning("fanout: a socket fell %d messages behind; closing it", OUTBOX_LIMIT)
+            self.stop()
+            if self.on_overflow is not None:
+                asyncio.get_running_loop().create_task(self.on_overflow())
+
+    async def _write(self) -> None:
+        while True:
+            text = await self.outbox.get()
+            try:
+                await self.send_text(text)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - the socket closed under us; its consumer leaves the group
+                return
 
 
 @dataclass
@@ -85,6 +124,7 @@ async def _listen(layer: Any, channel: str) -> None:
 async def join(group: str, socket: LocalSocket) -> None:
     """Add a local socket; when this returns, publishes to the group reach it."""
     hub = await _ensure_listener()
+    socket.start()
     hub.groups.setdefault(group, set()).add(socket)
     subscribed = hub.subscribed.get(group)
     if subscribed is None:
@@ -95,6 +135,7 @@ async def join(group: str, socket: LocalSocket) -> None:
 
 
 async def leave(group: str, socket: LocalSocket) -> None:
+    socket.stop()
     members = _hub.groups.get(group)
     if members is None:
         return
@@ -125,17 +166,10 @@ async def deliver_locally(message: dict[str, Any]) -> None:
     audience: str = message.get("audience", EVERYONE)
     personal: dict[str, str] = message.get("personal") or {}
     base = text[:-1]  # the shared object without its closing brace
-    sends = []
     for socket in list(members):
-        if not _wants(socket, audience):
-            continue
-        part = personal.get(socket.key) if personal else None
-        sends.append(socket.send_text(f'{base},"you":{part}}}' if part is not None else text))
-    if sends:
-        results = await asyncio.gather(*sends, return_exceptions=True)
-        failed = sum(isinstance(r, Exception) for r in results)
-        if failed:
-            logger.info("fanout: %d of %d sends failed (closed sockets)", failed, len(sends))
+        if _wants(socket, audience):
+            part = personal.get(socket.key) if personal else None
+            socket.offer(f'{base},"you":{part}}}' if part is not None else text)
 
 
 async def publish(group: str, text: str, *, audience: str = EVERYONE, personal: dict[str, str] | None = None) -> None:

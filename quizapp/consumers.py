@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from core import fanout
 from core.ws_protocol import ProtocolError, error_message, message, parse_frame, socket_language
 from quizapp import errors, groups, messages, room_codes, selectors, tally
+from quizapp.answer_queue import answer_queue
 from quizapp.models import Participant, QuizSession
 from quizapp.services import live
 
@@ -48,7 +49,7 @@ class QuizSocket(AsyncWebsocketConsumer):
 
     async def join_group(self, session_id: int, key: str = "") -> None:
         self.group = groups.session_group(session_id)
-        self.member = fanout.LocalSocket(self.send_text, self.audience, key)
+        self.member = fanout.LocalSocket(self.send_text, self.audience, key, on_overflow=self.close)
         await fanout.join(self.group, self.member)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
@@ -116,12 +117,14 @@ class StudentConsumer(QuizSocket):
         question_id = frame.get("question_id")
         if not isinstance(question_id, int) or isinstance(question_id, bool):
             raise errors.InvalidAnswer()
-        receipt = await database_sync_to_async(live.answer_submit)(
-            participant_id=participant_id,
-            question_id=question_id,
-            choices=frame.get("choices"),
-            text=frame.get("text"),
-            confidence=frame.get("confidence"),
+        receipt = await answer_queue.submit(
+            live.AnswerRequest(
+                participant_id=participant_id,
+                question_id=question_id,
+                choices=frame.get("choices"),
+                text=frame.get("text"),
+                confidence=frame.get("confidence"),
+            )
         )
         ack = {"question_id": question_id, "id": frame.get("id")}
         if receipt.immediate_result is not None:

@@ -45,3 +45,4 @@ InvalidAnswer = _error("invalid_answer", _("That answer does not fit the questio
 NotAllowed = _error("not_allowed", _("Only the room's instructor can do that."))
 InvalidState = _error("invalid_state", _("That cannot be done at this point of the session."))
 NotFinished = _error("not_finished", _("Answer the current question first."))
+NotStored = _error("not_stored", _("Your answer could not be stored. Please send it again."))

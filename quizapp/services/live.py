@@ -315,7 +315,15 @@ class AnswerReceipt:
     immediate_result: dict[str, Any] | None
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class AnswerRequest:
+    participant_id: int
+    question_id: int
+    choices: Any = None
+    text: Any = None
+    confidence: Any = None
+
+
 def answer_submit(
     *,
     participant_id: int,
@@ -325,16 +333,80 @@ def answer_submit(
     confidence: Any = None,
 ) -> AnswerReceipt:
     """Store one answer, scored from server-side time; a second one is refused."""
+    request = AnswerRequest(participant_id, question_id, choices, text, confidence)
+    outcome = answers_submit([request])[0]
+    if isinstance(outcome, errors.QuizError):
+        raise outcome
+    return outcome
+
+
+def answers_submit(requests: list[AnswerRequest]) -> list[AnswerReceipt | errors.QuizError]:
+    """Store many answers in one transaction (what arrived while the last batch was written).
+
+    Each request gets its receipt or its refusal, in order. The unique constraint stays the
+    last word: if another process stored one of these first, the batch is retried one by one.
+    """
+    try:
+        with transaction.atomic():
+            return _answers_store(requests)
+    except IntegrityError:
+        outcomes: list[AnswerReceipt | errors.QuizError] = []
+        for request in requests:
+            try:
+                with transaction.atomic():
+                    outcomes += _answers_store([request])
+            except IntegrityError:
+                outcomes.append(errors.AlreadyAnswered())
+        return outcomes
+
+
+def _answers_store(requests: list[AnswerRequest]) -> list[AnswerReceipt | errors.QuizError]:
     now = timezone.now()
-    participant = (
-        Participant.objects.select_for_update().select_related("session", "session__quiz").get(id=participant_id)
+    participant_ids = {r.participant_id for r in requests}
+    participants = {
+        p.id: p
+        for p in Participant.objects.select_for_update(of=("self",))
+        .select_related("session", "session__quiz")
+        .filter(id__in=participant_ids)
+    }
+    existing = set(
+        Answer.objects.filter(
+            participant_id__in=participant_ids, question_id__in={r.question_id for r in requests}, vote=1
+        ).values_list("participant_id", "question_id")
     )
-    session = participant.session
+    sessions: dict[int, QuizSession] = {}  # one session object (and question list) per session
+    outcomes: list[AnswerReceipt | errors.QuizError] = []
+    new_answers: list[Answer] = []
+    changed: dict[int, Participant] = {}
+    for request in requests:
+        participant = participants.get(request.participant_id)
+        try:
+            if participant is None:
+                raise errors.BadToken()
+            session = sessions.setdefault(participant.session_id, participant.session)
+            if (participant.id, request.question_id) in existing:
+                raise errors.AlreadyAnswered()
+            receipt = _answer_build(participant, session, request, now)
+        except errors.QuizError as exc:
+            outcomes.append(exc)
+            continue
+        existing.add((participant.id, request.question_id))
+        new_answers.append(receipt.answer)
+        changed[participant.id] = participant
+        outcomes.append(receipt)
+    Answer.objects.bulk_create(new_answers)
+    Participant.objects.bulk_update(list(changed.values()), ["score", "streak"])
+    return outcomes
+
+
+def _answer_build(participant: Participant, session: QuizSession, request: AnswerRequest, now) -> AnswerReceipt:
+    """Check one answer against the open question and score it (in memory; the caller saves)."""
     if participant.removed:
         raise errors.Removed()
     if session.ended_at is not None:
         raise errors.SessionEnded()
     questions = session_questions(session)
+    question_id = request.question_id
     if session.mode == QuizSession.Mode.STUDENT_PACED:
         index, opened_at = participant.current_index, participant.question_opened_at
         if index >= len(questions) or questions[index].id != question_id or opened_at is None:
@@ -349,8 +421,8 @@ def answer_submit(
     question = questions[index]
     if now > deadline + timedelta(milliseconds=settings.QUIZ_ANSWER_GRACE_MS):
         raise errors.TooLate()
-    chosen, typed, correct = _check_answer(question, choices, text)
-    confidence_value = _check_confidence(session.quiz, confidence)
+    chosen, typed, correct = _check_answer(question, request.choices, request.text)
+    confidence_value = _check_confidence(session.quiz, request.confidence)
     response_ms = max(0, int((now - opened_at).total_seconds() * 1000))
     rules = _rules(session.quiz)
     counts = question.has_correct_answer and question.points > 0
@@ -361,28 +433,23 @@ def answer_submit(
         time_limit_ms=question.time_limit_s * 1000,
         rules=rules,
     )
-    bonus, streak = (
-        scoring.streak_bonus(participant.streak, bool(correct), rules) if counts else (0, participant.streak)
+    bonus, streak = (0, participant.streak)
+    if counts:
+        bonus, streak = scoring.streak_bonus(participant.streak, bool(correct), rules)
+    answer = Answer(
+        session=session,
+        participant=participant,
+        question=question,
+        choices=chosen,
+        text=typed,
+        correct=correct,
+        response_ms=min(response_ms, question.time_limit_s * 1000 + settings.QUIZ_ANSWER_GRACE_MS),
+        points=base,
+        streak_bonus=bonus,
+        confidence=confidence_value,
     )
-    try:
-        with transaction.atomic():
-            answer = Answer.objects.create(
-                session=session,
-                participant=participant,
-                question=question,
-                choices=chosen,
-                text=typed,
-                correct=correct,
-                response_ms=min(response_ms, question.time_limit_s * 1000 + settings.QUIZ_ANSWER_GRACE_MS),
-                points=base,
-                streak_bonus=bonus,
-                confidence=confidence_value,
-            )
-    except IntegrityError:
-        raise errors.AlreadyAnswered() from None
     participant.score += base + bonus
     participant.streak = streak
-    participant.save(update_fields=["score", "streak"])
     immediate = None
     if session.mode == QuizSession.Mode.STUDENT_PACED:
         immediate = {

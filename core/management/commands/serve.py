@@ -65,6 +65,10 @@ class Command(BaseCommand):
                     "--lifespan",
                     "off",
                     "--no-server-header",
+                    # Quiz messages are small: compressing each one for each of thousands of
+                    # phones costs more CPU than it saves bytes.
+                    "--ws-per-message-deflate",
+                    "false",
                 ],
                 env=env,
             )
