@@ -262,7 +262,13 @@ async def play(port: int, cookie: str, n: int, questions: int, answer_window_s: 
         while time.monotonic() < deadline and any(qid not in s.question_at for s in students):
             await asyncio.sleep(0.05)
         fanout += [s.question_at[qid] - t0 for s in students if qid in s.question_at]
-        await asyncio.sleep(answer_window_s + 0.6)  # everyone answers, the last tally lands
+        await asyncio.sleep(answer_window_s)
+        # Reveal once every answer is acknowledged (or refused), as an instructor waits for
+        # "25 of 25 answered"; capped so a stuck run still ends.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(s.answered > len(s.acks) + len(s.errors) for s in students):
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.6)  # the last tally lands
         r0 = now_ms()
         await host.send(json.dumps({"type": "reveal"}))
         deadline = time.monotonic() + 60

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,43 +40,75 @@ OUTBOX_LIMIT = 256
 
 @dataclass(eq=False)
 class LocalSocket:
-    """One local socket: broadcasts wait in its outbox and a writer task of its own sends them,
-    so a slow phone delays only itself."""
+    """One local socket. A broadcast is written at once when the socket can take it (no task,
+    no queue: the common case); a socket that makes the write wait gets a task of its own that
+    finishes it and drains a bounded outbox, so a slow phone delays only itself."""
 
     send_text: SendText
     audience: str
     key: str = ""
     on_overflow: Callable[[], Awaitable[None]] | None = None
-    outbox: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(OUTBOX_LIMIT))
+    outbox: deque = field(default_factory=deque)
     writer: asyncio.Task | None = None
-
-    def start(self) -> None:
-        if self.writer is None:
-            self.writer = asyncio.get_running_loop().create_task(self._write())
+    closed: bool = False
 
     def stop(self) -> None:
+        self.closed = True
+        self.outbox.clear()
         if self.writer is not None:
             self.writer.cancel()
             self.writer = None
 
     def offer(self, text: str) -> None:
-        try:
-            self.outbox.put_nowait(text)
-        except asyncio.QueueFull:
-            logger.warning("fanout: a socket fell %d messages behind; closing it", OUTBOX_LIMIT)
-            self.stop()
-            if self.on_overflow is not None:
-                asyncio.get_running_loop().create_task(self.on_overflow())
-
-    async def _write(self) -> None:
-        while True:
-            text = await self.outbox.get()
-            try:
-                await self.send_text(text)
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # noqa: BLE001 - the socket closed under us; its consumer leaves the group
+        if self.closed:
+            return
+        if self.writer is not None:  # busy: keep the order, within bounds
+            if len(self.outbox) >= OUTBOX_LIMIT:
+                logger.warning("fanout: a socket fell %d messages behind; closing it", OUTBOX_LIMIT)
+                self.stop()
+                if self.on_overflow is not None:
+                    asyncio.get_running_loop().create_task(self.on_overflow())
                 return
+            self.outbox.append(text)
+            return
+        sending = self.send_text(text)
+        try:
+            waiting_on = sending.send(None)  # runs the write up to its first real wait, if any
+        except StopIteration:
+            return
+        except Exception:  # noqa: BLE001 - a closed socket; its consumer leaves the group
+            self.stop()
+            return
+        self.writer = asyncio.get_running_loop().create_task(self._finish(sending, waiting_on))
+
+    async def _finish(self, sending: Any, waiting_on: Any) -> None:
+        try:
+            await _resume(sending, waiting_on)
+            while self.outbox and not self.closed:
+                await self.send_text(self.outbox.popleft())
+        except asyncio.CancelledError:
+            sending.close()
+            raise
+        except Exception:  # closed under us
+            logger.debug("fanout: write failed", exc_info=True)
+            self.closed = True
+        finally:
+            self.writer = None
+
+
+async def _resume(coroutine: Any, waiting_on: Any) -> None:
+    """Carry on a coroutine that was started by hand and is waiting on ``waiting_on``
+    (what a Task would do; Python 3.12's eager tasks do the same)."""
+    while True:
+        if waiting_on is None:  # a bare yield: "let others run"
+            await asyncio.sleep(0)
+        else:
+            waiting_on._asyncio_future_blocking = False  # as Task.__step does before waiting
+            await waiting_on
+        try:
+            waiting_on = coroutine.send(None)
+        except StopIteration:
+            return
 
 
 @dataclass
@@ -124,7 +157,6 @@ async def _listen(layer: Any, channel: str) -> None:
 async def join(group: str, socket: LocalSocket) -> None:
     """Add a local socket; when this returns, publishes to the group reach it."""
     hub = await _ensure_listener()
-    socket.start()
     hub.groups.setdefault(group, set()).add(socket)
     subscribed = hub.subscribed.get(group)
     if subscribed is None:

@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from core import fanout, rate_limits
@@ -183,7 +183,7 @@ def _reveal(session: QuizSession) -> None:
         "reveal",
         question_id=question.id,
         **messages.question_reveal(question),
-        distribution=answer_distribution(question, answers),
+        distribution=answer_distribution(question, [(a.choices, a.text, 1) for a in answers]),
         answered=len(answers),
         participants=len(rows),
         top=rows[:5],
@@ -365,16 +365,19 @@ def _answers_store(requests: list[AnswerRequest]) -> list[AnswerReceipt | errors
     participant_ids = {r.participant_id for r in requests}
     participants = {
         p.id: p
-        for p in Participant.objects.select_for_update(of=("self",))
-        .select_related("session", "session__quiz")
+        for p in Participant.objects.select_for_update()
         .filter(id__in=participant_ids)
+        .only("id", "session_id", "removed", "score", "streak", "current_index", "question_opened_at")
+    }
+    sessions = {
+        s.id: s
+        for s in QuizSession.objects.select_related("quiz").filter(id__in={p.session_id for p in participants.values()})
     }
     existing = set(
         Answer.objects.filter(
             participant_id__in=participant_ids, question_id__in={r.question_id for r in requests}, vote=1
         ).values_list("participant_id", "question_id")
     )
-    sessions: dict[int, QuizSession] = {}  # one session object (and question list) per session
     outcomes: list[AnswerReceipt | errors.QuizError] = []
     new_answers: list[Answer] = []
     changed: dict[int, Participant] = {}
@@ -383,7 +386,7 @@ def _answers_store(requests: list[AnswerRequest]) -> list[AnswerReceipt | errors
         try:
             if participant is None:
                 raise errors.BadToken()
-            session = sessions.setdefault(participant.session_id, participant.session)
+            session = sessions[participant.session_id]
             if (participant.id, request.question_id) in existing:
                 raise errors.AlreadyAnswered()
             receipt = _answer_build(participant, session, request, now)
@@ -395,7 +398,13 @@ def _answers_store(requests: list[AnswerRequest]) -> list[AnswerReceipt | errors
         changed[participant.id] = participant
         outcomes.append(receipt)
     Answer.objects.bulk_create(new_answers)
-    Participant.objects.bulk_update(list(changed.values()), ["score", "streak"])
+    if changed:
+        # One prepared statement run per row: far cheaper than bulk_update's CASE for hundreds.
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {Participant._meta.db_table} SET score = %s, streak = %s WHERE id = %s",  # noqa: S608
+                [(p.score, p.streak, p.id) for p in changed.values()],
+            )
     return outcomes
 
 

@@ -1,0 +1,81 @@
+"""The room broadcast path: one message per process reaches every local socket; a slow socket
+delays only itself and is closed when it falls too far behind."""
+
+import asyncio
+
+import pytest
+
+from core import fanout
+
+pytestmark = pytest.mark.embedded
+
+
+@pytest.fixture(autouse=True)
+def in_memory_layer(settings):
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 10000}}
+    }
+
+
+class Phone:
+    def __init__(self, *, stuck: bool = False) -> None:
+        self.received: list[str] = []
+        self.stuck = asyncio.Event() if stuck else None
+
+    async def send_text(self, text: str) -> None:
+        if self.stuck is not None:
+            await self.stuck.wait()  # a client that stopped reading: the write never completes
+        self.received.append(text)
+
+
+async def wait_until(condition, timeout: float = 5) -> None:
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.01)
+
+
+async def test_publish_reaches_everyone_once_with_personal_parts():
+    phones = [Phone() for _ in range(50)]
+    sockets = [fanout.LocalSocket(p.send_text, "students", str(i)) for i, p in enumerate(phones)]
+    host = Phone()
+    for socket in sockets:
+        await fanout.join("room.1", socket)
+    await fanout.join("room.1", fanout.LocalSocket(host.send_text, "hosts"))
+    await fanout.publish("room.1", '{"type":"reveal"}', personal={"3": '{"rank":1}'})
+    await wait_until(lambda: all(p.received for p in phones) and host.received)
+    assert phones[0].received == ['{"type":"reveal"}']
+    assert phones[3].received == ['{"type":"reveal","you":{"rank":1}}']
+    await fanout.publish("room.1", '{"type":"tally"}', audience="hosts")
+    await wait_until(lambda: len(host.received) == 2)
+    assert all(len(p.received) == 1 for p in phones), "hosts-only messages reach only hosts"
+    for socket in sockets:
+        await fanout.leave("room.1", socket)
+    assert fanout.local_count("room.1") == 1
+
+
+async def test_a_stuck_phone_delays_only_itself_and_is_closed_when_far_behind():
+    closed = asyncio.Event()
+
+    async def on_overflow() -> None:
+        closed.set()
+
+    stuck, fine = Phone(stuck=True), Phone()
+    stuck_socket = fanout.LocalSocket(stuck.send_text, "students", "1", on_overflow=on_overflow)
+    await fanout.join("room.2", stuck_socket)
+    await fanout.join("room.2", fanout.LocalSocket(fine.send_text, "students", "2"))
+    for n in range(fanout.OUTBOX_LIMIT + 5):
+        await fanout.publish("room.2", f'{{"n":{n}}}')
+    await wait_until(lambda: len(fine.received) == fanout.OUTBOX_LIMIT + 5)
+    await asyncio.wait_for(closed.wait(), 5)
+    assert stuck.received == []
+
+
+async def test_a_slow_phone_keeps_its_order():
+    slow = Phone(stuck=True)
+    await fanout.join("room.3", fanout.LocalSocket(slow.send_text, "students", "1"))
+    for n in range(5):
+        await fanout.publish("room.3", f'{{"n":{n}}}')
+    await asyncio.sleep(0.1)
+    slow.stuck.set()
+    await wait_until(lambda: len(slow.received) == 5)
+    assert slow.received == [f'{{"n":{n}}}' for n in range(5)]
