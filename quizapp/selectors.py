@@ -96,9 +96,16 @@ def student_state(participant: Participant) -> dict[str, Any]:
                 "correct": answer.correct if answer else None,
                 "points": (answer.points + answer.streak_bonus) if answer else 0,
             }
-    ranks = {r["id"]: r["rank"] for r in leaderboard_rows(session)}
-    state["you"]["rank"] = ranks.get(participant.id)
+    state["you"]["rank"] = participant_rank(participant)
     return state
+
+
+def participant_rank(participant: Participant) -> int | None:
+    """Competition rank (ties share) by counting who is ahead: one query, not the whole board."""
+    if participant.removed:
+        return None
+    ahead = participant.session.participants.filter(removed=False, score__gt=participant.score).count()
+    return ahead + 1
 
 
 def results_grid(session: QuizSession) -> dict[str, Any]:
