@@ -53,7 +53,15 @@ def test_three_students_play_the_modulabs_quiz(browser, live_server_asgi, screen
         screenshot(students[0], "student-lobby")
         host.get_by_test_id("people").get_by_text("<b>Park</b>").wait_for()  # escaped, shown as typed
 
+        projector = host_context.new_page()
+        projector.goto(base + "/rooms/MODULABS/projector/")
+        assert projector.get_by_test_id("projector-code").inner_text() == "MODULABS"
+        assert projector.locator(".qr svg").count() == 1
+        projector.get_by_text("Kim").wait_for()
+        screenshot(projector, "projector-lobby")
+
         host.get_by_test_id("host-next").click()
+        projector.get_by_test_id("projector-prompt").wait_for()
         for page in students:
             page.get_by_test_id("prompt").wait_for()
         assert "콜센터" in students[0].get_by_test_id("prompt").inner_text()
@@ -69,6 +77,8 @@ def test_three_students_play_the_modulabs_quiz(browser, live_server_asgi, screen
         host.get_by_test_id("host-reveal").click()
         students[0].get_by_test_id("verdict").get_by_text("정답").wait_for()
         students[1].get_by_test_id("verdict").get_by_text("아쉽").wait_for()
+        projector.get_by_test_id("projector-bars").locator(".bar.correct").wait_for()
+        screenshot(projector, "projector-reveal")
         screenshot(students[0], "student-reveal-correct")
         screenshot(students[1], "student-reveal-wrong")
 
