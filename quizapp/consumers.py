@@ -147,6 +147,7 @@ class HostConsumer(QuizSocket):
     handlers = {
         "next": "on_next",
         "reveal": "on_reveal",
+        "revote": "on_revote",
         "lock": "on_lock",
         "unlock": "on_unlock",
         "remove": "on_remove",
@@ -194,6 +195,9 @@ class HostConsumer(QuizSocket):
 
     async def on_reveal(self, frame: dict[str, Any]) -> None:
         await self._call(live.session_reveal)
+
+    async def on_revote(self, frame: dict[str, Any]) -> None:
+        await self._call(live.session_revote)
 
     async def on_lock(self, frame: dict[str, Any]) -> None:
         await self._call(live.session_set_locked, locked=True)

@@ -39,6 +39,10 @@ class LaunchForm(forms.Form):
         ],
     )
 
+    friendly_nicknames = forms.BooleanField(
+        label=_("Friendly nicknames: students get a generated one (for young classes)"), required=False
+    )
+
     def __init__(self, *args, quizzes=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["quiz"].choices = [(q.id, q.title) for q in quizzes]

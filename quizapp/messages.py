@@ -62,6 +62,7 @@ def question_opened(session: QuizSession, question: Question, *, index: int, tot
         question=question_public(question, index=index, total=total),
         opened_at_ms=epoch_ms(session.question_opened_at),
         deadline_ms=epoch_ms(session.question_deadline),
+        vote=session.current_vote,
     )
 
 

@@ -112,6 +112,10 @@ class QuizSession(models.Model):
     locked = models.BooleanField(_("locked"), default=False)
     #: Index into the quiz's questions (instructor-paced); -1 before the first.
     current_index = models.IntegerField(default=-1)
+    #: 1 for the first vote on the open question; 2 once reopened for a peer-instruction re-vote.
+    current_vote = models.PositiveSmallIntegerField(default=1)
+    #: Students get a generated friendly nickname instead of typing one (young classes).
+    friendly_nicknames = models.BooleanField(_("friendly nicknames"), default=False)
     question_opened_at = models.DateTimeField(null=True, blank=True)
     question_deadline = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("started"), auto_now_add=True)

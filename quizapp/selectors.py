@@ -84,7 +84,9 @@ def student_state(participant: Participant) -> dict[str, Any]:
         state["question"] = messages.question_public(question, index=index, total=len(questions))
         state["opened_at_ms"] = messages.epoch_ms(opened_at)
         state["deadline_ms"] = messages.epoch_ms(deadline)
-        answer = Answer.objects.filter(participant=participant, question=question, vote=1).first()
+        vote = session.current_vote if session.mode != QuizSession.Mode.STUDENT_PACED else 1
+        state["vote"] = vote
+        answer = Answer.objects.filter(participant=participant, question=question, vote=vote).first()
         if answer is not None:
             state["answer"] = {"choices": answer.choices, "text": answer.text, "confidence": answer.confidence}
         revealed = session.state == QuizSession.State.REVEAL or (
@@ -175,13 +177,14 @@ def host_state(session: QuizSession) -> dict[str, Any]:
 def tally(session: QuizSession, question: Question) -> dict[str, Any]:
     """Counts grouped in the database: cheap enough to run a few times a second."""
     grouped = list(
-        Answer.objects.filter(session=session, question=question, vote=1)
+        Answer.objects.filter(session=session, question=question, vote=session.current_vote)
         .values_list("choices", "text")
         .annotate(n=Count("id"))
         .order_by()
     )
     return {
         "question_id": question.id,
+        "vote": session.current_vote,
         "answered": sum(n for _c, _t, n in grouped),
         "participants": session.participants.filter(removed=False).count(),
         "distribution": answer_distribution(question, grouped),

@@ -58,7 +58,7 @@ def play(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(str(errors.RoomNotFound.default_message))
     if room.code != code:
         return redirect("quizapp:play", code=room.code)
-    return render(request, "quizapp/play.html", {"room": room})
+    return render(request, "quizapp/play.html", {"room": room, "session": live_session(room)})
 
 
 def _join_url(request: HttpRequest, code: str) -> str:
@@ -118,7 +118,13 @@ def room_launch(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("quizapp:rooms")
     quiz = next(q for q in quizzes if q.id == form.cleaned_data["quiz"])
     try:
-        live.session_start(room=room, quiz=quiz, mode=form.cleaned_data["mode"], user=request.user)
+        live.session_start(
+            room=room,
+            quiz=quiz,
+            mode=form.cleaned_data["mode"],
+            user=request.user,
+            friendly_nicknames=form.cleaned_data["friendly_nicknames"],
+        )
     except errors.QuizError as exc:
         messages.error(request, exc.message)
         return redirect("quizapp:rooms")

@@ -6,6 +6,7 @@ and nothing else.
 """
 
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -50,7 +51,7 @@ def _lock_session(session_id: int) -> QuizSession:
 
 
 @transaction.atomic
-def session_start(*, room: Room, quiz: Quiz, mode: str, user: User) -> QuizSession:
+def session_start(*, room: Room, quiz: Quiz, mode: str, user: User, friendly_nicknames: bool = False) -> QuizSession:
     """Open a session of ``quiz`` in ``room``; a session still live there is ended first."""
     if room.owner_id != user.id or quiz.owner_id != user.id:
         raise errors.NotAllowed()
@@ -61,7 +62,9 @@ def session_start(*, room: Room, quiz: Quiz, mode: str, user: User) -> QuizSessi
     for live in QuizSession.objects.select_for_update().filter(room=room, ended_at__isnull=True):
         _end(live)
     state = QuizSession.State.RUNNING if mode == QuizSession.Mode.STUDENT_PACED else QuizSession.State.LOBBY
-    session = QuizSession.objects.create(room=room, quiz=quiz, mode=mode, state=state)
+    session = QuizSession.objects.create(
+        room=room, quiz=quiz, mode=mode, state=state, friendly_nicknames=friendly_nicknames
+    )
     if mode == QuizSession.Mode.QUICK_QUESTION:
         _open_question(session, 0)
     return session
@@ -116,11 +119,32 @@ def _open_question(session: QuizSession, index: int) -> None:
     question = questions[index]
     now = timezone.now()
     session.current_index = index
+    session.current_vote = 1
     session.state = QuizSession.State.QUESTION
     session.question_opened_at = now
     session.question_deadline = now + timedelta(seconds=question.time_limit_s)
-    session.save(update_fields=["current_index", "state", "question_opened_at", "question_deadline"])
+    session.save(update_fields=["current_index", "current_vote", "state", "question_opened_at", "question_deadline"])
     _after_commit_broadcast(session.id, messages.question_opened(session, question, index=index, total=len(questions)))
+
+
+@transaction.atomic
+def session_revote(*, session_id: int, user: User) -> QuizSession:
+    """Peer instruction: after the reveal and a discussion, open the same question for a second
+    vote. Second votes score no points; the report shows how the class moved."""
+    session = _host_session(session_id, user)
+    if session.state != QuizSession.State.REVEAL or session.current_vote != 1:
+        raise errors.InvalidState()
+    questions = session_questions(session)
+    question = questions[session.current_index]
+    now = timezone.now()
+    session.current_vote = 2
+    session.state = QuizSession.State.QUESTION
+    session.question_opened_at = now
+    session.question_deadline = now + timedelta(seconds=question.time_limit_s)
+    session.save(update_fields=["current_vote", "state", "question_opened_at", "question_deadline"])
+    payload = messages.question_opened(session, question, index=session.current_index, total=len(questions))
+    _after_commit_broadcast(session.id, payload)
+    return session
 
 
 @transaction.atomic
@@ -158,9 +182,10 @@ def _reveal(session: QuizSession) -> None:
     if session.question_deadline is None or session.question_deadline > now:
         session.question_deadline = now
     session.save(update_fields=["state", "question_deadline"])
-    answers = list(Answer.objects.filter(session=session, question=question, vote=1).select_related("participant"))
+    vote = session.current_vote
+    answers = list(Answer.objects.filter(session=session, question=question, vote=vote))
     # A missing answer breaks a streak, as a wrong one does (polls and 0-point questions do not count).
-    if question.has_correct_answer and question.points > 0:
+    if vote == 1 and question.has_correct_answer and question.points > 0:
         answered = {a.participant_id for a in answers}
         session.participants.exclude(id__in=answered).update(streak=0)
     rows = leaderboard_rows(session)
@@ -179,9 +204,17 @@ def _reveal(session: QuizSession) -> None:
                 "streak": row["streak"],
             }
         )
+    shift = None
+    if vote == 2 and question.has_correct_answer:
+        first = list(
+            Answer.objects.filter(session=session, question=question, vote=1).values_list("correct", flat=True)
+        )
+        shift = {"before": _share_correct(first), "after": _share_correct([a.correct for a in answers])}
     payload = message(
         "reveal",
         question_id=question.id,
+        vote=vote,
+        shift=shift,
         **messages.question_reveal(question),
         distribution=answer_distribution(question, [(a.choices, a.text, 1) for a in answers]),
         answered=len(answers),
@@ -189,6 +222,10 @@ def _reveal(session: QuizSession) -> None:
         top=rows[:5],
     )
     _after_commit_broadcast(session.id, payload, personal=personal)
+
+
+def _share_correct(flags: list[bool | None]) -> float | None:
+    return round(100 * sum(1 for f in flags if f) / len(flags), 1) if flags else None
 
 
 @transaction.atomic
@@ -265,6 +302,9 @@ def participant_join(*, code: str, nickname: str, address: str, device_id: str =
         raise errors.RoomNotFound()
     if not rate_limits.hit(groups.join_rate_key("room", str(room.id)), settings.QUIZ_JOIN_RATE_PER_ROOM):
         raise errors.RateLimited()
+    session = QuizSession.objects.filter(room=room, ended_at__isnull=True).only("friendly_nicknames").first()
+    if session is not None and session.friendly_nicknames:
+        return _join(room=room, nickname=None, device_id=device_id[:64])
     cleaned, problem = nicknames.validate_nickname(nickname)
     if problem is not None:
         raise errors.NicknameInvalid(_nickname_message(problem))
@@ -282,10 +322,16 @@ def _nickname_message(code: str) -> str:
 
 
 @transaction.atomic
-def _join(*, room: Room, nickname: str, device_id: str) -> JoinResult:
-    session = QuizSession.objects.select_for_update().filter(room=room, ended_at__isnull=True).first()
+def _join(*, room: Room, nickname: str | None, device_id: str) -> JoinResult:
+    """``nickname=None``: the session hands out a friendly one."""
+    session = (
+        QuizSession.objects.select_for_update().select_related("quiz").filter(room=room, ended_at__isnull=True).first()
+    )
     if session is None:
         raise errors.NoLiveSession()
+    if nickname is None:
+        taken = set(session.participants.values_list("nickname_key", flat=True))
+        nickname = nicknames.friendly_nickname(secrets.SystemRandom(), session.quiz.language, taken=taken)
     key = nicknames.nickname_key(nickname)
     banned = session.participants.filter(banned=True)
     if banned.filter(nickname_key=key).exists() or (device_id and banned.filter(device_id=device_id).exists()):
@@ -375,8 +421,8 @@ def _answers_store(requests: list[AnswerRequest]) -> list[AnswerReceipt | errors
     }
     existing = set(
         Answer.objects.filter(
-            participant_id__in=participant_ids, question_id__in={r.question_id for r in requests}, vote=1
-        ).values_list("participant_id", "question_id")
+            participant_id__in=participant_ids, question_id__in={r.question_id for r in requests}
+        ).values_list("participant_id", "question_id", "vote")
     )
     outcomes: list[AnswerReceipt | errors.QuizError] = []
     new_answers: list[Answer] = []
@@ -387,13 +433,11 @@ def _answers_store(requests: list[AnswerRequest]) -> list[AnswerReceipt | errors
             if participant is None:
                 raise errors.BadToken()
             session = sessions[participant.session_id]
-            if (participant.id, request.question_id) in existing:
-                raise errors.AlreadyAnswered()
-            receipt = _answer_build(participant, session, request, now)
+            receipt = _answer_build(participant, session, request, now, existing)
         except errors.QuizError as exc:
             outcomes.append(exc)
             continue
-        existing.add((participant.id, request.question_id))
+        existing.add((participant.id, request.question_id, receipt.answer.vote))
         new_answers.append(receipt.answer)
         changed[participant.id] = participant
         outcomes.append(receipt)
@@ -408,7 +452,9 @@ def _answers_store(requests: list[AnswerRequest]) -> list[AnswerReceipt | errors
     return outcomes
 
 
-def _answer_build(participant: Participant, session: QuizSession, request: AnswerRequest, now) -> AnswerReceipt:
+def _answer_build(
+    participant: Participant, session: QuizSession, request: AnswerRequest, now, existing: set
+) -> AnswerReceipt:
     """Check one answer against the open question and score it (in memory; the caller saves)."""
     if participant.removed:
         raise errors.Removed()
@@ -428,13 +474,16 @@ def _answer_build(participant: Participant, session: QuizSession, request: Answe
         if questions[index].id != question_id:
             raise _not_open_or_answered(participant, question_id)
     question = questions[index]
+    vote = session.current_vote if session.mode != QuizSession.Mode.STUDENT_PACED else 1
+    if (participant.id, question_id, vote) in existing:
+        raise errors.AlreadyAnswered()
     if now > deadline + timedelta(milliseconds=settings.QUIZ_ANSWER_GRACE_MS):
         raise errors.TooLate()
     chosen, typed, correct = _check_answer(question, request.choices, request.text)
     confidence_value = _check_confidence(session.quiz, request.confidence)
     response_ms = max(0, int((now - opened_at).total_seconds() * 1000))
     rules = _rules(session.quiz)
-    counts = question.has_correct_answer and question.points > 0
+    counts = question.has_correct_answer and question.points > 0 and vote == 1
     base = scoring.answer_points(
         correct=bool(correct),
         points=question.points if counts else 0,
@@ -456,6 +505,7 @@ def _answer_build(participant: Participant, session: QuizSession, request: Answe
         points=base,
         streak_bonus=bonus,
         confidence=confidence_value,
+        vote=vote,
     )
     participant.score += base + bonus
     participant.streak = streak

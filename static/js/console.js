@@ -64,6 +64,7 @@ function render(state, message) {
   if (!session) return;
   $("quiz-title").textContent = session.quiz;
   $("state").textContent = STATES[session.state] || session.state;
+  $("revote").hidden = !(session.state === "reveal" && (state.reveal?.vote ?? 1) === 1);
   $("lock").hidden = session.locked;
   $("unlock").hidden = !session.locked;
   root.querySelector('[data-action="next"]').textContent =
@@ -72,7 +73,7 @@ function render(state, message) {
   $("current").hidden = !question;
   if (question) {
     $("progress").textContent = interpolate(gettext("Question %s of %s"), [question.index + 1, question.total]);
-    $("prompt").textContent = question.prompt;
+    $("prompt").textContent = state.vote === 2 ? `${gettext("Second vote")} · ${question.prompt}` : question.prompt;
     const tally = state.tally || { answered: 0, participants: state.people.size };
     $("answered").textContent = interpolate(gettext("%s of %s answered"), [tally.answered ?? 0, tally.participants ?? state.people.size]);
     const correct = state.reveal ? state.reveal.correct_choices || [] : [];

@@ -22,6 +22,7 @@ export class HostState {
     this.final = null;
     this.deadlineMs = null;
     this.serverNowMs = null;
+    this.vote = 1;
   }
 
   onMessage(data) {
@@ -56,6 +57,7 @@ export class HostState {
         this.tally = { answered: 0, participants: this.people.size, distribution: data.question.options.map(() => 0) };
         this.deadlineMs = data.deadline_ms;
         this.serverNowMs = data.opened_at_ms;
+        this.vote = data.vote || 1;
         break;
       case "tally":
         if (data.question_id === undefined || data.question_id === this.question?.id) this.tally = data;

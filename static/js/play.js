@@ -118,6 +118,9 @@ function renderReveal(reveal, you) {
   const answerText = reveal.accepted_answers?.length ? reveal.accepted_answers.join(" / ") : optionText(reveal.correct_choices);
   $("correct-answer").textContent = answerText ? interpolate(gettext("Answer: %s"), [answerText]) : "";
   $("explanation").textContent = reveal.explanation || "";
+  if (reveal.shift) {
+    $("explanation").textContent += " " + interpolate(gettext("Correct before the discussion: %s%, after: %s%."), [reveal.shift.before, reveal.shift.after]);
+  }
   const points = you?.points ?? reveal.points ?? 0;
   const score = you?.score ?? reveal.score;
   const parts = [interpolate(gettext("+%s points"), [points])];
@@ -153,7 +156,10 @@ const FATAL = new Set(["bad_token", "session_ended", "removed", "banned"]);
 function onMessage(data) {
   switch (data.type) {
     case "state": return renderState(data);
-    case "question": return renderQuestion(data.question, data.deadline_ms, data.opened_at_ms, null);
+    case "question":
+      renderQuestion(data.question, data.deadline_ms, data.opened_at_ms, null);
+      if (data.vote === 2) $("answer-status").textContent = gettext("Second vote: talk it over with your neighbours, then answer again.");
+      return;
     case "answer_received":
       if (current && data.question_id === current.id) {
         current.answered = true;

@@ -32,6 +32,9 @@ function render(state) {
     const options = question.options.map((o) => (typeof o === "string" ? o : o.text));
     renderBars($("bars"), options, state.reveal.distribution, state.reveal.correct_choices || []);
     $("explanation").textContent = state.reveal.explanation || "";
+    if (state.reveal.shift) {
+      $("explanation").textContent += " " + interpolate(gettext("Correct before the discussion: %s%, after: %s%."), [state.reveal.shift.before, state.reveal.shift.after]);
+    }
     list($("top"), (state.reveal.top || state.top).slice(0, 5));
     showView(root, "reveal");
     return;

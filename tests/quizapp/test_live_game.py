@@ -298,3 +298,60 @@ async def test_locked_room_refuses_newcomers(layer):
             )
     finally:
         await host.disconnect()
+
+
+async def test_peer_instruction_revote(layer):
+    _teacher, _room, _session, cookie = await database_sync_to_async(make_game)()
+    host = await connect("/ws/rooms/MODULABS/host/", cookie)
+    kim, _ = await join("MODULABS", "Kim")
+    lee, _ = await join("MODULABS", "Lee")
+    try:
+        await receive_type(host, "host_state")
+        await host.send_json_to({"type": "revote"})
+        assert (await receive_type(host, "error"))["code"] == "invalid_state", "no re-vote before a reveal"
+        await host.send_json_to({"type": "next"})
+        q1 = (await receive_type(kim, "question"))["question"]["id"]
+        await kim.send_json_to({"type": "answer", "question_id": q1, "choices": [1]})
+        await lee.send_json_to({"type": "answer", "question_id": q1, "choices": [1]})
+        await receive_type(kim, "answer_received")
+        await receive_type(lee, "answer_received")
+        await host.send_json_to({"type": "reveal"})
+        first = await receive_type(kim, "reveal")
+        assert first["vote"] == 1
+        assert first["you"]["correct"] is False
+
+        # After discussion the same question opens again; the first answer does not block it.
+        await host.send_json_to({"type": "revote"})
+        again = await receive_type(kim, "question")
+        assert (again["question"]["id"], again["vote"]) == (q1, 2)
+        await kim.send_json_to({"type": "answer", "question_id": q1, "choices": [0]})
+        await receive_type(kim, "answer_received")
+        await kim.send_json_to({"type": "answer", "question_id": q1, "choices": [0]})
+        assert (await receive_type(kim, "error"))["code"] == "already_answered"
+        await host.send_json_to({"type": "reveal"})
+        second = await receive_type(kim, "reveal")
+        assert second["vote"] == 2
+        assert second["shift"] == {"before": 0.0, "after": 100.0}
+        assert second["you"]["correct"] is True
+        assert second["you"]["points"] == 0, "a second vote scores nothing"
+        await host.send_json_to({"type": "revote"})
+        assert (await receive_type(host, "error"))["code"] == "invalid_state", "one re-vote per question"
+    finally:
+        for socket in (host, kim, lee):
+            await socket.disconnect()
+
+
+async def test_friendly_nicknames_are_handed_out(layer):
+    def setup():
+        teacher = User.objects.create_user("teacher3")
+        room = room_create(owner=teacher, code="KIDS01")
+        quiz = quiz_create(owner=teacher, title="Young class", questions=QUESTIONS[:1], language="ko")
+        live.session_start(room=room, quiz=quiz, mode="instructor_paced", user=teacher, friendly_nicknames=True)
+        return [
+            live.participant_join(code="KIDS01", nickname="rude word", address="127.0.0.1").participant.nickname
+            for _ in range(30)
+        ]
+
+    names = await database_sync_to_async(setup)()
+    assert "rude word" not in names, "the typed nickname is ignored"
+    assert len(set(names)) == 30, "every friendly nickname is unique in the room"
