@@ -20,7 +20,17 @@ function render(state) {
   }
   if (session.state === "ended") {
     countdown.stop();
-    list($("final"), (state.final || state.top).slice(0, 5));
+    const ranking = state.final || state.top;
+    // Second, first, third: the winner stands in the middle, highest.
+    const places = [[ranking[1], 2], [ranking[0], 1], [ranking[2], 3]].filter(([row]) => row);
+    $("podium").replaceChildren(
+      ...places.map(([row, place]) => {
+        const step = el("div", { class: `step place-${place}` });
+        step.append(el("span", { class: "who" }, row.nickname), el("span", { class: "pts" }, String(row.score)), el("span", { class: "place" }, String(place)));
+        return step;
+      }),
+    );
+    list($("final"), ranking.slice(3, 5));
     showView(root, "ended");
     return;
   }

@@ -88,6 +88,15 @@ def test_three_students_play_the_modulabs_quiz(browser, live_server_asgi, screen
         assert grid.locator("td.bad").count() == 1
         assert "불가능" in grid.locator("td.bad").inner_text()
         screenshot(host, "console-results-grid")
+
+        host.once("dialog", lambda dialog: dialog.accept())
+        host.get_by_test_id("host-end").click()
+        podium = projector.get_by_test_id("podium")
+        podium.locator(".place-1").wait_for()
+        assert "Kim" in podium.locator(".place-1").inner_text()
+        screenshot(projector, "projector-podium")
+        students[0].get_by_text("내 점수: ", exact=False).wait_for()
+        assert "1위" in students[0].get_by_text("내 점수: ", exact=False).inner_text()
     finally:
         for context in contexts:
             context.close()
