@@ -13,6 +13,7 @@ api_urlpatterns = [
 
 urlpatterns = [
     path("", include("core.urls")),
+    path("sessions/", include("quizapp.report_urls")),
     path("", include("quizapp.urls")),
     path("quizzes/", include("quizapp.builder_urls")),
     path("accounts/", include("accounts.urls")),

@@ -52,6 +52,7 @@ def session_public(session: QuizSession) -> dict[str, Any]:
         "quiz": session.quiz.title,
         "ask_confidence": session.quiz.ask_confidence,
         "room": session.room.code,
+        "team_count": session.team_count,
     }
 
 

@@ -116,6 +116,8 @@ class QuizSession(models.Model):
     current_vote = models.PositiveSmallIntegerField(default=1)
     #: Students get a generated friendly nickname instead of typing one (young classes).
     friendly_nicknames = models.BooleanField(_("friendly nicknames"), default=False)
+    #: 0: everyone for themselves; 2-6: team mode, students balanced into that many teams.
+    team_count = models.PositiveSmallIntegerField(_("teams"), default=0)
     question_opened_at = models.DateTimeField(null=True, blank=True)
     question_deadline = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
@@ -157,6 +159,7 @@ class Participant(models.Model):
     question_opened_at = models.DateTimeField(null=True, blank=True)
     score = models.IntegerField(_("score"), default=0)
     streak = models.PositiveIntegerField(default=0)
+    team = models.PositiveSmallIntegerField(_("team"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("participant")

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from quizapp import answer_matching, messages, room_codes, scoring
+from quizapp import answer_matching, messages, room_codes, scoring, teams
 from quizapp.models import Answer, Participant, Question, Quiz, QuizSession, Room
 
 
@@ -66,7 +66,12 @@ def student_state(participant: Participant) -> dict[str, Any]:
     state: dict[str, Any] = {
         "session": messages.session_public(session),
         "server_now_ms": messages.epoch_ms(timezone.now()),
-        "you": {"id": participant.id, "nickname": participant.nickname, "score": participant.score},
+        "you": {
+            "id": participant.id,
+            "nickname": participant.nickname,
+            "score": participant.score,
+            "team": participant.team,
+        },
         "question": None,
         "answer": None,
         "reveal": None,
@@ -162,6 +167,7 @@ def host_state(session: QuizSession) -> dict[str, Any]:
         ],
         "grid": results_grid(session),
         "leaderboard": leaderboard_rows(session)[:5],
+        "teams": team_standings(session) if session.team_count else None,
     }
     if current is not None:
         state["question"] = {
@@ -226,3 +232,28 @@ def answer_distribution(question: Question, rows: Iterable[tuple[list[int], str,
             if 0 <= index < len(per_option):
                 per_option[index] += n
     return per_option
+
+
+def team_standings(session: QuizSession) -> list[dict[str, Any]]:
+    """Each team's mean score (fair to uneven teams) and correct answers per member — how far
+    its rocket has flown in the Space Race."""
+    members: dict[int, list[int]] = {t: [] for t in range(session.team_count)}
+    for team, score in session.participants.filter(removed=False, team__isnull=False).values_list("team", "score"):
+        members.setdefault(team, []).append(score)
+    correct = dict(
+        Answer.objects.filter(session=session, vote=1, correct=True, participant__removed=False)
+        .values("participant__team")
+        .annotate(n=Count("id"))
+        .values_list("participant__team", "n")
+    )
+    means = teams.team_scores(members)
+    total = max(1, len(session_questions(session)))
+    return [
+        {
+            "team": team,
+            "members": len(members[team]),
+            "score": round(means[team], 1),
+            "progress": round(correct.get(team, 0) / max(1, len(members[team])) / total, 4),
+        }
+        for team in sorted(members)
+    ]

@@ -19,15 +19,22 @@ from django.utils import timezone
 
 from core import fanout, rate_limits
 from core.ws_protocol import message
-from quizapp import answer_matching, errors, groups, messages, nicknames, scoring
+from quizapp import answer_matching, errors, groups, messages, nicknames, scoring, teams
 from quizapp.models import Answer, Participant, Question, Quiz, QuizSession, Room
-from quizapp.selectors import answer_distribution, leaderboard_rows, room_get_by_code, session_questions
+from quizapp.selectors import (
+    answer_distribution,
+    leaderboard_rows,
+    room_get_by_code,
+    session_questions,
+    team_standings,
+)
 
 logger = logging.getLogger(__name__)
 
 TOKEN_SALT = "quizapp.participant"  # noqa: S105 - a signing namespace, not a secret
 TOKEN_MAX_AGE_S = 24 * 3600
 STUDENTS = "students"
+TEAM_COUNTS = (0, 2, 3, 4, 5, 6)
 HOSTS = "hosts"
 
 
@@ -51,11 +58,15 @@ def _lock_session(session_id: int) -> QuizSession:
 
 
 @transaction.atomic
-def session_start(*, room: Room, quiz: Quiz, mode: str, user: User, friendly_nicknames: bool = False) -> QuizSession:
+def session_start(
+    *, room: Room, quiz: Quiz, mode: str, user: User, friendly_nicknames: bool = False, team_count: int = 0
+) -> QuizSession:
     """Open a session of ``quiz`` in ``room``; a session still live there is ended first."""
     if room.owner_id != user.id or quiz.owner_id != user.id:
         raise errors.NotAllowed()
     if mode not in QuizSession.Mode.values:
+        raise errors.InvalidState()
+    if team_count not in TEAM_COUNTS:
         raise errors.InvalidState()
     if not quiz.questions.exists():
         raise errors.InvalidState(errors.InvalidState.default_message)
@@ -63,7 +74,7 @@ def session_start(*, room: Room, quiz: Quiz, mode: str, user: User, friendly_nic
         _end(live)
     state = QuizSession.State.RUNNING if mode == QuizSession.Mode.STUDENT_PACED else QuizSession.State.LOBBY
     session = QuizSession.objects.create(
-        room=room, quiz=quiz, mode=mode, state=state, friendly_nicknames=friendly_nicknames
+        room=room, quiz=quiz, mode=mode, state=state, friendly_nicknames=friendly_nicknames, team_count=team_count
     )
     if mode == QuizSession.Mode.QUICK_QUESTION:
         _open_question(session, 0)
@@ -93,7 +104,8 @@ def _end(session: QuizSession) -> None:
     session.save(update_fields=["state", "ended_at", "question_deadline"])
     rows = leaderboard_rows(session)
     personal = {groups.member_key(r["id"]): messages.dumps({"rank": r["rank"], "score": r["score"]}) for r in rows}
-    _after_commit_broadcast(session.id, message("session_ended", top=rows[:5]), personal=personal)
+    extra = {"teams": team_standings(session)} if session.team_count else {}
+    _after_commit_broadcast(session.id, message("session_ended", top=rows[:5], **extra), personal=personal)
 
 
 @transaction.atomic
@@ -204,6 +216,7 @@ def _reveal(session: QuizSession) -> None:
                 "streak": row["streak"],
             }
         )
+    extra = {"teams": team_standings(session)} if session.team_count else {}
     shift = None
     if vote == 2 and question.has_correct_answer:
         first = list(
@@ -220,6 +233,7 @@ def _reveal(session: QuizSession) -> None:
         answered=len(answers),
         participants=len(rows),
         top=rows[:5],
+        **extra,
     )
     _after_commit_broadcast(session.id, payload, personal=personal)
 
@@ -340,10 +354,14 @@ def _join(*, room: Room, nickname: str | None, device_id: str) -> JoinResult:
         raise errors.RoomLocked()
     if session.participants.filter(removed=False).count() >= room.max_participants:
         raise errors.RoomFull()
+    team = None
+    if session.team_count:
+        current = dict(session.participants.filter(removed=False).values_list("id", "team"))
+        team = teams.balanced_assignment([None], session.team_count, existing=current)[None]
     try:
         with transaction.atomic():
             participant = Participant.objects.create(
-                session=session, nickname=nickname, nickname_key=key, device_id=device_id
+                session=session, nickname=nickname, nickname_key=key, device_id=device_id, team=team
             )
     except IntegrityError:
         raise errors.NicknameTaken() from None

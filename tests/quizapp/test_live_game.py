@@ -355,3 +355,35 @@ async def test_friendly_nicknames_are_handed_out(layer):
     names = await database_sync_to_async(setup)()
     assert "rude word" not in names, "the typed nickname is ignored"
     assert len(set(names)) == 30, "every friendly nickname is unique in the room"
+
+
+async def test_team_mode_balances_and_scores_by_the_mean(layer):
+    def setup():
+        teacher = User.objects.create_user("teacher4")
+        room = room_create(owner=teacher, code="TEAMS1")
+        quiz = quiz_create(owner=teacher, title="Teams", questions=QUESTIONS[:1])
+        session = live.session_start(room=room, quiz=quiz, mode="instructor_paced", user=teacher, team_count=2)
+        joined = [live.participant_join(code="TEAMS1", nickname=f"p{i}", address="127.0.0.1") for i in range(5)]
+        live.session_next(session_id=session.id, user=teacher)
+        question = quiz.questions.get()
+        # Team 0 gets p0, p2, p4 (three members); team 1 gets p1, p3 (two).
+        teams_of = {j.participant.nickname: j.participant.team for j in joined}
+        for j in joined:
+            if j.participant.nickname in {"p0", "p1"}:
+                live.answer_submit(participant_id=j.participant.id, question_id=question.id, choices=[0])
+        live.session_reveal(session_id=session.id, user=teacher)
+        from quizapp.selectors import team_standings
+
+        return teams_of, team_standings(QuizSession.objects.get(id=session.id)), joined
+
+    teams_of, standings, joined = await database_sync_to_async(setup)()
+    assert sorted(teams_of.values()) == [0, 0, 0, 1, 1], "balanced: sizes differ by at most one"
+    scores = {j.participant.nickname: j.participant for j in joined}
+    del scores
+    by_team = {row["team"]: row for row in standings}
+    assert by_team[0]["members"] == 3
+    assert by_team[1]["members"] == 2
+    # One correct answer in each team: the smaller team's mean is higher, and its rocket further.
+    assert by_team[1]["score"] > by_team[0]["score"] > 0
+    assert by_team[1]["progress"] == 0.5
+    assert by_team[0]["progress"] == round(1 / 3, 4)

@@ -1,0 +1,13 @@
+"""Session reports and downloads; mounted at ``/sessions/``."""
+
+from django.urls import path
+
+from quizapp import report_views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("<int:session_id>/report/", report_views.session_report_page, name="session_report"),
+    path("<int:session_id>/export.csv", report_views.session_export_csv, name="export_csv"),
+    path("<int:session_id>/export.xlsx", report_views.session_export_xlsx, name="export_xlsx"),
+]

@@ -1,0 +1,580 @@
+"""The instructor's report of one session, built from rows already loaded.
+
+:func:`report_build` is pure: it takes plain rows (questions, participants, answers) and returns a
+:class:`SessionReport` for the report page and the CSV/XLSX exports (:mod:`quizapp.exports`).
+:func:`session_report` loads those rows for a session in a fixed number of queries.
+
+What counts
+-----------
+* Class numbers (summary, per-question statistics, calibration) count the students **still in
+  the session**, as the leaderboard does; a removed student stays in the grid, struck through.
+* The grid, the scores and the calibration use each student's **first vote**. A peer-instruction
+  re-vote (``vote=2``) only feeds the per-question *shift*: first vote against second vote.
+* "% correct" is out of the answers that have a right or wrong verdict (a poll has none), so
+  students who did not answer are not counted as wrong; ``answered`` says how many answered.
+* Calibration pairs an answer's confidence with whether it was right, using the pure rules of
+  :mod:`quizapp.calibration`; answers without a confidence, and poll answers, do not count.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
+
+from quizapp import answer_matching, calibration
+from quizapp.models import Answer, Question, QuizSession
+from quizapp.selectors import session_questions
+
+__all__ = [
+    "AnswerRow",
+    "ClassCalibration",
+    "ClassSummary",
+    "DistributionEntry",
+    "GridCell",
+    "GridRow",
+    "ParticipantRow",
+    "QuestionRow",
+    "QuestionStats",
+    "SessionInfo",
+    "SessionReport",
+    "Shift",
+    "StudentCalibration",
+    "VoteStats",
+    "report_build",
+    "session_for_owner",
+    "session_report",
+]
+
+#: How many different short answers a distribution lists (the most frequent first).
+SHORT_ANSWER_TOP = 10
+
+VERDICT_LABELS = {
+    calibration.Verdict.OVERCONFIDENT: _("Over-confident"),
+    calibration.Verdict.UNDERCONFIDENT: _("Under-confident"),
+    calibration.Verdict.CALIBRATED: _("Calibrated"),
+    calibration.Verdict.NOT_ENOUGH_DATA: _("Not enough data"),
+}
+
+
+# --- rows in ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionInfo:
+    id: int
+    quiz_title: str
+    room_code: str
+    mode_label: str
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuestionRow:
+    id: int
+    number: int  # 1-based, in the quiz's order
+    kind: str
+    prompt: str
+    options: tuple[str, ...] = ()
+    correct_options: frozenset[int] = frozenset()
+    accepted_answers: tuple[str, ...] = ()
+    points: int = 1000
+    kind_label: str = ""
+
+    @property
+    def is_short_answer(self) -> bool:
+        return self.kind == Question.Kind.SHORT_ANSWER
+
+    @property
+    def has_correct_answer(self) -> bool:
+        if self.is_short_answer:
+            return bool(self.accepted_answers)
+        return self.kind != Question.Kind.POLL and bool(self.correct_options)
+
+    @classmethod
+    def from_model(cls, question: Question, *, number: int) -> QuestionRow:
+        return cls(
+            id=question.id,
+            number=number,
+            kind=question.kind,
+            kind_label=str(question.get_kind_display()),
+            prompt=question.prompt,
+            options=tuple(str(o.get("text", "")) for o in question.options),
+            correct_options=frozenset(i for i, o in enumerate(question.options) if o.get("correct")),
+            accepted_answers=tuple(question.accepted_answers),
+            points=question.points,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParticipantRow:
+    id: int
+    nickname: str
+    score: int = 0
+    removed: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnswerRow:
+    participant_id: int
+    question_id: int
+    vote: int = 1
+    choices: tuple[int, ...] = ()
+    text: str = ""
+    correct: bool | None = None
+    response_ms: int = 0
+    points: int = 0  # speed points plus streak bonus
+    confidence: float | None = None
+
+
+# --- the report out -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class GridCell:
+    display: str
+    correct: bool | None
+    seconds: float
+    confidence: float | None
+    points: int
+
+    @property
+    def status(self) -> str:
+        """A CSS class: ok, bad or poll."""
+        return {True: "ok", False: "bad"}.get(self.correct, "poll")
+
+    @property
+    def confidence_percent(self) -> int | None:
+        return None if self.confidence is None else round(self.confidence * 100)
+
+
+@dataclass(frozen=True, kw_only=True)
+class GridRow:
+    participant: ParticipantRow
+    cells: list[GridCell | None]
+
+    @property
+    def answered(self) -> int:
+        return sum(cell is not None for cell in self.cells)
+
+    @property
+    def correct_count(self) -> int:
+        return sum(cell is not None and cell.correct is True for cell in self.cells)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DistributionEntry:
+    label: str
+    count: int
+    #: True for a right option or accepted answer, False for a wrong one, None in a poll.
+    correct: bool | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class VoteStats:
+    answered: int
+    graded: int  # answers with a right/wrong verdict
+    correct_count: int
+    distribution: list[DistributionEntry]
+    mean_seconds: float | None
+
+    @property
+    def fraction_correct(self) -> float | None:
+        return self.correct_count / self.graded if self.graded else None
+
+    @property
+    def percent_correct(self) -> float | None:
+        return None if self.fraction_correct is None else 100 * self.fraction_correct
+
+
+@dataclass(frozen=True, kw_only=True)
+class Shift:
+    """First vote against second vote on a re-opened question."""
+
+    first: VoteStats
+    second: VoteStats
+    #: Students who voted twice, and how their verdict moved.
+    both: int = 0
+    changed_answer: int = 0
+    wrong_to_right: int = 0
+    right_to_wrong: int = 0
+    stayed_right: int = 0
+    stayed_wrong: int = 0
+
+    @property
+    def change_points(self) -> float | None:
+        """Percentage points gained in % correct from the first to the second vote."""
+        if self.first.percent_correct is None or self.second.percent_correct is None:
+            return None
+        return self.second.percent_correct - self.first.percent_correct
+
+    @property
+    def change_signed(self) -> str:
+        """The change in whole percentage points with its sign: "+25", "-10", "0"."""
+        if self.change_points is None:
+            return ""
+        value = round(self.change_points)
+        return f"{value:+d}" if value else "0"
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuestionStats:
+    question: QuestionRow
+    participants: int
+    first: VoteStats
+    shift: Shift | None = None
+
+    @property
+    def chart_id(self) -> str:
+        return f"q{self.question.number}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClassSummary:
+    participants: int
+    questions: int
+    answers: int
+    mean_score: float | None
+    graded: int
+    correct_count: int
+    mean_seconds: float | None
+
+    @property
+    def fraction_correct(self) -> float | None:
+        return self.correct_count / self.graded if self.graded else None
+
+    @property
+    def percent_correct(self) -> float | None:
+        return None if self.fraction_correct is None else 100 * self.fraction_correct
+
+
+@dataclass(frozen=True, kw_only=True)
+class StudentCalibration:
+    participant: ParticipantRow
+    answers: int
+    mean_confidence: float | None
+    accuracy: float | None
+    brier: float | None
+    verdict: calibration.Verdict
+
+    @property
+    def verdict_label(self) -> str:
+        return str(VERDICT_LABELS[self.verdict])
+
+    @property
+    def gap(self) -> float | None:
+        if self.mean_confidence is None or self.accuracy is None:
+            return None
+        return self.mean_confidence - self.accuracy
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClassCalibration:
+    answers: int
+    brier: float
+    overconfidence: float
+    mean_confidence: float
+    accuracy: float
+    verdict: calibration.Verdict
+    bins: list[calibration.Bin]
+    students: list[StudentCalibration] = field(default_factory=list)
+
+    @property
+    def verdict_label(self) -> str:
+        return str(VERDICT_LABELS[self.verdict])
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionReport:
+    session: SessionInfo
+    questions: list[QuestionRow]
+    participants: list[ParticipantRow]
+    grid: list[GridRow]
+    question_stats: list[QuestionStats]
+    summary: ClassSummary
+    calibration: ClassCalibration | None
+
+    @property
+    def has_confidence(self) -> bool:
+        return self.calibration is not None
+
+    @property
+    def has_shift(self) -> bool:
+        return any(stats.shift is not None for stats in self.question_stats)
+
+
+# --- building -----------------------------------------------------------------------------
+
+
+def answer_display(question: QuestionRow, answer: AnswerRow) -> str:
+    """An answer as text: what was typed, or the chosen options' texts."""
+    if question.is_short_answer or answer.text:
+        return answer.text
+    return ", ".join(question.options[i] for i in answer.choices if 0 <= i < len(question.options))
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return math.fsum(values) / len(values) if values else None
+
+
+def _distribution(question: QuestionRow, answers: Sequence[AnswerRow]) -> list[DistributionEntry]:
+    if question.is_short_answer:
+        counts = Counter(answer_matching.normalise_answer(a.text) for a in answers)
+        accepted = question.accepted_answers if question.has_correct_answer else None
+        return [
+            DistributionEntry(
+                label=text, count=count, correct=None if accepted is None else answer_matching.matches(text, accepted)
+            )
+            for text, count in counts.most_common(SHORT_ANSWER_TOP)
+        ]
+    counts = [0] * len(question.options)
+    for answer in answers:
+        for index in answer.choices:
+            if 0 <= index < len(counts):
+                counts[index] += 1
+    graded = question.has_correct_answer
+    return [
+        DistributionEntry(label=text, count=counts[i], correct=(i in question.correct_options) if graded else None)
+        for i, text in enumerate(question.options)
+    ]
+
+
+def _vote_stats(question: QuestionRow, answers: Sequence[AnswerRow]) -> VoteStats:
+    graded = [a for a in answers if a.correct is not None]
+    return VoteStats(
+        answered=len(answers),
+        graded=len(graded),
+        correct_count=sum(1 for a in graded if a.correct),
+        distribution=_distribution(question, answers),
+        mean_seconds=_mean([a.response_ms / 1000 for a in answers]),
+    )
+
+
+def _shift(question: QuestionRow, first: Sequence[AnswerRow], second: Sequence[AnswerRow]) -> Shift:
+    firsts = {a.participant_id: a for a in first}
+    moves: Counter[str] = Counter()
+    for again in second:
+        before = firsts.get(again.participant_id)
+        if before is None:
+            continue
+        moves["both"] += 1
+        if answer_display(question, before) != answer_display(question, again):
+            moves["changed"] += 1
+        if before.correct is not None and again.correct is not None:
+            key = ("right" if before.correct else "wrong") + "_to_" + ("right" if again.correct else "wrong")
+            moves[key] += 1
+    return Shift(
+        first=_vote_stats(question, first),
+        second=_vote_stats(question, second),
+        both=moves["both"],
+        changed_answer=moves["changed"],
+        wrong_to_right=moves["wrong_to_right"],
+        right_to_wrong=moves["right_to_wrong"],
+        stayed_right=moves["right_to_right"],
+        stayed_wrong=moves["wrong_to_wrong"],
+    )
+
+
+def _pairs(answers: Iterable[AnswerRow]) -> list[calibration.Pair]:
+    """(confidence, right) for answers that have both; nonsense confidences are left out."""
+    return [
+        (a.confidence, bool(a.correct))
+        for a in answers
+        if a.confidence is not None and a.correct is not None and 0.0 <= a.confidence <= 1.0
+    ]
+
+
+def _bin_edges(pairs: Sequence[calibration.Pair]) -> tuple[float, ...]:
+    """The default bins, with one more below 50 % only if some confidence is that low."""
+    if any(confidence < calibration.DEFAULT_EDGES[0] for confidence, _ok in pairs):
+        return (0.0, *calibration.DEFAULT_EDGES)
+    return calibration.DEFAULT_EDGES
+
+
+def _student_calibration(participant: ParticipantRow, pairs: Sequence[calibration.Pair]) -> StudentCalibration:
+    if not pairs:
+        return StudentCalibration(
+            participant=participant,
+            answers=0,
+            mean_confidence=None,
+            accuracy=None,
+            brier=None,
+            verdict=calibration.Verdict.NOT_ENOUGH_DATA,
+        )
+    return StudentCalibration(
+        participant=participant,
+        answers=len(pairs),
+        mean_confidence=math.fsum(c for c, _ok in pairs) / len(pairs),
+        accuracy=sum(1 for _c, ok in pairs if ok) / len(pairs),
+        brier=calibration.brier_score(pairs),
+        verdict=calibration.verdict(pairs),
+    )
+
+
+def _class_calibration(
+    participants: Sequence[ParticipantRow], first_votes: Sequence[AnswerRow]
+) -> ClassCalibration | None:
+    by_participant: dict[int, list[AnswerRow]] = {}
+    for answer in first_votes:
+        by_participant.setdefault(answer.participant_id, []).append(answer)
+    everyone = _pairs(first_votes)
+    if not everyone:
+        return None
+    students = [_student_calibration(p, _pairs(by_participant.get(p.id, []))) for p in participants]
+    return ClassCalibration(
+        answers=len(everyone),
+        brier=calibration.brier_score(everyone),
+        overconfidence=calibration.overconfidence(everyone),
+        mean_confidence=math.fsum(c for c, _ok in everyone) / len(everyone),
+        accuracy=sum(1 for _c, ok in everyone if ok) / len(everyone),
+        verdict=calibration.verdict(everyone),
+        bins=calibration.calibration_bins(everyone, _bin_edges(everyone)),
+        students=students,
+    )
+
+
+def report_build(
+    *,
+    session: SessionInfo,
+    questions: Sequence[QuestionRow],
+    participants: Sequence[ParticipantRow],
+    answers: Iterable[AnswerRow],
+) -> SessionReport:
+    """Everything the report page and the exports show, from plain rows (no database)."""
+    questions = list(questions)
+    participants = list(participants)
+    by_id = {q.id: q for q in questions}
+    present = {p.id for p in participants if not p.removed}
+    first: dict[tuple[int, int], AnswerRow] = {}
+    second: dict[int, list[AnswerRow]] = {}
+    for answer in answers:
+        if answer.question_id not in by_id:
+            continue
+        if answer.vote == 1:
+            first[(answer.participant_id, answer.question_id)] = answer
+        elif answer.vote == 2 and answer.participant_id in present:
+            second.setdefault(answer.question_id, []).append(answer)
+
+    grid = []
+    for p in participants:
+        cells: list[GridCell | None] = []
+        for q in questions:
+            a = first.get((p.id, q.id))
+            cells.append(
+                None
+                if a is None
+                else GridCell(
+                    display=answer_display(q, a),
+                    correct=a.correct,
+                    seconds=a.response_ms / 1000,
+                    confidence=a.confidence,
+                    points=a.points,
+                )
+            )
+        grid.append(GridRow(participant=p, cells=cells))
+
+    counted = [a for (pid, _qid), a in first.items() if pid in present]
+    per_question: dict[int, list[AnswerRow]] = {}
+    for answer in counted:
+        per_question.setdefault(answer.question_id, []).append(answer)
+    question_stats = []
+    for q in questions:
+        mine = per_question.get(q.id, [])
+        again = second.get(q.id, [])
+        question_stats.append(
+            QuestionStats(
+                question=q,
+                participants=len(present),
+                first=_vote_stats(q, mine),
+                shift=_shift(q, mine, again) if again else None,
+            )
+        )
+
+    graded = [a for a in counted if a.correct is not None]
+    scores = [p.score for p in participants if not p.removed]
+    summary = ClassSummary(
+        participants=len(present),
+        questions=len(questions),
+        answers=len(counted),
+        mean_score=_mean(scores),
+        graded=len(graded),
+        correct_count=sum(1 for a in graded if a.correct),
+        mean_seconds=_mean([a.response_ms / 1000 for a in counted]),
+    )
+    return SessionReport(
+        session=session,
+        questions=questions,
+        participants=participants,
+        grid=grid,
+        question_stats=question_stats,
+        summary=summary,
+        calibration=_class_calibration([p for p in participants if not p.removed], counted),
+    )
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
+def session_for_owner(*, user: User, session_id: int) -> QuizSession | None:
+    """The session, only if ``user`` owns its room."""
+    if not user.is_authenticated:
+        return None
+    return QuizSession.objects.select_related("quiz", "room").filter(id=session_id, room__owner_id=user.id).first()
+
+
+ANSWER_FIELDS = (
+    "participant_id",
+    "question_id",
+    "vote",
+    "choices",
+    "text",
+    "correct",
+    "response_ms",
+    "points",
+    "streak_bonus",
+    "confidence",
+)
+
+
+def _answer_row(values: dict[str, Any]) -> AnswerRow:
+    choices = values["choices"] if isinstance(values["choices"], list) else []
+    return AnswerRow(
+        participant_id=values["participant_id"],
+        question_id=values["question_id"],
+        vote=values["vote"],
+        choices=tuple(c for c in choices if isinstance(c, int) and not isinstance(c, bool)),
+        text=values["text"] or "",
+        correct=values["correct"],
+        response_ms=values["response_ms"],
+        points=values["points"] + values["streak_bonus"],
+        confidence=values["confidence"],
+    )
+
+
+def session_report(session: QuizSession) -> SessionReport:
+    """Load a session's questions, participants and answers (three queries) and build its report."""
+    questions = [QuestionRow.from_model(q, number=i) for i, q in enumerate(session_questions(session), start=1)]
+    participants = [
+        ParticipantRow(id=p["id"], nickname=p["nickname"], score=p["score"], removed=p["removed"])
+        for p in session.participants.order_by("joined_at", "id").values("id", "nickname", "score", "removed")
+    ]
+    answers = [
+        _answer_row(values)
+        for values in Answer.objects.filter(session=session).order_by("vote", "id").values(*ANSWER_FIELDS)
+    ]
+    info = SessionInfo(
+        id=session.id,
+        quiz_title=session.quiz.title,
+        room_code=session.room.code,
+        mode_label=str(session.get_mode_display()),
+        started_at=session.created_at,
+        ended_at=session.ended_at,
+    )
+    return report_build(session=info, questions=questions, participants=participants, answers=answers)
