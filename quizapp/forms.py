@@ -39,6 +39,12 @@ class LaunchForm(forms.Form):
         ],
     )
 
+    team_count = forms.TypedChoiceField(
+        label=_("Teams"),
+        coerce=int,
+        initial=0,
+        choices=[(0, _("No teams"))] + [(n, _("%(n)d teams (Space Race)") % {"n": n}) for n in (2, 3, 4, 5, 6)],
+    )
     friendly_nicknames = forms.BooleanField(
         label=_("Friendly nicknames: students get a generated one (for young classes)"), required=False
     )

@@ -124,6 +124,7 @@ def room_launch(request: HttpRequest, code: str) -> HttpResponse:
             mode=form.cleaned_data["mode"],
             user=request.user,
             friendly_nicknames=form.cleaned_data["friendly_nicknames"],
+            team_count=form.cleaned_data["team_count"],
         )
     except errors.QuizError as exc:
         messages.error(request, exc.message)

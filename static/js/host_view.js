@@ -34,6 +34,7 @@ export class HostState {
         for (const p of data.participants) this.people.set(p.id, p);
         this.grid = data.grid;
         this.top = data.leaderboard;
+        this.teams = data.teams || null;
         this.question = data.question;
         this.tally = data.tally || null;
         this.deadlineMs = data.deadline_ms;
@@ -67,6 +68,7 @@ export class HostState {
         this.session = { ...this.session, state: "reveal" };
         this.reveal = data;
         this.top = data.top;
+        if (data.teams) this.teams = data.teams;
         for (const row of data.top) if (this.people.has(row.id)) this.people.get(row.id).score = row.score;
         this.deadlineMs = null;
         break;
@@ -76,6 +78,7 @@ export class HostState {
       case "session_ended":
         this.session = { ...this.session, state: "ended" };
         this.final = data.top;
+        if (data.teams) this.teams = data.teams;
         this.deadlineMs = null;
         break;
       default:
@@ -93,6 +96,31 @@ export class HostState {
   send(type, fields = {}) {
     return this.socket.send({ type, ...fields });
   }
+}
+
+export const TEAM_NAMES = () => [gettext("Red"), gettext("Blue"), gettext("Yellow"), gettext("Green"), gettext("Purple"), gettext("Teal")];
+
+// The Space Race: each team a rocket, as far along as its correct answers per member.
+export function renderRace(container, teams) {
+  container.hidden = !teams;
+  if (!teams) return;
+  const names = TEAM_NAMES();
+  container.replaceChildren(
+    ...teams.map((t) => {
+      const lane = document.createElement("div");
+      lane.className = `lane c${t.team % 6}`;
+      const label = document.createElement("span");
+      label.className = "lane-label";
+      label.textContent = `${names[t.team % 6]} · ${t.score}`;
+      const rocket = document.createElement("span");
+      rocket.className = "rocket";
+      rocket.style.left = `${Math.round(Math.min(1, t.progress) * 90)}%`;
+      rocket.setAttribute("role", "img");
+      rocket.setAttribute("aria-label", interpolate(gettext("%s: %s% of the way"), [names[t.team % 6], Math.round(t.progress * 100)]));
+      lane.append(label, rocket);
+      return lane;
+    }),
+  );
 }
 
 export function renderBars(container, options, distribution, correct = []) {

@@ -135,7 +135,10 @@ function renderReveal(reveal, you) {
 function renderState(state) {
   mode = state.session.mode;
   askConfidence = state.session.ask_confidence;
-  $("hello").textContent = interpolate(gettext("Hi, %s!"), [state.you.nickname]);
+  const teamNames = [gettext("Red"), gettext("Blue"), gettext("Yellow"), gettext("Green"), gettext("Purple"), gettext("Teal")];
+  $("hello").textContent = state.you.team === null || state.you.team === undefined
+    ? interpolate(gettext("Hi, %s!"), [state.you.nickname])
+    : interpolate(gettext("Hi, %s! You are on team %s."), [state.you.nickname, teamNames[state.you.team % 6]]);
   if (state.session.state === "ended") return renderEnded(state.you);
   if (state.finished) return renderEnded(state.you);
   if (!state.question) return showView(root, "lobby");

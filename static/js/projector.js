@@ -1,5 +1,5 @@
 // The projector: join code and QR, the question with its countdown, the chart after the reveal.
-import { HostState, renderBars } from "./host_view.js";
+import { HostState, renderBars, renderRace } from "./host_view.js";
 import { Countdown, el, showView } from "./live_socket.js";
 
 const root = document.getElementById("projector");
@@ -31,6 +31,7 @@ function render(state) {
       }),
     );
     list($("final"), ranking.slice(3, 5));
+    renderRace($("final-race"), state.teams);
     showView(root, "ended");
     return;
   }
@@ -46,6 +47,7 @@ function render(state) {
       $("explanation").textContent += " " + interpolate(gettext("Correct before the discussion: %s%, after: %s%."), [state.reveal.shift.before, state.reveal.shift.after]);
     }
     list($("top"), (state.reveal.top || state.top).slice(0, 5));
+    renderRace($("race"), state.teams);
     showView(root, "reveal");
     return;
   }
