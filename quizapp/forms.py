@@ -43,6 +43,8 @@ class LaunchForm(forms.Form):
         label=_("Teams"),
         coerce=int,
         initial=0,
+        required=False,
+        empty_value=0,
         choices=[(0, _("No teams"))] + [(n, _("%(n)d teams (Space Race)") % {"n": n}) for n in (2, 3, 4, 5, 6)],
     )
     friendly_nicknames = forms.BooleanField(

@@ -63,6 +63,7 @@ class Question(models.Model):
         MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
         SHORT_ANSWER = "short_answer", _("Short answer")
         POLL = "poll", _("Poll")
+        OPEN = "open", _("Open answer (no right answer)")
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions", verbose_name=_("quiz"))
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -87,7 +88,13 @@ class Question(models.Model):
     def has_correct_answer(self) -> bool:
         if self.kind == self.Kind.SHORT_ANSWER:
             return bool(self.accepted_answers)
-        return self.kind != self.Kind.POLL and any(o.get("correct") for o in self.options)
+        if self.kind in (self.Kind.POLL, self.Kind.OPEN):
+            return False
+        return any(o.get("correct") for o in self.options)
+
+    @property
+    def takes_text(self) -> bool:
+        return self.kind in (self.Kind.SHORT_ANSWER, self.Kind.OPEN)
 
 
 class QuizSession(models.Model):

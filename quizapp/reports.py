@@ -90,7 +90,8 @@ class QuestionRow:
 
     @property
     def is_short_answer(self) -> bool:
-        return self.kind == Question.Kind.SHORT_ANSWER
+        """Answers are typed text (short answers, and open answers with no right one)."""
+        return self.kind in (Question.Kind.SHORT_ANSWER, Question.Kind.OPEN)
 
     @property
     def has_correct_answer(self) -> bool:

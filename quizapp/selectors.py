@@ -221,7 +221,7 @@ def past_sessions(user: User) -> QuerySet[QuizSession]:
 def answer_distribution(question: Question, rows: Iterable[tuple[list[int], str, int]]) -> list[int] | dict[str, int]:
     """Counts per option from ``(choices, text, count)`` rows; for short answers, counts per
     normalised text (top 10)."""
-    if question.kind == Question.Kind.SHORT_ANSWER:
+    if question.takes_text:
         counts: Counter[str] = Counter()
         for _choices, text, n in rows:
             counts[answer_matching.normalise_answer(text)] += n

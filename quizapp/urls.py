@@ -11,6 +11,7 @@ urlpatterns = [
     path("rooms/new", views.room_new, name="room_new"),
     path("rooms/<str:code>/launch", views.room_launch, name="launch"),
     path("rooms/<str:code>/quick", views.room_quick_question, name="quick"),
+    path("rooms/<str:code>/exit-ticket", views.room_exit_ticket, name="exit_ticket"),
     path("rooms/<str:code>/console/", views.console, name="console"),
     path("rooms/<str:code>/projector/", views.projector, name="projector"),
     path("sessions/<int:session_id>/", views.session_results, name="session_results"),

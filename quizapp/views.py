@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -167,6 +168,19 @@ def room_quick_question(request: HttpRequest, code: str) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("quizapp:rooms")
+    return redirect("quizapp:console", code=room.code)
+
+
+@login_required
+@require_POST
+def room_exit_ticket(request: HttpRequest, code: str) -> HttpResponse:
+    room = _host_room(request, code)
+    live.exit_ticket_start(
+        room=room,
+        user=request.user,
+        own_question=request.POST.get("own_question", "")[:1000],
+        language=get_language() or "ko",
+    )
     return redirect("quizapp:console", code=room.code)
 
 

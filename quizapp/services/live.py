@@ -96,6 +96,42 @@ def quick_question_start(
     return session_start(room=room, quiz=quiz, mode=QuizSession.Mode.QUICK_QUESTION, user=user)
 
 
+@transaction.atomic
+def exit_ticket_start(*, room: Room, user: User, own_question: str = "", language: str = "ko") -> QuizSession:
+    """Socrative's exit ticket in one click: how well was it understood, what was learnt, and
+    the instructor's own question — student-paced, so everyone answers at their own speed."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from quizapp.services.quizzes import quiz_create
+
+    if room.owner_id != user.id:
+        raise errors.NotAllowed()
+    with translation.override(language):
+        questions = [
+            {
+                "kind": Question.Kind.POLL,
+                "prompt": _("How well did you understand today's material?"),
+                "options": [
+                    _("1 — not at all"),
+                    _("2 — a little"),
+                    _("3 — partly"),
+                    _("4 — mostly"),
+                    _("5 — completely"),
+                ],
+                "time_limit_s": 120,
+                "points": 0,
+            },
+            {"kind": Question.Kind.OPEN, "prompt": _("What did you learn today?"), "time_limit_s": 300},
+        ]
+        if own_question.strip():
+            questions.append({"kind": Question.Kind.OPEN, "prompt": own_question.strip(), "time_limit_s": 300})
+        quiz = quiz_create(owner=user, title=_("Exit ticket"), language=language, questions=questions)
+    quiz.is_adhoc = True
+    quiz.save(update_fields=["is_adhoc"])
+    return session_start(room=room, quiz=quiz, mode=QuizSession.Mode.STUDENT_PACED, user=user)
+
+
 def _end(session: QuizSession) -> None:
     session.state = QuizSession.State.ENDED
     session.ended_at = timezone.now()
@@ -547,9 +583,11 @@ def _not_open_or_answered(participant: Participant, question_id: int) -> errors.
 
 
 def _check_answer(question: Question, choices: Any, text: Any) -> tuple[list[int], str, bool | None]:
-    if question.kind == Question.Kind.SHORT_ANSWER:
+    if question.takes_text:
         if not isinstance(text, str) or not text.strip() or len(text) > 200:
             raise errors.InvalidAnswer()
+        if question.kind == Question.Kind.OPEN:
+            return [], text.strip(), None
         return [], text.strip(), answer_matching.matches(text, question.accepted_answers)
     if isinstance(choices, int) and not isinstance(choices, bool):
         choices = [choices]

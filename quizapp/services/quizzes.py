@@ -82,6 +82,9 @@ def question_validate(
         "options": [],
         "accepted_answers": [],
     }
+    if kind == Question.Kind.OPEN:
+        fields["points"] = 0  # nothing to be right about
+        return fields
     if kind == Question.Kind.SHORT_ANSWER:
         accepted = [str(a).strip() for a in (accepted_answers or []) if str(a).strip()]
         if not accepted:

@@ -81,7 +81,7 @@ function renderQuestion(question, deadlineMs, serverNowMs, answer) {
   $("submit-multi").hidden = !question.multiple;
   $("submit-multi").disabled = false;
   const shortForm = $("short-form");
-  shortForm.hidden = question.kind !== "short_answer";
+  shortForm.hidden = !["short_answer", "open"].includes(question.kind);
   for (const input of shortForm.querySelectorAll("input, button")) input.disabled = false;
   shortForm.reset();
   $("confidence").hidden = !askConfidence;

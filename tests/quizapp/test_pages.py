@@ -79,3 +79,31 @@ def test_past_session_results_page(client, demo):
     assert "Possible" in html
     listing = client.get("/rooms/").content.decode()
     assert f"/sessions/{session.id}/" in listing
+
+
+def test_exit_ticket_in_one_click(client, demo):
+    client.login(username="demo", password="modulabs-demo")
+    response = client.post(
+        "/rooms/MODULABS/exit-ticket", {"own_question": "Which demo surprised you?"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response["Location"] == "/rooms/MODULABS/console/"
+    session = QuizSession.objects.get(ended_at__isnull=True)
+    assert session.mode == "student_paced"
+    kinds = list(session.quiz.questions.order_by("position").values_list("kind", "prompt"))
+    assert kinds == [
+        ("poll", "How well did you understand today's material?"),
+        ("open", "What did you learn today?"),
+        ("open", "Which demo surprised you?"),
+    ]
+    joined = live.participant_join(code="MODULABS", nickname="Kim", address="10.0.0.2")
+    participant, first = live.student_advance(participant_id=joined.participant.id)
+    receipt = live.answer_submit(participant_id=participant.id, question_id=first.id, choices=[3])
+    assert receipt.answer.correct is None
+    participant, second = live.student_advance(participant_id=participant.id)
+    open_answer = live.answer_submit(participant_id=participant.id, question_id=second.id, text="A -> B needs data")
+    assert (open_answer.answer.text, open_answer.answer.correct, open_answer.answer.points) == (
+        "A -> B needs data",
+        None,
+        0,
+    )
+    assert not Quiz.objects.filter(is_adhoc=False, title__icontains="exit").exists(), "kept out of the quiz list"
