@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from quizapp import answer_matching, messages, room_codes, scoring, teams
+from quizapp import answer_matching, calibration, messages, room_codes, scoring, teams
 from quizapp.models import Answer, Participant, Question, Quiz, QuizSession, Room
 
 
@@ -257,3 +257,22 @@ def team_standings(session: QuizSession) -> list[dict[str, Any]]:
         }
         for team in sorted(members)
     ]
+
+
+def participant_calibrations(session: QuizSession) -> dict[int, dict[str, Any]]:
+    """For each student: were they over- or under-confident? (first votes with a confidence
+    on questions that have a right answer)."""
+    pairs: dict[int, list[tuple[float, bool]]] = {}
+    rows = Answer.objects.filter(session=session, vote=1, confidence__isnull=False, correct__isnull=False)
+    for participant_id, confidence, correct in rows.values_list("participant_id", "confidence", "correct"):
+        pairs.setdefault(participant_id, []).append((confidence, correct))
+    result = {}
+    for participant_id, answers in pairs.items():
+        result[participant_id] = {
+            "verdict": str(calibration.verdict(answers)),
+            "brier": round(calibration.brier_score(answers), 3),
+            "mean_confidence": round(sum(c for c, _ in answers) / len(answers), 3),
+            "accuracy": round(sum(1 for _, ok in answers if ok) / len(answers), 3),
+            "answers": len(answers),
+        }
+    return result

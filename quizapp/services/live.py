@@ -24,6 +24,7 @@ from quizapp.models import Answer, Participant, Question, Quiz, QuizSession, Roo
 from quizapp.selectors import (
     answer_distribution,
     leaderboard_rows,
+    participant_calibrations,
     room_get_by_code,
     session_questions,
     team_standings,
@@ -139,7 +140,13 @@ def _end(session: QuizSession) -> None:
         session.question_deadline = session.ended_at
     session.save(update_fields=["state", "ended_at", "question_deadline"])
     rows = leaderboard_rows(session)
-    personal = {groups.member_key(r["id"]): messages.dumps({"rank": r["rank"], "score": r["score"]}) for r in rows}
+    calibrations = participant_calibrations(session) if session.quiz.ask_confidence else {}
+    personal = {
+        groups.member_key(r["id"]): messages.dumps(
+            {"rank": r["rank"], "score": r["score"], "calibration": calibrations.get(r["id"])}
+        )
+        for r in rows
+    }
     extra = {"teams": team_standings(session)} if session.team_count else {}
     _after_commit_broadcast(session.id, message("session_ended", top=rows[:5], **extra), personal=personal)
 

@@ -146,11 +146,25 @@ function renderState(state) {
   if (state.reveal) renderReveal(state.reveal, { ...state.reveal, score: state.you.score, rank: state.you.rank, answered: Boolean(state.answer) });
 }
 
+const VERDICTS = {
+  overconfident: () => gettext("You were over-confident: your answers were right less often than you expected."),
+  underconfident: () => gettext("You were under-confident: you knew more than you thought!"),
+  calibrated: () => gettext("Your confidence matched your accuracy: well calibrated."),
+  not_enough_data: () => gettext("Too few answers with a confidence to judge your calibration."),
+};
+
 function renderEnded(you) {
   countdown.stop();
-  $("final").textContent = you?.rank
+  let text = you?.rank
     ? interpolate(gettext("Your score: %s · rank %s"), [you.score, you.rank])
     : interpolate(gettext("Your score: %s"), [you?.score ?? 0]);
+  const cal = you?.calibration;
+  if (cal) {
+    text += " — " + VERDICTS[cal.verdict]() + " " + interpolate(
+      gettext("(mean confidence %s%, right %s%)"), [Math.round(cal.mean_confidence * 100), Math.round(cal.accuracy * 100)],
+    );
+  }
+  $("final").textContent = text;
   showView(root, "ended");
 }
 

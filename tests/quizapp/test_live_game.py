@@ -387,3 +387,40 @@ async def test_team_mode_balances_and_scores_by_the_mean(layer):
     assert by_team[1]["score"] > by_team[0]["score"] > 0
     assert by_team[1]["progress"] == 0.5
     assert by_team[0]["progress"] == round(1 / 3, 4)
+
+
+async def test_confidence_and_the_calibration_verdict_at_the_end(layer):
+    def setup():
+        teacher = User.objects.create_user("teacher5")
+        room = room_create(owner=teacher, code="CONF01")
+        quiz = quiz_create(owner=teacher, title="Sure?", questions=QUESTIONS, ask_confidence=True)
+        session = live.session_start(room=room, quiz=quiz, mode="instructor_paced", user=teacher)
+        client = Client()
+        client.force_login(teacher)
+        return session, client.cookies["sessionid"].value
+
+    _session, cookie = await database_sync_to_async(setup)()
+    host = await connect("/ws/rooms/CONF01/host/", cookie)
+    kim, _ = await join("CONF01", "Kim")
+    try:
+        await receive_type(host, "host_state")
+        answers = [{"choices": [0]}, {"choices": [1]}, {"text": "dog"}]  # right, wrong, wrong
+        for answer in answers:
+            await host.send_json_to({"type": "next"})
+            question = (await receive_type(kim, "question"))["question"]
+            await kim.send_json_to({"type": "answer", "question_id": question["id"], "confidence": 2, **answer})
+            assert (await receive_type(kim, "error"))["code"] == "invalid_answer", "confidence is 0.5 to 1"
+            await kim.send_json_to({"type": "answer", "question_id": question["id"], "confidence": 1.0, **answer})
+            await receive_type(kim, "answer_received")
+        await host.send_json_to({"type": "end"})
+        ended = await receive_type(kim, "session_ended")
+        assert ended["you"]["calibration"] == {
+            "verdict": "overconfident",
+            "brier": round((0 + 1 + 1) / 3, 3),
+            "mean_confidence": 1.0,
+            "accuracy": round(1 / 3, 3),
+            "answers": 3,
+        }
+    finally:
+        await host.disconnect()
+        await kim.disconnect()
