@@ -575,6 +575,9 @@ class RoomJoinApi(QuizApiView):
         device_id = serializers.CharField(
             max_length=64, required=False, allow_blank=True, default="", help_text="A random id kept by the browser."
         )
+        team = serializers.IntegerField(
+            required=False, allow_null=True, default=None, help_text="Team sessions: the team chosen (0-based)."
+        )
 
     @extend_schema(
         summary="Join the live session of a room with a nickname",
@@ -590,6 +593,7 @@ class RoomJoinApi(QuizApiView):
             nickname=data.validated_data["nickname"],
             address=request.META.get("REMOTE_ADDR", ""),
             device_id=data.validated_data["device_id"],
+            team=data.validated_data["team"],
         )
         body = {
             "token": joined.token,

@@ -27,6 +27,9 @@ class RoomCreateForm(forms.Form):
         help_text=_("Leave empty to generate one."),
     )
     title = forms.CharField(label=_("Title"), max_length=120, required=False)
+    max_participants = forms.IntegerField(
+        label=_("Maximum participants"), min_value=1, max_value=20000, initial=5000, required=False
+    )
 
 
 class LaunchForm(forms.Form):

@@ -69,3 +69,10 @@ def question_opened(session: QuizSession, question: Question, *, index: int, tot
 
 def participant_public(participant: Participant) -> dict[str, Any]:
     return {"id": participant.id, "nickname": participant.nickname, "score": participant.score}
+
+
+def team_names() -> list[str]:
+    """The teams' names, in the active language; pages hand them to their scripts."""
+    from django.utils.translation import gettext as _
+
+    return [_("Red"), _("Blue"), _("Yellow"), _("Green"), _("Purple"), _("Teal")]

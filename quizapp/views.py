@@ -4,7 +4,7 @@ import logging
 
 import segno
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import messages as django_messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import rate_limits
-from quizapp import errors, groups
+from quizapp import errors, groups, messages
 from quizapp.forms import JoinCodeForm, LaunchForm, QuickQuestionForm, RoomCreateForm
 from quizapp.models import Question, QuizSession
 from quizapp.selectors import (
@@ -59,7 +59,9 @@ def play(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(str(errors.RoomNotFound.default_message))
     if room.code != code:
         return redirect("quizapp:play", code=room.code)
-    return render(request, "quizapp/play.html", {"room": room, "session": live_session(room)})
+    session = live_session(room)
+    names = messages.team_names()[: session.team_count] if session and session.team_count else []
+    return render(request, "quizapp/play.html", {"room": room, "session": session, "team_names": names})
 
 
 def _join_url(request: HttpRequest, code: str) -> str:
@@ -99,12 +101,15 @@ def room_new(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             room = room_create(
-                owner=request.user, code=form.cleaned_data["code"] or None, title=form.cleaned_data["title"]
+                owner=request.user,
+                code=form.cleaned_data["code"] or None,
+                title=form.cleaned_data["title"],
+                max_participants=form.cleaned_data["max_participants"] or 5000,
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            django_messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("Room %(code)s is ready.") % {"code": room.code})
+            django_messages.success(request, _("Room %(code)s is ready.") % {"code": room.code})
     return redirect("quizapp:rooms")
 
 
@@ -115,7 +120,7 @@ def room_launch(request: HttpRequest, code: str) -> HttpResponse:
     quizzes = list(quizzes_for_owner(request.user))
     form = LaunchForm(request.POST, quizzes=quizzes)
     if not form.is_valid():
-        messages.error(request, _("Choose a quiz and a mode."))
+        django_messages.error(request, _("Choose a quiz and a mode."))
         return redirect("quizapp:rooms")
     quiz = next(q for q in quizzes if q.id == form.cleaned_data["quiz"])
     try:
@@ -128,7 +133,7 @@ def room_launch(request: HttpRequest, code: str) -> HttpResponse:
             team_count=form.cleaned_data["team_count"],
         )
     except errors.QuizError as exc:
-        messages.error(request, exc.message)
+        django_messages.error(request, exc.message)
         return redirect("quizapp:rooms")
     return redirect("quizapp:console", code=room.code)
 
@@ -150,7 +155,7 @@ def room_quick_question(request: HttpRequest, code: str) -> HttpResponse:
     room = _host_room(request, code)
     form = QuickQuestionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Write the question first."))
+        django_messages.error(request, _("Write the question first."))
         return redirect("quizapp:rooms")
     data = form.cleaned_data
     options = parse_option_lines(data["options"])
@@ -166,7 +171,7 @@ def room_quick_question(request: HttpRequest, code: str) -> HttpResponse:
             accepted=[a.strip() for a in data["accepted"].splitlines() if a.strip()],
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        django_messages.error(request, " ".join(exc.messages))
         return redirect("quizapp:rooms")
     return redirect("quizapp:console", code=room.code)
 
@@ -212,6 +217,7 @@ def projector(request: HttpRequest, code: str) -> HttpResponse:
             "join_url": join_url,
             "join_host": request.build_absolute_uri("/join"),
             "qr_svg": _qr_svg(join_url),
+            "team_names": messages.team_names(),
         },
     )
 

@@ -347,7 +347,9 @@ def participant_from_token(token: str) -> Participant:
     return participant
 
 
-def participant_join(*, code: str, nickname: str, address: str, device_id: str = "") -> JoinResult:
+def participant_join(
+    *, code: str, nickname: str, address: str, device_id: str = "", team: int | None = None
+) -> JoinResult:
     """A student joins the live session of the room ``code`` with a nickname."""
     if not rate_limits.hit(groups.join_rate_key("addr", address), settings.QUIZ_JOIN_RATE_PER_ADDRESS):
         raise errors.RateLimited()
@@ -361,11 +363,11 @@ def participant_join(*, code: str, nickname: str, address: str, device_id: str =
         raise errors.RateLimited()
     session = QuizSession.objects.filter(room=room, ended_at__isnull=True).only("friendly_nicknames").first()
     if session is not None and session.friendly_nicknames:
-        return _join(room=room, nickname=None, device_id=device_id[:64])
+        return _join(room=room, nickname=None, device_id=device_id[:64], team=team)
     cleaned, problem = nicknames.validate_nickname(nickname)
     if problem is not None:
         raise errors.NicknameInvalid(_nickname_message(problem))
-    return _join(room=room, nickname=cleaned, device_id=device_id[:64])
+    return _join(room=room, nickname=cleaned, device_id=device_id[:64], team=team)
 
 
 def _nickname_message(code: str) -> str:
@@ -379,8 +381,9 @@ def _nickname_message(code: str) -> str:
 
 
 @transaction.atomic
-def _join(*, room: Room, nickname: str | None, device_id: str) -> JoinResult:
-    """``nickname=None``: the session hands out a friendly one."""
+def _join(*, room: Room, nickname: str | None, device_id: str, team: int | None = None) -> JoinResult:
+    """``nickname=None``: the session hands out a friendly one. ``team``: the team chosen at
+    join (team sessions); without one, the smallest team gets the newcomer."""
     session = (
         QuizSession.objects.select_for_update().select_related("quiz").filter(room=room, ended_at__isnull=True).first()
     )
@@ -397,8 +400,9 @@ def _join(*, room: Room, nickname: str | None, device_id: str) -> JoinResult:
         raise errors.RoomLocked()
     if session.participants.filter(removed=False).count() >= room.max_participants:
         raise errors.RoomFull()
-    team = None
-    if session.team_count:
+    if not session.team_count:
+        team = None
+    elif team is None or not 0 <= team < session.team_count:
         current = dict(session.participants.filter(removed=False).values_list("id", "team"))
         team = teams.balanced_assignment([None], session.team_count, existing=current)[None]
     try:

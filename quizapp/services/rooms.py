@@ -10,7 +10,7 @@ from quizapp.models import Room
 
 
 @transaction.atomic
-def room_create(*, owner: User, code: str | None = None, title: str = "") -> Room:
+def room_create(*, owner: User, code: str | None = None, title: str = "", max_participants: int = 5000) -> Room:
     """Open a room with the chosen code, or a generated one when none is given."""
     if code is None:
         for _attempt in range(20):
@@ -28,6 +28,12 @@ def room_create(*, owner: User, code: str | None = None, title: str = "") -> Roo
         )
     try:
         with transaction.atomic():
-            return Room.objects.create(owner=owner, code=code, code_key=room_codes.lookup_key(code), title=title)
+            return Room.objects.create(
+                owner=owner,
+                code=code,
+                code_key=room_codes.lookup_key(code),
+                title=title,
+                max_participants=max(1, min(int(max_participants), 20000)),
+            )
     except IntegrityError:
         raise ValidationError(_("The room code %(code)s is taken; choose another.") % {"code": code}) from None

@@ -98,7 +98,8 @@ export class HostState {
   }
 }
 
-export const TEAM_NAMES = () => [gettext("Red"), gettext("Blue"), gettext("Yellow"), gettext("Green"), gettext("Purple"), gettext("Teal")];
+// The team names come from the page (one list, in Python, in the page's language).
+export const TEAM_NAMES = () => JSON.parse(document.getElementById("team-names")?.textContent || "[]");
 
 // The Space Race: each team a rocket, as far along as its correct answers per member.
 export function renderRace(container, teams) {

@@ -135,10 +135,10 @@ function renderReveal(reveal, you) {
 function renderState(state) {
   mode = state.session.mode;
   askConfidence = state.session.ask_confidence;
-  const teamNames = [gettext("Red"), gettext("Blue"), gettext("Yellow"), gettext("Green"), gettext("Purple"), gettext("Teal")];
+  const teamNames = JSON.parse(document.getElementById("team-names")?.textContent || "[]");
   $("hello").textContent = state.you.team === null || state.you.team === undefined
     ? interpolate(gettext("Hi, %s!"), [state.you.nickname])
-    : interpolate(gettext("Hi, %s! You are on team %s."), [state.you.nickname, teamNames[state.you.team % 6]]);
+    : interpolate(gettext("Hi, %s! You are on team %s."), [state.you.nickname, teamNames[state.you.team] ?? state.you.team + 1]);
   if (state.session.state === "ended") return renderEnded(state.you);
   if (state.finished) return renderEnded(state.you);
   if (!state.question) return showView(root, "lobby");
@@ -213,13 +213,18 @@ function connect() {
   });
 }
 
+function teamChoice() {
+  const select = root.querySelector("#team");
+  return select && select.value !== "" ? Number(select.value) : null;
+}
+
 $("join-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const nickname = root.querySelector("#nickname").value;
   const response = await fetch(root.dataset.joinUrl, {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
-    body: JSON.stringify({ nickname, device_id: deviceId() }),
+    body: JSON.stringify({ nickname, device_id: deviceId(), team: teamChoice() }),
   }).catch(() => null);
   if (!response) return showJoin(gettext("Not connected; try again in a moment."));
   const body = await response.json().catch(() => ({}));

@@ -424,3 +424,21 @@ async def test_confidence_and_the_calibration_verdict_at_the_end(layer):
     finally:
         await host.disconnect()
         await kim.disconnect()
+
+
+async def test_a_team_can_be_chosen_at_join(layer):
+    def setup():
+        teacher = User.objects.create_user("teacher6")
+        room = room_create(owner=teacher, code="TEAMS2", max_participants=3)
+        quiz = quiz_create(owner=teacher, title="Teams", questions=QUESTIONS[:1])
+        live.session_start(room=room, quiz=quiz, mode="instructor_paced", user=teacher, team_count=3)
+        chosen = live.participant_join(code="TEAMS2", nickname="a", address="127.0.0.1", team=2).participant.team
+        invalid = live.participant_join(code="TEAMS2", nickname="b", address="127.0.0.1", team=9).participant.team
+        live.participant_join(code="TEAMS2", nickname="c", address="127.0.0.1")
+        with pytest.raises(errors.RoomFull):
+            live.participant_join(code="TEAMS2", nickname="d", address="127.0.0.1")
+        return chosen, invalid
+
+    chosen, invalid = await database_sync_to_async(setup)()
+    assert chosen == 2
+    assert invalid == 0, "an unknown team falls back to the smallest one"
