@@ -110,6 +110,8 @@ class Command(BaseCommand):
         self.stdout.write("A2B Lab is starting (web server + Celery worker, embedded default).")
         for url in urls:
             self.stdout.write(f"  Home:         {url}")
+        self.stdout.write(f"  Students:     {urls[-1]}join  (the demo room: {urls[-1]}r/MODULABS/)")
+        self.stdout.write(f"  Instructors:  {urls[0]}rooms/  (console, projector, quizzes)")
         self.stdout.write(f"  Health:       {urls[0]}healthz")
         self.stdout.write(f"  API docs:     {urls[0]}api/docs/")
         self.stdout.write(
