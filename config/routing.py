@@ -1,6 +1,7 @@
 """Every WebSocket route of the site, gathered from the apps."""
 
 from core.routing import websocket_urlpatterns as core_routes
+from mlcore.routing import websocket_urlpatterns as ml_routes
 from quizapp.routing import websocket_urlpatterns as quiz_routes
 
-websocket_urlpatterns = [*core_routes, *quiz_routes]
+websocket_urlpatterns = [*core_routes, *quiz_routes, *ml_routes]

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 api_urlpatterns = [
     path("", include("accounts.api_urls")),
     path("", include("quizapp.api_urls")),
+    path("", include("mlcore.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", include("quizapp.urls")),
     path("quizzes/", include("quizapp.builder_urls")),
     path("accounts/", include("accounts.urls")),
+    path("ml/", include("mlcore.urls")),
     path("api/", include((api_urlpatterns, "api"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -77,3 +77,14 @@ def test_javascript_catalogue_is_served_in_korean(client):
     response = client.get("/jsi18n/", HTTP_ACCEPT_LANGUAGE="ko")
     assert response.status_code == 200
     assert b"django.gettext" in response.content
+
+
+@pytest.mark.parametrize(
+    "path", sorted((REPO / "locale").glob("*/LC_MESSAGES/*.po")), ids=lambda p: p.parent.parent.name + "/" + p.name
+)
+def test_catalogues_pass_msgfmt_checks(path):
+    """Placeholders in every translation match their source (python- and javascript-format)."""
+    if not shutil.which("msgfmt"):
+        pytest.fail("gettext is not installed (make test installs it)")
+    result = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

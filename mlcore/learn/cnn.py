@@ -39,6 +39,8 @@ from .metrics import classification_metrics, majority_baseline
 from .progress import Reporter
 
 MAX_THREADS = 2
+#: Fewer optimiser steps than this: a constant learning rate (one-cycle needs room for its phases).
+MIN_SCHEDULED_STEPS = 8
 """Upper bound on torch threads while training or predicting; the workshop server shares its cores."""
 
 PREDICT_BATCH = 1024
@@ -214,8 +216,14 @@ def train_cnn(
         batch_size = min(clean["batch_size"], len(x_train))
         steps = math.ceil(len(x_train) / batch_size)
         optimiser = torch.optim.AdamW(net.parameters(), lr=clean["learning_rate"], weight_decay=clean["weight_decay"])
-        schedule = torch.optim.lr_scheduler.OneCycleLR(
-            optimiser, max_lr=clean["learning_rate"], total_steps=epochs * steps, pct_start=0.25
+        # One-cycle needs a few steps in each phase; a tiny run (a handful of images) keeps a
+        # constant rate instead of dividing by a zero-length phase.
+        schedule = (
+            torch.optim.lr_scheduler.OneCycleLR(
+                optimiser, max_lr=clean["learning_rate"], total_steps=epochs * steps, pct_start=0.25
+            )
+            if epochs * steps >= MIN_SCHEDULED_STEPS
+            else None
         )
         padding = "zeros" if channels == 1 else "border"
         for epoch in range(1, epochs + 1):
@@ -234,7 +242,8 @@ def train_cnn(
                 optimiser.zero_grad(set_to_none=True)
                 loss.backward()
                 optimiser.step()
-                schedule.step()
+                if schedule is not None:
+                    schedule.step()
                 loss_sum += float(loss.detach()) * len(idx)
                 correct += int((logits.argmax(1) == yb).sum())
             reporter.check()

@@ -117,7 +117,7 @@ export function renderRace(container, teams) {
       rocket.className = "rocket";
       rocket.style.left = `${Math.round(Math.min(1, t.progress) * 90)}%`;
       rocket.setAttribute("role", "img");
-      rocket.setAttribute("aria-label", interpolate(gettext("%s: %s% of the way"), [names[t.team % 6], Math.round(t.progress * 100)]));
+      rocket.setAttribute("aria-label", interpolate(gettext("%s: %s of the way"), [names[t.team % 6], `${Math.round(t.progress * 100)}%`]));
       lane.append(label, rocket);
       return lane;
     }),

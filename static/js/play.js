@@ -119,7 +119,7 @@ function renderReveal(reveal, you) {
   $("correct-answer").textContent = answerText ? interpolate(gettext("Answer: %s"), [answerText]) : "";
   $("explanation").textContent = reveal.explanation || "";
   if (reveal.shift) {
-    $("explanation").textContent += " " + interpolate(gettext("Correct before the discussion: %s%, after: %s%."), [reveal.shift.before, reveal.shift.after]);
+    $("explanation").textContent += " " + interpolate(gettext("Correct before the discussion: %s, after: %s."), [`${reveal.shift.before}%`, `${reveal.shift.after}%`]);
   }
   const points = you?.points ?? reveal.points ?? 0;
   const score = you?.score ?? reveal.score;
@@ -161,7 +161,7 @@ function renderEnded(you) {
   const cal = you?.calibration;
   if (cal) {
     text += " — " + VERDICTS[cal.verdict]() + " " + interpolate(
-      gettext("(mean confidence %s%, right %s%)"), [Math.round(cal.mean_confidence * 100), Math.round(cal.accuracy * 100)],
+      gettext("(mean confidence %s, right %s)"), [`${Math.round(cal.mean_confidence * 100)}%`, `${Math.round(cal.accuracy * 100)}%`],
     );
   }
   $("final").textContent = text;

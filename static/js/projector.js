@@ -44,7 +44,7 @@ function render(state) {
     renderBars($("bars"), options, state.reveal.distribution, state.reveal.correct_choices || []);
     $("explanation").textContent = state.reveal.explanation || "";
     if (state.reveal.shift) {
-      $("explanation").textContent += " " + interpolate(gettext("Correct before the discussion: %s%, after: %s%."), [state.reveal.shift.before, state.reveal.shift.after]);
+      $("explanation").textContent += " " + interpolate(gettext("Correct before the discussion: %s, after: %s."), [`${state.reveal.shift.before}%`, `${state.reveal.shift.after}%`]);
     }
     list($("top"), (state.reveal.top || state.top).slice(0, 5));
     renderRace($("race"), state.teams);

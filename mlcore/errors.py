@@ -1,0 +1,201 @@
+"""Every refusal and failure of data sets and jobs, as a stable code and a message a person can act on.
+
+One dictionary maps each code to its (lazily) translated message: the codes of ``mlcore.learn``
+(``too_few_rows``, ``one_class``...), of the upload checks in ``core`` (image, zip and CSV codes,
+which overlap: ``empty`` and ``too_large`` read alike for all three, so files pick their own
+prefix below) and of this app (``worker_lost``, ``time_limit``...). Messages are rendered when
+read, so a job that failed in a worker is explained in the language of whoever looks at it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+MESSAGES: dict[str, Any] = {
+    # --- mlcore.learn ---------------------------------------------------------------------
+    "learn_error": _("Training could not run with this data."),
+    "bad_task": _("Unknown task. Choose regression, classification or image classification."),
+    "bad_param": _("The setting %(param)s is not valid: %(reason)s. Change it under “Advanced” and try again."),
+    "bad_input": _("Some of the data cannot be used (%(where)s). Check the file and upload it again."),
+    "length_mismatch": _("There are %(rows)s examples but %(targets)s answers; they must match one to one."),
+    "too_few_rows": _(
+        "Only %(rows)s examples have an answer; at least %(minimum)s are needed. Add more examples and try again."
+    ),
+    "one_class": _(
+        "Every example has the same answer (%(label)s). A classifier needs at least two different answers: "
+        "add examples of another class."
+    ),
+    "non_numeric_target": _(
+        "To predict a number, the answer column must hold numbers, but row %(row)s holds “%(value)s”. "
+        "Choose “Predict a category” instead, or fix that row."
+    ),
+    "bad_shape": _("The examples do not all have the same shape. Check the file and upload it again."),
+    "not_classifier": _("This model predicts numbers, so it has no class probabilities."),
+    "bad_model_file": _("The saved model file cannot be read. Train the model again."),
+    "cancelled": _("The job was cancelled."),
+    # --- this app ---------------------------------------------------------------------------
+    "worker_lost": _(
+        "The worker stopped during training (it was restarted or ran out of memory) and the job was "
+        "tried %(attempts)s times. Try again with fewer examples or epochs."
+    ),
+    "time_limit": _("The job took longer than the limit of %(seconds)s seconds. Try fewer epochs or fewer examples."),
+    "internal_error": _(
+        "Something went wrong on the server during the job. Try again; if it keeps failing, tell the administrator."
+    ),
+    "dataset_not_ready": _("Choose the answer column (B) and at least one input column (A) first."),
+    "dataset_needs_classes": _("Add images of at least two classes, with at least two images each, before training."),
+    "dataset_empty": _("The data set has no examples yet."),
+    "dataset_too_large": _("The data set is too large to train here: at most %(maximum)s examples."),
+    "dataset_full": _("A data set holds at most %(maximum)s images."),
+    "unknown_column": _("There is no column named “%(column)s”."),
+    "no_features": _("Choose at least one input column (A) other than the answer column (B)."),
+    "target_is_feature": _("The answer column (B) cannot also be an input column (A)."),
+    "bad_builtin": _("Unknown built-in data set. Choose house, digits or doodles."),
+    "bad_label": _("Give the image a class name of at most 100 characters."),
+    "not_images": _("Images can only be added to an image data set."),
+    "job_finished": _("The job has already finished."),
+    "wrong_kind": _("This model does not classify images."),
+    "no_images": _("No usable image was uploaded."),
+    "too_many_images": _("Send at most %(maximum)s images at once."),
+    "name_required": _("Give the data set a name."),
+    # --- core.image_checks (single images) ---------------------------------------------------
+    "image_empty": _("The image file is empty."),
+    "image_too_large": _("The image is too large: at most %(max_mb)s MB."),
+    "image_not_an_image": _("This file is not an image (PNG, JPEG, WebP or GIF)."),
+    "image_format_not_allowed": _("%(format)s images are not accepted; use %(allowed)s."),
+    "image_too_many_pixels": _("The image has too many pixels: at most %(max_megapixels)s megapixels."),
+    "image_truncated": _("The image file is damaged or incomplete."),
+    # --- core.zip_checks -----------------------------------------------------------------------
+    "zip_not_a_zip": _(
+        "This is not a zip file, or it is damaged. Make it again with your computer's built-in “Compress”."
+    ),
+    "zip_path_traversal": _(
+        "A file in the zip has an unsafe path (%(name)s). Make the zip again from a normal folder."
+    ),
+    "zip_too_many_files": _("The zip holds too many files: at most %(max_files)s images."),
+    "zip_too_large_uncompressed": _("The images in the zip add up to more than %(max_mb)s MB: use fewer or smaller."),
+    "zip_compression_ratio": _(
+        "A file in the zip (%(name)s) expands suspiciously, like a zip bomb. Make the zip again from the real images."
+    ),
+    "zip_no_classes": _(
+        "No image is inside a class folder. Put the images in one folder per class (cat/1.png, dog/2.jpg) "
+        "and zip those folders."
+    ),
+    "zip_encrypted": _("The zip has a password: make it again without one."),
+    "zip_nested_folders_too_deep": _(
+        "Folders inside class folders are not allowed (%(name)s): put each class's images directly into its folder."
+    ),
+    # --- core.csv_checks -----------------------------------------------------------------------
+    "csv_empty": _("The file has no data. Check that the right file was chosen and that it was saved."),
+    "csv_too_large": _("The CSV is too large: at most %(max_mb)s MB."),
+    "csv_binary": _("This is not a text CSV file. Save it as “CSV UTF-8 (comma delimited)” and upload that."),
+    "csv_binary_excel": _(
+        "This is an Excel workbook, not a CSV. In Excel use “Save As” > “CSV UTF-8 (comma delimited)”."
+    ),
+    "csv_unknown_encoding": _(
+        "The file's text encoding is not UTF-8 or Korean (CP949/EUC-KR). Save it again as “CSV UTF-8”."
+    ),
+    "csv_malformed": _(
+        "Line %(line)s does not fit the header (often a comma inside a value without quotes). Fix that line, "
+        "or save the file again from a spreadsheet program."
+    ),
+    "csv_no_header": _("The first row must hold the column names."),
+    "csv_duplicate_columns": _("Two columns have the same name “%(column)s”: rename one."),
+    "csv_too_many_rows": _("The CSV has too many rows: at most %(max_rows)s."),
+    "csv_too_many_columns": _("The CSV has too many columns: at most %(max_columns)s."),
+}
+
+#: Which codes of mlcore.learn are a person's to fix (bad data or settings) rather than a bug here.
+LEARN_CODES = frozenset(
+    {
+        "learn_error",
+        "bad_task",
+        "bad_param",
+        "bad_input",
+        "length_mismatch",
+        "too_few_rows",
+        "one_class",
+        "non_numeric_target",
+        "bad_shape",
+        "not_classifier",
+        "bad_model_file",
+        "cancelled",
+    }
+)
+
+
+class _SafeParams(dict):
+    """Interpolation that never fails: a missing number reads as "?" instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def message_for(code: str, params: dict[str, Any] | None = None) -> str:
+    """The message for ``code`` in the active language, with ``params`` filled in."""
+    template = str(MESSAGES.get(code, MESSAGES["internal_error"]))
+    values = _SafeParams({k: ("?" if v is None else v) for k, v in (params or {}).items()})
+    if code == "bad_input" and "where" not in values:
+        where = values.get("column") or values.get("argument") or values.get("row")
+        values["where"] = where if where not in (None, "?") else "?"
+    try:
+        return template % values
+    except (TypeError, ValueError):
+        return template
+
+
+class MlError(Exception):
+    """A refused request or a failed job: ``code`` is stable, ``message`` translated when read."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        if code not in MESSAGES:
+            raise ValueError(f"unknown mlcore error code {code!r}")
+        self.code = code
+        self.params = params
+        super().__init__(code)
+
+    @property
+    def message(self) -> str:
+        return message_for(self.code, self.params)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.params}" if self.params else self.code
+
+
+def from_image_rejection(exc: Any) -> MlError:
+    return MlError(f"image_{exc.code}", **exc.params)
+
+
+def from_zip_rejection(exc: Any) -> MlError:
+    return MlError(f"zip_{exc.code}", **exc.params)
+
+
+def from_csv_rejection(exc: Any) -> MlError:
+    if exc.code == "binary" and exc.params.get("hint") == "excel":
+        return MlError("csv_binary_excel")
+    return MlError(f"csv_{exc.code}", **exc.params)
+
+
+def from_learn_error(exc: Any) -> MlError:
+    code = exc.code if exc.code in MESSAGES else "learn_error"
+    params = {k: v for k, v in exc.details.items() if isinstance(v, str | int | float | bool) or v is None}
+    return MlError(code, **params)
+
+
+#: Short reasons for the list of files a zip or a batch upload left out.
+SKIPPED_REASONS: dict[str, Any] = {
+    "no_label": _("not inside a class folder"),
+    "too_large": _("file too large"),
+    "empty": _("empty file"),
+    "not_an_image": _("not an image"),
+    "format_not_allowed": _("format not accepted"),
+    "too_many_pixels": _("too many pixels"),
+    "truncated": _("damaged or incomplete"),
+}
+
+
+def skipped_reason(code: str) -> str:
+    """Why one file of a zip or a batch was left out (image codes, ``no_label``, ``too_large``)."""
+    return str(SKIPPED_REASONS.get(code, SKIPPED_REASONS["not_an_image"]))

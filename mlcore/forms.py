@@ -1,0 +1,120 @@
+"""Forms of the mlcore pages. They only parse what a browser posts; the rules live in the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mlcore.models import Dataset, Task
+from mlcore.services.datasets import BUILTINS
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (``<input type=file multiple>``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class CsvUploadForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("From Excel or Google Sheets; UTF-8 or Korean Excel (CP949). One row per example."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv"}),
+    )
+
+
+class ZipUploadForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    file = forms.FileField(
+        label=_("Zip of class folders"),
+        help_text=_("One folder per class, named after the class: cat/1.jpg, dog/2.png …"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+    )
+
+
+class ImageSetForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+
+
+class BuiltinForm(forms.Form):
+    which = forms.ChoiceField(choices=[(key, key) for key in BUILTINS])
+
+
+class TableConfigureForm(forms.Form):
+    """B (the answer column), A (the input columns) and what to predict."""
+
+    target = forms.ChoiceField(label=_("Answer column (B)"))
+    features = forms.MultipleChoiceField(
+        label=_("Input columns (A)"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    task = forms.ChoiceField(
+        label=_("What to predict"),
+        choices=[
+            ("", _("Decide from the column")),
+            *[(t.value, t.label) for t in (Task.REGRESSION, Task.CLASSIFICATION)],
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, dataset: Dataset, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(c, c) for c in dataset.columns]
+        self.fields["target"].choices = choices
+        self.fields["features"].choices = choices
+        if not self.is_bound:
+            self.initial.update(
+                target=dataset.target or (dataset.columns[-1] if dataset.columns else ""),
+                features=dataset.features,
+                task=dataset.task if dataset.target else "",
+            )
+
+
+class ImageAddForm(forms.Form):
+    label = forms.CharField(label=_("Class"), max_length=100)
+    files = MultipleFileField(
+        label=_("Images"),
+        help_text=_("PNG, JPEG, WebP or GIF, several at once."),
+    )
+
+
+class TrainForm(forms.Form):
+    """Sensible defaults up front; the rest under "Advanced"."""
+
+    epochs = forms.IntegerField(label=_("Epochs"), min_value=1, max_value=200, required=False, initial=8)
+    batch_size = forms.IntegerField(label=_("Batch size"), min_value=1, max_value=1024, required=False, initial=64)
+    learning_rate = forms.FloatField(
+        label=_("Learning rate"), min_value=0.00001, max_value=1.0, required=False, initial=0.005
+    )
+    model = forms.ChoiceField(
+        label=_("Model"),
+        choices=[("linear", _("Straight line / logistic (simple)")), ("forest", _("Random forest (flexible)"))],
+        required=False,
+        initial="linear",
+    )
+
+    def params(self, task: str) -> dict[str, Any]:
+        data = self.cleaned_data
+        names = ("epochs", "batch_size", "learning_rate") if task == Task.IMAGE_CLASSIFICATION else ("model",)
+        return {name: data[name] for name in names if data.get(name) not in (None, "")}
+
+
+class ClassifyForm(forms.Form):
+    files = MultipleFileField(
+        label=_("Images or a zip"),
+        help_text=_("Single images, or a zip of a folder of images (folders named after classes are compared)."),
+    )

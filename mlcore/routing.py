@@ -1,0 +1,8 @@
+from django.urls import path
+
+from mlcore.consumers import ClassificationProgressConsumer, JobProgressConsumer
+
+websocket_urlpatterns = [
+    path("ws/jobs/<int:job_id>/", JobProgressConsumer.as_asgi()),
+    path("ws/classifications/<int:job_id>/", ClassificationProgressConsumer.as_asgi()),
+]

@@ -1,0 +1,401 @@
+"""Pages of data sets, training, results, the model registry and classification (login required).
+
+Views parse a form, call one service and redirect (POST) or render what a selector returns (GET).
+Live progress comes from the job sockets (static/js/mlcore_job.js), with REST polling as fallback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from mlcore import selectors
+from mlcore.apis import IMAGE_MAX_BYTES, classification_csv, read_upload
+from mlcore.errors import MlError
+from mlcore.forms import (
+    BuiltinForm,
+    ClassifyForm,
+    CsvUploadForm,
+    ImageAddForm,
+    ImageSetForm,
+    TableConfigureForm,
+    TrainForm,
+    ZipUploadForm,
+)
+from mlcore.models import Dataset, Task
+from mlcore.services import classification, datasets, registry, training
+from mlcore.services.limits import limit
+
+# --- look-ups ------------------------------------------------------------------------------------
+
+
+def _dataset(request: HttpRequest, dataset_id: int) -> Dataset:
+    dataset = selectors.dataset_get_for_owner(request.user, dataset_id)
+    if dataset is None:
+        raise Http404(_("You have no data set with that id."))
+    return dataset
+
+
+def _model(request: HttpRequest, model_id: int):
+    model = selectors.model_get_for_owner(request.user, model_id)
+    if model is None:
+        raise Http404(_("You have no model with that id."))
+    return model
+
+
+def _refusal(request: HttpRequest, exc: MlError) -> None:
+    messages.error(request, exc.message)
+
+
+def _skipped_message(request: HttpRequest, skipped: list[dict[str, str]]) -> None:
+    if not skipped:
+        return
+    shown = ", ".join(f"{item['name']} ({item['reason']})" for item in skipped[:10])
+    more = len(skipped) - 10
+    text = _("%(count)s files were left out: %(files)s") % {"count": len(skipped), "files": shown}
+    if more > 0:
+        text += " " + _("and %(more)s more.") % {"more": more}
+    messages.warning(request, text)
+
+
+# --- data sets -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dataset_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "mlcore/dataset_list.html",
+        {
+            "datasets": selectors.datasets_for_owner(request.user),
+            "csv_form": CsvUploadForm(),
+            "zip_form": ZipUploadForm(),
+            "images_form": ImageSetForm(),
+            "builtins": [(key, datasets.BUILTIN_NAMES[key]) for key in datasets.BUILTINS],
+            "jobs": selectors.training_jobs_for_owner(request.user)[:10],
+        },
+    )
+
+
+@login_required
+@require_POST
+def dataset_upload_csv(request: HttpRequest) -> HttpResponse:
+    form = CsvUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a CSV file and give the data set a name."))
+        return redirect("mlcore:dataset_list")
+    try:
+        raw = read_upload(form.cleaned_data["file"], max_bytes=limit("MLCORE_CSV_MAX_BYTES"), code="csv_too_large")
+        dataset = datasets.dataset_create_from_csv(owner=request.user, name=form.cleaned_data["name"], data=raw)
+    except MlError as exc:
+        _refusal(request, exc)
+        return redirect("mlcore:dataset_list")
+    messages.success(request, _("Uploaded. Now choose the answer column (B) and the input columns (A)."))
+    return redirect("mlcore:dataset", dataset_id=dataset.id)
+
+
+@login_required
+@require_POST
+def dataset_upload_zip(request: HttpRequest) -> HttpResponse:
+    form = ZipUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a zip file and give the data set a name."))
+        return redirect("mlcore:dataset_list")
+    try:
+        result = datasets.dataset_create_from_zip(
+            owner=request.user, name=form.cleaned_data["name"], data=form.cleaned_data["file"]
+        )
+    except MlError as exc:
+        _refusal(request, exc)
+        return redirect("mlcore:dataset_list")
+    _skipped_message(request, result.skipped)
+    return redirect("mlcore:dataset", dataset_id=result.dataset.id)
+
+
+@login_required
+@require_POST
+def dataset_new_images(request: HttpRequest) -> HttpResponse:
+    form = ImageSetForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the data set a name."))
+        return redirect("mlcore:dataset_list")
+    dataset = datasets.dataset_create_images(owner=request.user, name=form.cleaned_data["name"])
+    return redirect("mlcore:dataset", dataset_id=dataset.id)
+
+
+@login_required
+@require_POST
+def dataset_builtin(request: HttpRequest) -> HttpResponse:
+    form = BuiltinForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        dataset = datasets.dataset_create_builtin(owner=request.user, which=form.cleaned_data["which"])
+    except MlError as exc:
+        _refusal(request, exc)
+        return redirect("mlcore:dataset_list")
+    return redirect("mlcore:dataset", dataset_id=dataset.id)
+
+
+@login_required
+@require_GET
+def dataset_detail(request: HttpRequest, dataset_id: int) -> HttpResponse:
+    dataset = _dataset(request, dataset_id)
+    context: dict[str, Any] = {
+        "dataset": dataset,
+        "note": datasets.builtin_note(dataset),
+        "train_form": TrainForm(),
+        "is_images": not dataset.is_tabular,
+        "models": selectors.models_for_owner(request.user).filter(dataset=dataset)[:20],
+        "jobs": selectors.training_jobs_for_owner(request.user).filter(dataset=dataset)[:10],
+    }
+    if dataset.is_tabular:
+        context["preview"] = selectors.dataset_preview(dataset)
+        context["configure_form"] = TableConfigureForm(dataset=dataset)
+    else:
+        context["samples"] = selectors.dataset_samples(dataset)
+        context["image_form"] = ImageAddForm()
+    return render(request, "mlcore/dataset_detail.html", context)
+
+
+@login_required
+@require_POST
+def dataset_configure(request: HttpRequest, dataset_id: int) -> HttpResponse:
+    dataset = _dataset(request, dataset_id)
+    form = TableConfigureForm(request.POST, dataset=dataset)
+    if form.is_valid():
+        try:
+            datasets.dataset_configure_table(
+                dataset=dataset,
+                target=form.cleaned_data["target"],
+                features=form.cleaned_data["features"] or None,
+                task=form.cleaned_data["task"] or None,
+            )
+        except MlError as exc:
+            _refusal(request, exc)
+        else:
+            messages.success(request, _("Saved. The data set is ready to train."))
+    return redirect("mlcore:dataset", dataset_id=dataset.id)
+
+
+@login_required
+@require_POST
+def dataset_add_images(request: HttpRequest, dataset_id: int) -> HttpResponse:
+    dataset = _dataset(request, dataset_id)
+    form = ImageAddForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Give a class name and choose at least one image."))
+        return redirect("mlcore:dataset", dataset_id=dataset.id)
+    added, skipped = 0, []
+    for upload in form.cleaned_data["files"]:
+        try:
+            raw = read_upload(upload, max_bytes=IMAGE_MAX_BYTES, code="image_too_large")
+            datasets.dataset_add_image(
+                dataset=dataset, label=form.cleaned_data["label"], data=raw, source_name=upload.name or ""
+            )
+            added += 1
+        except MlError as exc:
+            if exc.code in ("bad_label", "dataset_full", "not_images"):
+                _refusal(request, exc)
+                break
+            skipped.append({"name": upload.name or "", "reason": exc.message})
+    if added:
+        messages.success(request, _("%(count)s images added.") % {"count": added})
+    _skipped_message(request, skipped)
+    return redirect("mlcore:dataset", dataset_id=dataset.id)
+
+
+@login_required
+@require_POST
+def dataset_delete(request: HttpRequest, dataset_id: int) -> HttpResponse:
+    dataset = _dataset(request, dataset_id)
+    datasets.dataset_delete(dataset=dataset)
+    messages.success(request, _("The data set was deleted; its trained models stay in the registry."))
+    return redirect("mlcore:dataset_list")
+
+
+@login_required
+@require_GET
+def dataset_image(request: HttpRequest, image_id: int) -> FileResponse:
+    image = selectors.dataset_image_get_for_owner(request.user, image_id)
+    if image is None:
+        raise Http404
+    return _image_response(image.image)
+
+
+def _image_response(field) -> FileResponse:
+    response = FileResponse(field.open("rb"), content_type=_content_type(field.name))
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _content_type(name: str) -> str:
+    return "image/jpeg" if name.lower().endswith((".jpg", ".jpeg")) else "image/png"
+
+
+# --- training ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def train(request: HttpRequest, dataset_id: int) -> HttpResponse:
+    dataset = _dataset(request, dataset_id)
+    form = TrainForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the training settings."))
+        return redirect("mlcore:dataset", dataset_id=dataset.id)
+    try:
+        job = training.training_job_create(owner=request.user, dataset=dataset, params=form.params(dataset.task))
+    except MlError as exc:
+        _refusal(request, exc)
+        return redirect("mlcore:dataset", dataset_id=dataset.id)
+    return redirect("mlcore:job", job_id=job.id)
+
+
+@login_required
+@require_GET
+def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = selectors.training_job_get_for_owner(request.user, job_id)
+    if job is None:
+        raise Http404(_("You have no training job with that id."))
+    snapshot = selectors.training_job_snapshot(job)
+    return render(request, "mlcore/job_detail.html", {"job": job, "snapshot": snapshot})
+
+
+@login_required
+@require_POST
+def job_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = selectors.training_job_get_for_owner(request.user, job_id)
+    if job is None:
+        raise Http404
+    try:
+        training.training_job_cancel(owner=request.user, job=job)
+    except MlError as exc:
+        _refusal(request, exc)
+    return redirect("mlcore:job", job_id=job.id)
+
+
+# --- registry and results ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def model_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "mlcore/model_list.html", {"models": selectors.models_for_owner(request.user)})
+
+
+@login_required
+@require_GET
+def model_detail(request: HttpRequest, model_id: int) -> HttpResponse:
+    model = _model(request, model_id)
+    return render(
+        request,
+        "mlcore/model_detail.html",
+        {
+            "model": model,
+            "result": selectors.model_result(model),
+            "classify_form": ClassifyForm(),
+            "is_images": model.task == Task.IMAGE_CLASSIFICATION,
+            "classifications": selectors.classification_jobs_for_owner(request.user).filter(model=model)[:10],
+        },
+    )
+
+
+@login_required
+@require_GET
+def model_download(request: HttpRequest, model_id: int) -> FileResponse:
+    model = _model(request, model_id)
+    return FileResponse(model.artefact.open("rb"), as_attachment=True, filename=registry.model_download_name(model))
+
+
+@login_required
+@require_GET
+def model_export(request: HttpRequest, model_id: int) -> HttpResponse:
+    model = _model(request, model_id)
+    try:
+        data, name, content_type = registry.model_export(model=model)
+    except MlError as exc:
+        _refusal(request, exc)
+        return redirect("mlcore:model", model_id=model.id)
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def model_delete(request: HttpRequest, model_id: int) -> HttpResponse:
+    registry.model_delete(model=_model(request, model_id))
+    messages.success(request, _("The model was deleted."))
+    return redirect("mlcore:model_list")
+
+
+# --- classification ------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def classify(request: HttpRequest, model_id: int) -> HttpResponse:
+    model = _model(request, model_id)
+    form = ClassifyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose at least one image or a zip."))
+        return redirect("mlcore:model", model_id=model.id)
+    try:
+        uploads = []
+        for upload in form.cleaned_data["files"]:
+            is_zip = (upload.name or "").lower().endswith(".zip")
+            maximum = limit("MLCORE_ZIP_MAX_BYTES") if is_zip else IMAGE_MAX_BYTES
+            uploads.append((upload.name or "", read_upload(upload, max_bytes=maximum, code="image_too_large")))
+        job = classification.classification_job_create(owner=request.user, model=model, uploads=uploads)
+    except MlError as exc:
+        _refusal(request, exc)
+        return redirect("mlcore:model", model_id=model.id)
+    _skipped_message(request, job.skipped)
+    return redirect("mlcore:classification", job_id=job.id)
+
+
+def _classification(request: HttpRequest, job_id: int):
+    job = selectors.classification_job_get_for_owner(request.user, job_id)
+    if job is None:
+        raise Http404(_("You have no classification job with that id."))
+    return job
+
+
+@login_required
+@require_GET
+def classification_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _classification(request, job_id)
+    snapshot = selectors.classification_job_snapshot(job)
+    labels = [str(label) for label in job.model.labels]
+    rows = [
+        {**row, "ranked": sorted(row["probabilities"].items(), key=lambda item: -item[1])[:3]}
+        for row in snapshot["results"]
+    ]
+    return render(request, "mlcore/classification_detail.html", {"job": job, "rows": rows, "labels": labels})
+
+
+@login_required
+@require_GET
+def classification_csv_download(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _classification(request, job_id)
+    response = HttpResponse(classification_csv(job), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="classification-{job.id}.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def classification_image(request: HttpRequest, image_id: int) -> FileResponse:
+    image = selectors.classification_image_get_for_owner(request.user, image_id)
+    if image is None:
+        raise Http404
+    return _image_response(image.image)
