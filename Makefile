@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test venv messages migrate demo lint format check-migrations browser-deps test-pg test-embedded clean i18n \
-	bench-room bench-learn
+	bench-room bench-ml bench-learn
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "A2B Lab needs Python 3.11 or newer")'
@@ -96,6 +96,9 @@ STUDENTS ?= 2000
 QUESTIONS ?= 10
 bench-room: venv messages
 	@$(PY) bench/room_load.py --students $(STUDENTS) --questions $(QUESTIONS)
+
+bench-ml: venv messages
+	@$(PY) bench/ml_jobs.py
 
 bench-learn: venv
 	@$(PY) bench/ml_learn_script.py
