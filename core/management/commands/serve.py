@@ -86,6 +86,9 @@ class Command(BaseCommand):
                     "INFO",
                     "--concurrency",
                     env.get("WORKER_CONCURRENCY", "1"),
+                    # A worker child that grew past this (KiB) is replaced after its job.
+                    "--max-memory-per-child",
+                    env.get("WORKER_MAX_MEMORY_KB", "2000000"),
                     "--hostname",
                     "embedded@%h",
                 ],
