@@ -106,9 +106,8 @@ def classification_job_run(*, job_id: int, task_id: str = "", worker: str = "") 
 
 
 def _classify(job: ClassificationJob, run: jobs.JobRun) -> str:
-    from celery.exceptions import SoftTimeLimitExceeded
 
-    from mlcore.learn import LearnError, predict_proba
+    from mlcore.learn import predict_proba
     from mlcore.selectors import image_array
 
     started = time.monotonic()
@@ -144,23 +143,10 @@ def _classify(job: ClassificationJob, run: jobs.JobRun) -> str:
         return "succeeded"
     except jobs.LostClaim:
         return "lost"
-    except LearnError as exc:
-        run.finish(JobState.FAILED, error=errors.from_learn_error(exc), detail=exc.message)
-        return "failed"
-    except MlError as exc:
-        run.finish(JobState.FAILED, error=exc, detail=str(exc))
-        return "failed"
-    except SoftTimeLimitExceeded:
-        seconds = int(limit("MLCORE_CLASSIFY_TIME_LIMIT_S"))
-        run.finish(JobState.FAILED, error=MlError("time_limit", seconds=seconds), detail="soft time limit")
-        return "failed"
-    except Exception as exc:
-        logger.exception("mlcore: classification job %s crashed", job.id)
-        try:
-            run.finish(JobState.FAILED, error=MlError("internal_error"), detail=f"{type(exc).__name__}: {exc}")
-        except Exception:
-            logger.exception("mlcore: could not record the failure of job %s", job.id)
-        return "failed"
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job
+        return jobs.record_failure(
+            run, exc, time_limit_setting="MLCORE_CLASSIFY_TIME_LIMIT_S", what="classification", job_id=job.id
+        )
 
 
 def classification_image_bytes(row: ClassificationImage) -> bytes:

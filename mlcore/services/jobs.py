@@ -368,3 +368,27 @@ def job_cancel(job: TrainingJob | ClassificationJob) -> TrainingJob | Classifica
             locked.save(update_fields=["cancel_requested", "revision"])
             publish_on_commit(locked)
     return locked
+
+
+def record_failure(run: Any, exc: Exception, *, time_limit_setting: str, what: str, job_id: int) -> str:
+    """The one place that turns what stopped a job into its failed state, with a message a person
+    can act on (the learner's own code, a data problem, the time limit, or our own bug)."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from mlcore import errors
+    from mlcore.learn import LearnError
+
+    if isinstance(exc, LearnError):
+        run.finish(JobState.FAILED, error=errors.from_learn_error(exc), detail=exc.message)
+    elif isinstance(exc, MlError):
+        run.finish(JobState.FAILED, error=exc, detail=str(exc))
+    elif isinstance(exc, SoftTimeLimitExceeded):
+        seconds = int(limit(time_limit_setting))
+        run.finish(JobState.FAILED, error=MlError("time_limit", seconds=seconds), detail="soft time limit")
+    else:
+        logger.exception("mlcore: %s job %s crashed", what, job_id)
+        try:
+            run.finish(JobState.FAILED, error=MlError("internal_error"), detail=f"{type(exc).__name__}: {exc}")
+        except Exception:
+            logger.exception("mlcore: could not record the failure of job %s", job_id)
+    return "failed"

@@ -146,9 +146,8 @@ def training_job_run(*, job_id: int, task_id: str = "", worker: str = "") -> str
 
 
 def _train(job: TrainingJob, run: jobs.JobRun) -> str:
-    from celery.exceptions import SoftTimeLimitExceeded
 
-    from mlcore.learn import LearnError, TrainingCancelled, train
+    from mlcore.learn import TrainingCancelled, train
     from mlcore.selectors import dataset_training_data
 
     try:
@@ -179,23 +178,10 @@ def _train(job: TrainingJob, run: jobs.JobRun) -> str:
             return "lost"
         run.finish(JobState.CANCELLED, error=MlError("cancelled"))
         return "cancelled"
-    except LearnError as exc:
-        run.finish(JobState.FAILED, error=errors.from_learn_error(exc), detail=exc.message)
-        return "failed"
-    except MlError as exc:
-        run.finish(JobState.FAILED, error=exc, detail=str(exc))
-        return "failed"
-    except SoftTimeLimitExceeded:
-        seconds = int(limit("MLCORE_TRAIN_TIME_LIMIT_S"))
-        run.finish(JobState.FAILED, error=MlError("time_limit", seconds=seconds), detail="soft time limit")
-        return "failed"
-    except Exception as exc:
-        logger.exception("mlcore: training job %s crashed", job.id)
-        try:
-            run.finish(JobState.FAILED, error=MlError("internal_error"), detail=f"{type(exc).__name__}: {exc}")
-        except Exception:
-            logger.exception("mlcore: could not record the failure of job %s", job.id)
-        return "failed"
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job
+        return jobs.record_failure(
+            run, exc, time_limit_setting="MLCORE_TRAIN_TIME_LIMIT_S", what="training", job_id=job.id
+        )
 
 
 def _summary(metrics: dict[str, Any]) -> dict[str, Any]:
