@@ -178,13 +178,11 @@ class DistributionEntry:
     correct: bool | None
 
 
-@dataclass(frozen=True, kw_only=True)
-class VoteStats:
-    answered: int
-    graded: int  # answers with a right/wrong verdict
+class _ShareCorrect:
+    """% correct among the answers that have a right/wrong verdict (polls and blanks do not count)."""
+
+    graded: int
     correct_count: int
-    distribution: list[DistributionEntry]
-    mean_seconds: float | None
 
     @property
     def fraction_correct(self) -> float | None:
@@ -193,6 +191,15 @@ class VoteStats:
     @property
     def percent_correct(self) -> float | None:
         return None if self.fraction_correct is None else 100 * self.fraction_correct
+
+
+@dataclass(frozen=True, kw_only=True)
+class VoteStats(_ShareCorrect):
+    answered: int
+    graded: int  # answers with a right/wrong verdict
+    correct_count: int
+    distribution: list[DistributionEntry]
+    mean_seconds: float | None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -238,7 +245,7 @@ class QuestionStats:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ClassSummary:
+class ClassSummary(_ShareCorrect):
     participants: int
     questions: int
     answers: int
@@ -246,14 +253,6 @@ class ClassSummary:
     graded: int
     correct_count: int
     mean_seconds: float | None
-
-    @property
-    def fraction_correct(self) -> float | None:
-        return self.correct_count / self.graded if self.graded else None
-
-    @property
-    def percent_correct(self) -> float | None:
-        return None if self.fraction_correct is None else 100 * self.fraction_correct
 
 
 @dataclass(frozen=True, kw_only=True)
