@@ -8,6 +8,7 @@ api_urlpatterns = [
     path("", include("accounts.api_urls")),
     path("", include("quizapp.api_urls")),
     path("", include("mlcore.api_urls")),
+    path("projects/", include("projects.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -19,6 +20,7 @@ urlpatterns = [
     path("quizzes/", include("quizapp.builder_urls")),
     path("accounts/", include("accounts.urls")),
     path("ml/", include("mlcore.urls")),
+    path("projects/", include("projects.urls")),
     path("api/", include((api_urlpatterns, "api"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

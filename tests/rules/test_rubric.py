@@ -35,7 +35,7 @@ FEASIBILITY_KEYS = [c.key for c in CRITERIA if c.axis == FEASIBILITY]
 VALUE_KEYS = [c.key for c in CRITERIA if c.axis == VALUE]
 
 score_values = st.integers(min_value=1, max_value=5)
-full_scores = st.fixed_dictionaries({key: score_values for key in KEYS})
+full_scores = st.fixed_dictionaries(dict.fromkeys(KEYS, score_values))
 partial_scores = st.dictionaries(st.sampled_from(KEYS), score_values, min_size=1)
 weight_values = st.sampled_from([0.0, 0.5, 1.0, 2.0, 10.0]) | st.floats(min_value=0, max_value=10)
 
@@ -61,7 +61,7 @@ evidence_strategy = st.builds(
 
 
 def neutral(**overrides):
-    return {key: 3 for key in KEYS} | overrides
+    return dict.fromkeys(KEYS, 3) | overrides
 
 
 # --------------------------------------------------------------------------- definitions
@@ -322,7 +322,14 @@ def test_quadrants(f, v, expected):
 def test_ranking_prefers_the_balanced_idea_over_a_lopsided_one():
     balanced = score_idea([neutral(one_second_task=5, business_impact=5)])
     lopsided = score_idea(
-        [{**{k: 5 for k in FEASIBILITY_KEYS}, "engineering_effort": 1, "ethical_risk": 1, **dict.fromkeys(VALUE_KEYS, 1)}]
+        [
+            {
+                **dict.fromkeys(FEASIBILITY_KEYS, 5),
+                "engineering_effort": 1,
+                "ethical_risk": 1,
+                **dict.fromkeys(VALUE_KEYS, 1),
+            }
+        ]
     )
     assert lopsided.feasibility.mean == pytest.approx(100)
     assert balanced.priority > lopsided.priority
@@ -336,11 +343,14 @@ def test_reasons_name_the_criteria_that_moved_the_score_most():
     result = score_idea([neutral(one_second_task=5, ethical_risk=5, frequency=4)])
     first, second, third = result.reasons
     assert first.criterion == "one_second_task"
-    assert first.points > 0 and first.axis == FEASIBILITY
+    assert first.points > 0
+    assert first.axis == FEASIBILITY
     # 2 / 9 of the axis, 50 points above neutral
     assert first.points == pytest.approx(2 / 9 * 50)
-    assert second.criterion == "ethical_risk" and second.points < 0  # high risk lowers feasibility
-    assert third.criterion == "frequency" and third.axis == VALUE
+    assert second.criterion == "ethical_risk"
+    assert second.points < 0
+    assert third.criterion == "frequency"
+    assert third.axis == VALUE
 
 
 def test_neutral_criteria_are_no_reason():
@@ -431,8 +441,10 @@ def test_evidence_replaces_what_evaluators_said_about_the_data():
     measured = evidence(examples_on_hand=4000)  # everything needed is on hand
     a, b = score_idea([optimist], evidence=measured), score_idea([pessimist], evidence=measured)
     assert a.feasibility.mean == pytest.approx(b.feasibility.mean)
-    assert a.data_backed and b.data_backed
-    assert a.criteria["enough_data"].mean == 5 and a.criteria["performance_reachable"].mean == 5
+    assert a.data_backed
+    assert b.data_backed
+    assert a.criteria["enough_data"].mean == 5
+    assert a.criteria["performance_reachable"].mean == 5
     assert not score_idea([optimist]).data_backed
 
 
@@ -473,9 +485,12 @@ def test_with_evidence_scores_stay_in_range_and_ignore_the_evaluators_data_score
 
 def test_evidence_without_evaluations_scores_nothing():
     result = score_idea([], evidence=evidence())
-    assert not result.scored and not result.data_backed
+    assert not result.scored
+    assert not result.data_backed
 
 
-@pytest.mark.parametrize(("value", "expected"), [(0, 0), (0.4, 1), (7, 7), (4321, 4300), (3456.7, 3500), (98765, 99000)])
+@pytest.mark.parametrize(
+    ("value", "expected"), [(0, 0), (0.4, 1), (7, 7), (4321, 4300), (3456.7, 3500), (98765, 99000)]
+)
 def test_counts_are_rounded_to_two_significant_figures(value, expected):
     assert round_count(value) == expected

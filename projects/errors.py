@@ -1,0 +1,47 @@
+"""Every refusal of the project canvas, with a stable code, an HTTP status for the API and a
+message a person can act on (rendered when read, in the reader's language)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectError(Exception):
+    code = "project_error"
+    status = 400
+    default_message = _("That cannot be done.")
+
+    def __init__(self, message: str | None = None, **params: object) -> None:
+        self.params = params
+        self._message = message
+        super().__init__(self.code)
+
+    @property
+    def message(self) -> str:
+        text = str(self._message if self._message is not None else self.default_message)
+        return text % self.params if self.params else text
+
+
+def _error(code: str, status: int, message) -> type[ProjectError]:
+    name = "".join(part.title() for part in code.split("_"))
+    return type(name, (ProjectError,), {"code": code, "status": status, "default_message": message})
+
+
+NotAllowed = _error("not_allowed", 403, _("Your role in this workspace only lets you read. Ask an owner to change it."))
+OwnerOnly = _error("owner_only", 403, _("Only an owner of this workspace can do that."))
+LastOwner = _error("last_owner", 409, _("A workspace needs at least one owner: make someone else an owner first."))
+InviteInvalid = _error(
+    "invite_invalid", 404, _("This invite link no longer works. Ask the workspace owner for a new one.")
+)
+RoomNotYours = _error("room_not_found", 400, _("You have no room with that code."))
+RoomTaken = _error("room_taken", 409, _("That room is already linked to another workspace."))
+NoWorkspaceForRoom = _error(
+    "no_workspace", 404, _("This room is not collecting AI project ideas. Check the code with your instructor.")
+)
+SubmissionsClosed = _error("submissions_closed", 403, _("This room is not taking ideas right now."))
+RateLimited = _error("rate_limited", 429, _("Too many ideas in a short time. Wait a minute and try again."))
+InvalidNickname = _error("nickname_invalid", 400, _("Choose a nickname of 1 to 20 letters or digits."))
+InvalidScores = _error("invalid_scores", 400, _("The scores are not valid."))
+InvalidWeights = _error("invalid_weights", 400, _("The weights are not valid."))
+InvalidRole = _error("invalid_role", 400, _("Choose owner, evaluator or viewer."))
+NotMember = _error("not_member", 404, _("That person is not a member of this workspace."))
