@@ -35,6 +35,12 @@ MESSAGES: dict[str, Any] = {
     "not_classifier": _("This model predicts numbers, so it has no class probabilities."),
     "bad_model_file": _("The saved model file cannot be read. Train the model again."),
     "cancelled": _("The job was cancelled."),
+    "drawing_malformed": _("The drawing could not be read. Draw it again."),
+    "drawing_too_big": _(
+        "The drawing is too detailed: at most %(max_strokes)s strokes and %(max_points)s points. "
+        "Undo a few strokes or start again."
+    ),
+    "drawing_empty": _("Draw something first: the drawing is empty or too small."),
     # --- this app ---------------------------------------------------------------------------
     "worker_lost": _(
         "The worker stopped during training (it was restarted or ran out of memory) and the job was "
@@ -122,6 +128,9 @@ LEARN_CODES = frozenset(
         "not_classifier",
         "bad_model_file",
         "cancelled",
+        "drawing_malformed",
+        "drawing_too_big",
+        "drawing_empty",
     }
 )
 

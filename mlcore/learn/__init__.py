@@ -13,6 +13,7 @@ See docs/mlcore-learn.md for the parameters, the progress events and the error c
 from .api import TASKS, Model, evaluate, export, load, predict, predict_proba, prepare_input, save, train
 from .builtin import HOUSE_TABLE, HOUSE_TABLE_NOTE, load_digits, load_house_table
 from .doodles import DOODLE_CLASSES, DOODLE_NAMES, generate_doodles
+from .drawings import Drawing, parse_strokes, render_display, render_normalised, synthetic_drawing
 from .errors import (
     ERROR_CODES,
     BadInput,
@@ -20,6 +21,9 @@ from .errors import (
     BadParam,
     BadShape,
     BadTask,
+    DrawingEmpty,
+    DrawingMalformed,
+    DrawingTooBig,
     LearnError,
     LengthMismatch,
     NonNumericTarget,
@@ -44,6 +48,10 @@ __all__ = [
     "BadParam",
     "BadShape",
     "BadTask",
+    "Drawing",
+    "DrawingEmpty",
+    "DrawingMalformed",
+    "DrawingTooBig",
     "LearnError",
     "LengthMismatch",
     "Model",
@@ -65,9 +73,13 @@ __all__ = [
     "load",
     "load_digits",
     "load_house_table",
+    "parse_strokes",
     "predict",
     "predict_proba",
     "prepare_input",
+    "render_display",
+    "render_normalised",
     "save",
+    "synthetic_drawing",
     "train",
 ]

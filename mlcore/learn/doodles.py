@@ -8,6 +8,8 @@ model has to learn shapes rather than memorise pixels.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -170,11 +172,13 @@ def _gap(rng: np.random.Generator, pts: Stroke) -> list[Stroke]:
     return [pts[: start + 1], pts[end:]]
 
 
-def draw_doodle(name: str, rng: np.random.Generator) -> np.ndarray:
-    """One 28x28 uint8 doodle of class ``name``."""
-    from PIL import Image, ImageDraw
+def doodle_strokes(name: str, rng: np.random.Generator) -> list[Stroke]:
+    """The strokes of one doodle of class ``name`` in [-1, 1] (x right, y down), before any pose or pen.
 
-    shape, max_rot = _DRAW[name]
+    The shape and, now and then, a stray mark. Shared by :func:`draw_doodle` and the synthetic stroke
+    drawings of :mod:`mlcore.learn.drawings`, so both draw the same shapes.
+    """
+    shape, _ = _DRAW[name]
     strokes = shape(rng)
     if rng.random() < 0.15:  # a stray mark, as on any real sketch pad
         x, y = rng.uniform(-1, 1, 2)
@@ -183,6 +187,42 @@ def draw_doodle(name: str, rng: np.random.Generator) -> np.ndarray:
         strokes.append(
             np.array([(x - r * math.cos(t), y - r * math.sin(t)), (x + r * math.cos(t), y + r * math.sin(t))])
         )
+    return strokes
+
+
+def max_rotation(name: str) -> float:
+    """How far (degrees, either way) a doodle of class ``name`` may be turned: a circle any way, a house barely."""
+    return float(_DRAW[name][1])
+
+
+def hand_drawn(
+    rng: np.random.Generator, strokes: list[Stroke], wobble: float, place: Callable[[Stroke], Stroke]
+) -> list[Stroke]:
+    """Each stroke wobbled by a shaky hand, moved by ``place`` and sometimes split where the pen skipped."""
+    pieces: list[Stroke] = []
+    for stroke in strokes:
+        pieces.extend(_gap(rng, place(_wobble(rng, stroke, wobble))))
+    return pieces
+
+
+def ink(draw: Any, pieces: list[Stroke], width: int, radius: float, *, joint: str | None = None) -> None:
+    """Draw polylines (pixel coordinates) in white on a Pillow ``ImageDraw``, with round ends.
+
+    The one pen of the doodle set: hand-drawn drawings are rendered with it too, so both look alike.
+    ``joint="curve"`` rounds the corners as well, for sparse points (a doodle's points are dense).
+    """
+    for piece in pieces:
+        draw.line(piece.ravel().tolist(), fill=255, width=width, joint=joint)
+        for x, y in (piece[0], piece[-1]):
+            draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
+
+
+def draw_doodle(name: str, rng: np.random.Generator) -> np.ndarray:
+    """One 28x28 uint8 doodle of class ``name``."""
+    from PIL import Image, ImageDraw
+
+    max_rot = _DRAW[name][1]
+    strokes = doodle_strokes(name, rng)
     angle = math.radians(rng.uniform(-max_rot, max_rot))
     scale = rng.uniform(0.5, 0.95)
     stretch = rng.uniform(0.8, 1.2)
@@ -198,15 +238,11 @@ def draw_doodle(name: str, rng: np.random.Generator) -> np.ndarray:
     draw = ImageDraw.Draw(canvas)
     half = big / 2 * 0.9
     wobble = rng.uniform(0.008, 0.025)
-    r = pen / 2
-    for stroke in strokes:
-        pts = _wobble(rng, stroke, wobble) * np.array([sx, sy])
-        pix = (pts @ rot.T + shift) * half + big / 2
-        for piece in _gap(rng, pix):
-            flat = piece.ravel().tolist()
-            draw.line(flat, fill=255, width=width)
-            for x, y in (piece[0], piece[-1]):
-                draw.ellipse((x - r, y - r, x + r, y + r), fill=255)
+
+    def place(pts: Stroke) -> Stroke:
+        return ((pts * np.array([sx, sy])) @ rot.T + shift) * half + big / 2
+
+    ink(draw, hand_drawn(rng, strokes, wobble, place), width, pen / 2)
     small = canvas.resize((SIZE, SIZE), Image.Resampling.BOX)
     arr = np.asarray(small, dtype=np.float32) * rng.uniform(0.8, 1.15)
     return np.clip(np.rint(arr), 0, 255).astype(np.uint8)

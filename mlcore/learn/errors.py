@@ -36,6 +36,24 @@ class BadInput(LearnError):
     code = "bad_input"
 
 
+class DrawingMalformed(BadInput):
+    """A drawing that is not the wire format of ``mlcore.learn.drawings`` (keys, types, ranges)."""
+
+    code = "drawing_malformed"
+
+
+class DrawingTooBig(BadInput):
+    """A drawing with more strokes or points than ``mlcore.learn.drawings`` allows."""
+
+    code = "drawing_too_big"
+
+
+class DrawingEmpty(BadInput):
+    """A drawing with no strokes, or ink too small to read (a tap)."""
+
+    code = "drawing_empty"
+
+
 class LengthMismatch(LearnError):
     code = "length_mismatch"
 
@@ -75,6 +93,9 @@ ALL_ERRORS: tuple[type[LearnError], ...] = (
     BadTask,
     BadParam,
     BadInput,
+    DrawingMalformed,
+    DrawingTooBig,
+    DrawingEmpty,
     LengthMismatch,
     TooFewRows,
     OneClass,
