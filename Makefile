@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test venv messages migrate demo lint format check-migrations browser-deps test-pg test-embedded clean i18n \
-	bench-room bench-ml bench-learn
+	bench-room bench-ml bench-learn bench-draw
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "A2B Lab needs Python 3.11 or newer")'
@@ -99,6 +99,9 @@ bench-room: venv messages
 
 bench-ml: venv messages
 	@$(PY) bench/ml_jobs.py
+
+bench-draw: venv messages
+	@$(PY) bench/draw_load.py --students $(if $(filter command line environment,$(origin STUDENTS)),$(STUDENTS),500)
 
 bench-learn: venv
 	@$(PY) bench/ml_learn_script.py

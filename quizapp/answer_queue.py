@@ -1,4 +1,4 @@
-"""Answers from many sockets, written in batches: one transaction for what arrived meanwhile.
+"""Answers (and drawings) from many sockets, written in batches: one transaction for what arrived meanwhile.
 
 With 2,000 students answering in the same two seconds, one write per answer queues up behind
 the database; a batch per round trip keeps acknowledgements fast. An idle room pays nothing:
@@ -7,18 +7,25 @@ a lone answer is written at once as a batch of one.
 
 import asyncio
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from channels.db import database_sync_to_async
 
 from quizapp import errors
-from quizapp.services.live import AnswerReceipt, AnswerRequest, answers_submit
+from quizapp.services.drawings import drawings_submit
+from quizapp.services.live import answers_submit
 
 logger = logging.getLogger(__name__)
 MAX_BATCH = 500
 
 
-class AnswerQueue:
-    def __init__(self) -> None:
+class BatchQueue:
+    """``store(requests) -> outcomes`` (a receipt or a QuizError each, in order) run on batches."""
+
+    def __init__(self, store: Callable[[list[Any]], list[Any]], not_stored: type[errors.QuizError]) -> None:
+        self.store = store
+        self.not_stored = not_stored
         self.loop: asyncio.AbstractEventLoop | None = None
         self.queue: asyncio.Queue | None = None
         self.worker: asyncio.Task | None = None
@@ -30,7 +37,7 @@ class AnswerQueue:
             self.worker = loop.create_task(self._run(self.queue))
         return self.queue
 
-    async def submit(self, request: AnswerRequest) -> AnswerReceipt:
+    async def submit(self, request: Any) -> Any:
         """The receipt once stored; raises the QuizError that refused it."""
         future = asyncio.get_running_loop().create_future()
         self._ensure_worker().put_nowait((request, future))
@@ -42,10 +49,10 @@ class AnswerQueue:
             while not queue.empty() and len(batch) < MAX_BATCH:
                 batch.append(queue.get_nowait())
             try:
-                outcomes = await database_sync_to_async(answers_submit)([request for request, _ in batch])
+                outcomes = await database_sync_to_async(self.store)([request for request, _ in batch])
             except Exception:  # the database failed: every waiter hears it, the queue lives on
-                logger.exception("answer batch of %d could not be stored", len(batch))
-                outcomes = [errors.NotStored() for _ in batch]
+                logger.exception("batch of %d could not be stored", len(batch))
+                outcomes = [self.not_stored() for _ in batch]
             for (_, future), outcome in zip(batch, outcomes, strict=True):
                 if future.done():
                     continue
@@ -55,4 +62,5 @@ class AnswerQueue:
                     future.set_result(outcome)
 
 
-answer_queue = AnswerQueue()
+answer_queue = BatchQueue(answers_submit, errors.NotStored)
+drawing_queue = BatchQueue(drawings_submit, errors.DrawingNotStored)

@@ -102,6 +102,16 @@ class QuestionForm(forms.Form):
         initial="true",
         widget=forms.RadioSelect,
     )
+    drawing_prompts = forms.CharField(
+        label=gettext_lazy("Prompts to draw"),
+        help_text=gettext_lazy(
+            "One per line, 2 to 10 (e.g. “고양이 / cat”). Each student gets one in turn, so the classes stay "
+            "balanced. Circle, square, triangle, line, cross, star, house, sun, fish and smiley face can be "
+            "joined by generated doodles."
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     accepted_answers = forms.CharField(
         label=gettext_lazy("Accepted answers"),
         help_text=gettext_lazy("One per line. Case, spaces and accents do not matter."),
@@ -170,6 +180,8 @@ class QuestionForm(forms.Form):
                 tf_false_label=second["text"],
                 tf_correct="true" if first.get("correct") else "false",
             )
+        elif question.kind == Question.Kind.DRAWING:
+            initial["drawing_prompts"] = "\n".join(o.get("text", "") for o in question.options)
         elif question.kind != Question.Kind.SHORT_ANSWER:
             for n, option in enumerate(question.options[: quizzes.MAX_OPTIONS]):
                 initial[f"option_{n}"] = option.get("text", "")
@@ -213,6 +225,8 @@ class QuestionForm(forms.Form):
                 )
         elif kind == Question.Kind.SHORT_ANSWER:
             fields["accepted_answers"] = data["accepted_answers"].splitlines()
+        elif kind == Question.Kind.DRAWING:
+            fields["options"] = [line.strip() for line in data["drawing_prompts"].splitlines() if line.strip()]
         else:
             fields["options"] = [
                 {"text": data[f"option_{n}"], "correct": kind == Question.Kind.MULTIPLE_CHOICE and data[f"correct_{n}"]}

@@ -4,6 +4,7 @@ Broadcasts never pass through these consumers: services publish through core.fan
 which writes to the sockets directly (see that module for why).
 """
 
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,13 +15,19 @@ from django.utils.translation import gettext as _
 
 from core import fanout
 from core.ws_protocol import ProtocolError, error_message, message, parse_frame, socket_language
-from quizapp import errors, groups, messages, room_codes, selectors, tally
-from quizapp.answer_queue import answer_queue
+from quizapp import drawing_relay, drawing_selectors, errors, groups, messages, room_codes, selectors, tally
+from quizapp.answer_queue import answer_queue, drawing_queue
+from quizapp.guess_queue import guess_queue
 from quizapp.models import Participant, QuizSession
-from quizapp.services import live
+from quizapp.services import drawings, live
 
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
+#: Live guesses a socket may ask for per second (the page asks after each stroke, throttled).
+GUESSES_PER_SECOND = 8
+#: How long the process trusts what it read about the round a session guesses for.
+GUESS_TARGET_TTL_S = 1.0
+_guess_targets: dict[tuple[int | None, int], tuple[float, Any]] = {}
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -74,15 +81,29 @@ class QuizSocket(AsyncWebsocketConsumer):
                 await self.send_json(error_message(exc.code, exc.message, ref=ref))
 
 
+def _id_field(frame: dict[str, Any], name: str, error: type[errors.QuizError]) -> int:
+    value = frame.get(name)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise error()
+    return value
+
+
 class StudentConsumer(QuizSocket):
     """``/ws/rooms/<code>/play/``: a student's phone. First frame: ``hello`` with the join token."""
 
     audience = live.STUDENTS
-    handlers = {"hello": "on_hello", "answer": "on_answer", "next": "on_next"}
+    handlers = {
+        "hello": "on_hello",
+        "answer": "on_answer",
+        "next": "on_next",
+        "drawing": "on_drawing",
+        "guess": "on_guess",
+    }
 
     async def connect(self) -> None:
         self.participant_id: int | None = None
         self.session_id: int | None = None
+        self.guess_times: list[float] = []
         await super().connect()
 
     def _require_joined(self) -> int:
@@ -139,6 +160,80 @@ class StudentConsumer(QuizSocket):
         state = await database_sync_to_async(self._state)()
         await self.send_json(message("state", **state))
 
+    async def on_drawing(self, frame: dict[str, Any]) -> None:
+        """A finished drawing: the assigned prompt (collecting), or any prompt in the guess round."""
+        participant_id = self._require_joined()
+        question_id = _id_field(frame, "question_id", errors.DrawingRejected)
+        strokes = drawings.parse_drawing(frame.get("drawing"))
+        label = frame.get("label")
+        guesses: list[dict[str, Any]] = []
+        if label is not None:
+            if not isinstance(label, str):
+                raise errors.UnknownPrompt()
+            model, prompts = await self._guess_target(question_id)
+            guesses = drawing_selectors.labelled_top((await guess_queue.guess(model, strokes))["top"], prompts)
+        receipt = await drawing_queue.submit(
+            drawings.DrawingRequest(
+                participant_id=participant_id,
+                question_id=question_id,
+                strokes=strokes.to_wire(),
+                label=label,
+                guesses=guesses,
+            )
+        )
+        await self.send_json(
+            message(
+                "drawing_received",
+                id=frame.get("id"),
+                question_id=question_id,
+                drawing_id=receipt.drawing.id,
+                phase=receipt.phase,
+                label=receipt.drawing.label,
+                guesses=guesses,
+            )
+        )
+
+    async def on_guess(self, frame: dict[str, Any]) -> None:
+        """The model's top guesses for a drawing in progress (guess round only; nothing is stored)."""
+        self._require_joined()
+        now = time.monotonic()
+        self.guess_times = [t for t in self.guess_times if now - t < 1.0]
+        if len(self.guess_times) >= GUESSES_PER_SECOND:
+            raise errors.GuessBusy()
+        self.guess_times.append(now)
+        question_id = _id_field(frame, "question_id", errors.DrawingRejected)
+        strokes = drawings.parse_drawing(frame.get("drawing"))
+        model, prompts = await self._guess_target(question_id)
+        result = await guess_queue.guess(model, strokes)
+        await self.send_json(
+            message(
+                "guesses",
+                id=frame.get("id"),
+                question_id=question_id,
+                top=drawing_selectors.labelled_top(result["top"], prompts),
+                ms=result["ms"],
+            )
+        )
+
+    async def _guess_target(self, question_id: int) -> tuple[Any, dict[str, str]]:
+        """The round's model and prompt texts, shared by the process's sockets of the session."""
+        self._require_joined()
+        key = (self.session_id, question_id)
+        cached = _guess_targets.get(key)
+        now = time.monotonic()
+        if cached is None or now >= cached[0]:
+            try:
+                target = await database_sync_to_async(drawing_selectors.guess_target)(
+                    session_id=self.session_id, question_id=question_id
+                )
+            except errors.QuizError as exc:
+                target = exc
+            cached = (now + GUESS_TARGET_TTL_S, target)
+            _guess_targets[key] = cached
+        if isinstance(cached[1], errors.QuizError):
+            raise cached[1]
+        return cached[1]
+
 
 class HostConsumer(QuizSocket):
     """``/ws/rooms/<code>/host/``: the instructor's console and projector (owner only)."""
@@ -153,6 +248,10 @@ class HostConsumer(QuizSocket):
         "remove": "on_remove",
         "end": "on_end",
         "sync": "on_sync",
+        "train": "on_train",
+        "guess_round": "on_guess_round",
+        "drawing_hide": "on_drawing_hide",
+        "drawing_remove": "on_drawing_remove",
     }
 
     async def connect(self) -> None:
@@ -171,6 +270,15 @@ class HostConsumer(QuizSocket):
         if session is not None:
             await self.join_group(session.id)
         await self.on_sync({})
+        round_id = await database_sync_to_async(self._training_round)()
+        if round_id is not None:
+            drawing_relay.ensure_watch(round_id)
+
+    def _training_round(self) -> int | None:
+        """The current drawing round whose training is still running (someone must relay it)."""
+        if self.session_id is None:
+            return None
+        return drawing_selectors.round_training_now(self.session_id)
 
     async def on_sync(self, frame: dict[str, Any]) -> None:
         state = await database_sync_to_async(self._state)()
@@ -213,3 +321,23 @@ class HostConsumer(QuizSocket):
 
     async def on_end(self, frame: dict[str, Any]) -> None:
         await self._call(live.session_end)
+
+    async def on_train(self, frame: dict[str, Any]) -> None:
+        doodles = frame.get("doodles_per_class", 0)
+        if not isinstance(doodles, int) or isinstance(doodles, bool):
+            raise errors.InvalidState()
+        await self._call(drawings.round_train, doodles_per_class=doodles)
+        round_id = await database_sync_to_async(self._training_round)()
+        if round_id is not None:
+            drawing_relay.ensure_watch(round_id)
+
+    async def on_guess_round(self, frame: dict[str, Any]) -> None:
+        await self._call(drawings.guess_round_start)
+
+    async def on_drawing_hide(self, frame: dict[str, Any]) -> None:
+        drawing_id = _id_field(frame, "drawing_id", errors.InvalidState)
+        await self._call(drawings.drawing_set_hidden, drawing_id=drawing_id, hidden=frame.get("hidden", True) is True)
+
+    async def on_drawing_remove(self, frame: dict[str, Any]) -> None:
+        drawing_id = _id_field(frame, "drawing_id", errors.InvalidState)
+        await self._call(drawings.drawing_remove, drawing_id=drawing_id)

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -64,6 +66,7 @@ class Question(models.Model):
         SHORT_ANSWER = "short_answer", _("Short answer")
         POLL = "poll", _("Poll")
         OPEN = "open", _("Open answer (no right answer)")
+        DRAWING = "drawing", _("Drawing round (the class's drawings train a model)")
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions", verbose_name=_("quiz"))
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -95,6 +98,10 @@ class Question(models.Model):
     @property
     def takes_text(self) -> bool:
         return self.kind in (self.Kind.SHORT_ANSWER, self.Kind.OPEN)
+
+    @property
+    def is_drawing(self) -> bool:
+        return self.kind == self.Kind.DRAWING
 
 
 class QuizSession(models.Model):
@@ -207,3 +214,75 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id} → {self.question_id} (vote {self.vote})"
+
+
+def _drawing_image_path(instance: "Drawing", filename: str) -> str:
+    return f"drawings/{instance.round_id}/{instance.id or 'new'}-{uuid.uuid4().hex[:8]}.png"
+
+
+class DrawingRound(models.Model):
+    """A drawing question as run in one session: its data set, training and guess phase."""
+
+    class Phase(models.TextChoices):
+        COLLECT = "collect", _("Collecting drawings")
+        GUESS = "guess", _("Guess round")
+
+    session = models.ForeignKey(QuizSession, on_delete=models.CASCADE, related_name="drawing_rounds")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="drawing_rounds")
+    #: The class's drawings as an mlcore image data set (28 x 28 copies), owned by the instructor.
+    dataset = models.ForeignKey(
+        "mlcore.Dataset", on_delete=models.SET_NULL, null=True, blank=True, related_name="drawing_rounds"
+    )
+    phase = models.CharField(max_length=10, choices=Phase.choices, default=Phase.COLLECT)
+    #: The latest training on the round's drawings; its model guesses in the guess phase.
+    training_job = models.ForeignKey(
+        "mlcore.TrainingJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="drawing_rounds"
+    )
+    #: Generated doodles per class that joined the data set (0: the class's drawings only).
+    doodles_per_class = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "question"], name="one_round_per_question")]
+
+    def __str__(self) -> str:
+        return f"drawing round {self.question_id} in session {self.session_id}"
+
+
+class Drawing(models.Model):
+    """One student's drawing: its strokes as sent, a picture for people, a 28 x 28 training copy."""
+
+    round = models.ForeignKey(DrawingRound, on_delete=models.CASCADE, related_name="drawings")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="drawings")
+    phase = models.CharField(max_length=10, choices=DrawingRound.Phase.choices)
+    #: The prompt key (the data-set label): the one assigned, or in a guess round the one drawn.
+    label = models.CharField(max_length=100)
+    strokes = models.JSONField()
+    #: The model's top guesses (guess round), ``[{"label", "probability"}]``.
+    guesses = models.JSONField(default=list, blank=True)
+    image = models.ImageField(upload_to=_drawing_image_path, max_length=300, blank=True)
+    dataset_image = models.OneToOneField(
+        "mlcore.DatasetImage", on_delete=models.SET_NULL, null=True, blank=True, related_name="drawing"
+    )
+    #: Hidden from the projector wall (still in the data set).
+    hidden = models.BooleanField(default=False)
+    #: Removed by the instructor: out of the data set and off the wall; still blocks a second one.
+    removed = models.BooleanField(default=False)
+    response_ms = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "participant"], condition=Q(phase="collect"), name="one_drawing_per_student_per_round"
+            )
+        ]
+        indexes = [models.Index(fields=["round", "phase"])]
+
+    def __str__(self) -> str:
+        return f"{self.label} by {self.participant_id}"
+
+    @property
+    def rendered(self) -> bool:
+        return bool(self.image) and self.dataset_image_id is not None

@@ -104,6 +104,12 @@ def student_state(participant: Participant) -> dict[str, Any]:
                 "points": (answer.points + answer.streak_bonus) if answer else 0,
             }
     state["you"]["rank"] = participant_rank(participant)
+    question = questions[index] if 0 <= index < len(questions) and opened_at is not None else None
+    if question is not None and question.is_drawing:
+        from quizapp import drawing_selectors
+
+        round_ = drawing_selectors.round_of(session, question)
+        state["drawing"] = drawing_selectors.student_round(participant, round_) if round_ else None
     return state
 
 
@@ -177,6 +183,12 @@ def host_state(session: QuizSession) -> dict[str, Any]:
         state["opened_at_ms"] = messages.epoch_ms(session.question_opened_at)
         state["deadline_ms"] = messages.epoch_ms(session.question_deadline)
         state["tally"] = tally(session, current)
+        if current.is_drawing:
+            from quizapp import drawing_selectors
+
+            round_ = drawing_selectors.round_of(session, current)
+            if round_ is not None:
+                state["drawing"] = drawing_selectors.host_round(round_)
     return state
 
 

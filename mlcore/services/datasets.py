@@ -274,6 +274,26 @@ def _bulk_images(dataset: Dataset, items: Iterable[tuple[str, CheckedImage, str]
     _refresh_counts(dataset)
 
 
+def dataset_add_arrays(*, dataset: Dataset, items: list[tuple[str, Any, str]]) -> list[DatasetImage]:
+    """Images the platform made itself (rendered drawings, generated doodles): ``(label, uint8
+    array, source name)`` each, written in one transaction. Not uploads, so no decoding checks;
+    the data set's size limit still holds."""
+    if dataset.kind != Dataset.Kind.IMAGES:
+        raise MlError("not_images")
+    if not items:
+        return []
+    with atomic_with_files() as files:
+        locked = _lock(dataset)
+        maximum = limit("MLCORE_MAX_IMAGES_PER_DATASET")
+        if DatasetImage.objects.filter(dataset=locked).count() + len(items) > maximum:
+            raise MlError("dataset_full", maximum=maximum)
+        rows = [_image_row(locked, _clean_label(label), _png(array), name[:300], files) for label, array, name in items]
+        DatasetImage.objects.bulk_create(rows, batch_size=500)
+        _refresh_counts(locked)
+    dataset.class_counts, dataset.row_count = locked.class_counts, locked.row_count
+    return rows
+
+
 @dataclass(frozen=True)
 class ZipImport:
     dataset: Dataset
@@ -420,6 +440,7 @@ __all__ = [
     "builtin_note",
     "check_table_choice",
     "check_uploaded_image",
+    "dataset_add_arrays",
     "dataset_add_image",
     "dataset_configure_table",
     "dataset_create_builtin",

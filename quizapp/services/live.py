@@ -179,7 +179,15 @@ def _open_question(session: QuizSession, index: int) -> None:
     session.question_opened_at = now
     session.question_deadline = now + timedelta(seconds=question.time_limit_s)
     session.save(update_fields=["current_index", "current_vote", "state", "question_opened_at", "question_deadline"])
-    _after_commit_broadcast(session.id, messages.question_opened(session, question, index=index, total=len(questions)))
+    payload = messages.question_opened(session, question, index=index, total=len(questions))
+    personal = None
+    if question.is_drawing:
+        from quizapp import drawing_selectors
+        from quizapp.services import drawings
+
+        payload["drawing"] = drawing_selectors.round_public(drawings.round_open(session, question))
+        personal = drawing_selectors.prompts_by_member(session, question)
+    _after_commit_broadcast(session.id, payload, personal=personal)
 
 
 @transaction.atomic
@@ -191,6 +199,8 @@ def session_revote(*, session_id: int, user: User) -> QuizSession:
         raise errors.InvalidState()
     questions = session_questions(session)
     question = questions[session.current_index]
+    if question.is_drawing:
+        raise errors.InvalidState()
     now = timezone.now()
     session.current_vote = 2
     session.state = QuizSession.State.QUESTION
@@ -278,6 +288,11 @@ def _reveal(session: QuizSession) -> None:
         top=rows[:5],
         **extra,
     )
+    if question.is_drawing:
+        from quizapp import drawing_selectors
+        from quizapp.services import drawings
+
+        payload["drawing"] = drawing_selectors.round_public(drawings.round_open(session, question))
     _after_commit_broadcast(session.id, payload, personal=personal)
 
 
@@ -640,7 +655,9 @@ def student_advance(*, participant_id: int) -> tuple[Participant, Question | Non
     questions = session_questions(session)
     if participant.question_opened_at is not None and participant.current_index < len(questions):
         current = questions[participant.current_index]
-        answered = Answer.objects.filter(participant=participant, question=current).exists()
+        answered = Answer.objects.filter(participant=participant, question=current).exists() or (
+            current.is_drawing and participant.drawings.filter(round__question=current).exists()
+        )
         time_up = timezone.now() > participant.question_opened_at + timedelta(seconds=current.time_limit_s)
         if not answered and not time_up:
             raise errors.NotFinished()
@@ -650,4 +667,8 @@ def student_advance(*, participant_id: int) -> tuple[Participant, Question | Non
     participant.question_opened_at = timezone.now() if participant.current_index < len(questions) else None
     participant.save(update_fields=["current_index", "question_opened_at", "streak"])
     question = questions[participant.current_index] if participant.current_index < len(questions) else None
+    if question is not None and question.is_drawing:
+        from quizapp.services import drawings
+
+        drawings.round_open(session, question)
     return participant, question

@@ -93,6 +93,10 @@ def question_validate(
             raise ValidationError(_("At most 20 accepted answers of at most 200 characters each."))
         fields["accepted_answers"] = accepted
         return fields
+    if kind == Question.Kind.DRAWING:
+        fields["points"] = 0  # a drawing is data, not a right answer
+        fields["options"] = _drawing_prompts(options)
+        return fields
     cleaned = _clean_options(options or [])
     correct_count = sum(o["correct"] for o in cleaned)
     if kind == Question.Kind.TRUE_FALSE:
@@ -108,6 +112,24 @@ def question_validate(
         cleaned = [{**o, "correct": False} for o in cleaned]
     fields["options"] = cleaned
     return fields
+
+
+def _drawing_prompts(options: Any) -> list[dict[str, Any]]:
+    """A drawing round's prompts: 2 to 10 short names, no two of them the same class."""
+    from quizapp import drawing_prompts
+
+    cleaned = _clean_options(options or [])
+    low, high = drawing_prompts.MIN_PROMPTS, drawing_prompts.MAX_PROMPTS
+    if not low <= len(cleaned) <= high:
+        raise ValidationError(_("A drawing round has %(min)d to %(max)d prompts.") % {"min": low, "max": high})
+    if any(len(o["text"]) > drawing_prompts.MAX_PROMPT_LENGTH for o in cleaned):
+        raise ValidationError(
+            _("A prompt has at most %(max)d characters.") % {"max": drawing_prompts.MAX_PROMPT_LENGTH}
+        )
+    duplicate = drawing_prompts.duplicate_key([o["text"] for o in cleaned])
+    if duplicate is not None:
+        raise ValidationError(_("Two prompts name the same thing (%(name)s): keep one.") % {"name": duplicate})
+    return [{"text": o["text"], "correct": False} for o in cleaned]
 
 
 @transaction.atomic

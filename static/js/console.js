@@ -1,5 +1,6 @@
 // The instructor's console: controls, lobby, live tally and the results grid.
 import { HostState, renderBars } from "./host_view.js";
+import { DrawingWall } from "./host_drawing.js";
 import { Countdown, el } from "./live_socket.js";
 
 const root = document.getElementById("console");
@@ -53,7 +54,10 @@ function renderPeople(state) {
   $("people").replaceChildren(...items);
 }
 
+let wall = null;
+
 function render(state, message) {
+  wall?.onMessage(message);
   if (message.type === "error") {
     window.alert(message.message);
     return;
@@ -77,7 +81,11 @@ function render(state, message) {
     const tally = state.tally || { answered: 0, participants: state.people.size };
     $("answered").textContent = interpolate(gettext("%s of %s answered"), [tally.answered ?? 0, tally.participants ?? state.people.size]);
     const correct = state.reveal ? state.reveal.correct_choices || [] : [];
-    renderBars($("bars"), question.options, state.reveal?.distribution || tally.distribution || [], correct);
+    $("bars").hidden = question.kind === "drawing";
+    if (question.kind === "drawing") {
+      const total = Object.values(wall?.round?.counts || {}).reduce((a, b) => a + b, 0);
+      $("answered").textContent = interpolate(gettext("%s of %s drew"), [total, state.people.size]);
+    } else renderBars($("bars"), question.options, state.reveal?.distribution || tally.distribution || [], correct);
   }
   if (state.deadlineMs) countdown.start(state.deadlineMs, state.serverNowMs);
   else { countdown.stop(); $("countdown").textContent = ""; }
@@ -86,6 +94,7 @@ function render(state, message) {
 }
 
 const state = new HostState(root.dataset.socketPath, render);
+wall = new DrawingWall($("drawing-panel"), { controls: true, send: (type, fields) => state.send(type, fields) });
 for (const button of root.querySelectorAll("[data-action]")) {
   button.addEventListener("click", () => {
     const action = button.dataset.action;

@@ -1,5 +1,7 @@
 // The student's phone: join with a nickname, then play over one socket that survives reloads.
 import { Countdown, LiveSocket, el, showView } from "./live_socket.js";
+import { DrawingRound } from "./play_drawing.js";
+import { renderTraining } from "./drawing_views.js";
 
 const root = document.getElementById("play");
 const code = root.dataset.code;
@@ -21,6 +23,8 @@ let current = null; // the open question
 let askConfidence = false;
 let selected = new Set();
 let mode = "instructor_paced";
+const drawing = new DrawingRound(root, (frame) => socket?.send(frame));
+const drawCountdown = new Countdown($("countdown-draw"), () => {});
 const countdown = new Countdown($("countdown"), () => {
   if (current && !current.answered) $("answer-status").textContent = gettext("Time is up.");
   lockChoices();
@@ -53,6 +57,16 @@ function sendAnswer(fields) {
   if (!current || current.answered) return;
   const sent = socket.send({ type: "answer", question_id: current.id, id: `q${current.id}`, confidence: confidence(), ...fields });
   $("answer-status").textContent = sent ? gettext("Sending…") : gettext("Not connected; try again in a moment.");
+}
+
+function renderDrawing(question, round, prompt, deadlineMs, serverNowMs, sent) {
+  current = { ...question, answered: Boolean(sent) };
+  $("draw-progress").textContent = interpolate(gettext("Question %s of %s"), [question.index + 1, question.total]);
+  drawing.show(question, round, prompt, sent);
+  showView(root, "drawing");
+  countdown.stop();
+  drawCountdown.stop();
+  if (round.phase === "collect" && deadlineMs) drawCountdown.start(deadlineMs, serverNowMs);
 }
 
 function renderQuestion(question, deadlineMs, serverNowMs, answer) {
@@ -101,6 +115,19 @@ function optionText(indexes) {
 
 function renderReveal(reveal, you) {
   countdown.stop();
+  drawCountdown.stop();
+  const revealTraining = $("reveal-training");
+  if (current?.kind === "drawing") {
+    $("verdict").textContent = gettext("Thanks for your drawing!");
+    $("verdict").className = "verdict poll";
+    $("correct-answer").textContent = gettext("The class's drawings are now a data set. Watch the screen: the model learns from them next.");
+    $("explanation").textContent = reveal.explanation || "";
+    $("score-line").textContent = "";
+    renderTraining(revealTraining, reveal.drawing?.training);
+    $("next").hidden = true;
+    return showView(root, "reveal");
+  }
+  renderTraining(revealTraining, null);
   const verdict = $("verdict");
   if (you && you.answered === false) {
     verdict.textContent = gettext("No answer this time.");
@@ -142,6 +169,15 @@ function renderState(state) {
   if (state.session.state === "ended") return renderEnded(state.you);
   if (state.finished) return renderEnded(state.you);
   if (!state.question) return showView(root, "lobby");
+  if (state.question.kind === "drawing" && state.drawing) {
+    const d = state.drawing;
+    if (d.phase === "guess" || (!state.reveal && state.session.state !== "reveal")) {
+      return renderDrawing(state.question, d, d.prompt, state.deadline_ms, state.server_now_ms, d.phase === "collect" ? d.sent : null);
+    }
+    current = { ...state.question, answered: Boolean(d.sent) };
+    drawing.show(state.question, d, d.prompt, d.sent);
+    return renderReveal({ drawing: d }, null);
+  }
   renderQuestion(state.question, state.deadline_ms, state.server_now_ms, state.answer);
   if (state.reveal) renderReveal(state.reveal, { ...state.reveal, score: state.you.score, rank: state.you.rank, answered: Boolean(state.answer) });
 }
@@ -171,9 +207,12 @@ function renderEnded(you) {
 const FATAL = new Set(["bad_token", "session_ended", "removed", "banned"]);
 
 function onMessage(data) {
+  if (drawing.onMessage(data)) return;
   switch (data.type) {
     case "state": return renderState(data);
+    case "guess_round": return renderDrawing(current, data, null, null, null, null);
     case "question":
+      if (data.question.kind === "drawing") return renderDrawing(data.question, data.drawing, data.you?.prompt, data.deadline_ms, data.opened_at_ms, null);
       renderQuestion(data.question, data.deadline_ms, data.opened_at_ms, null);
       if (data.vote === 2) $("answer-status").textContent = gettext("Second vote: talk it over with your neighbours, then answer again.");
       return;
@@ -200,6 +239,7 @@ function onMessage(data) {
         return data.code === "bad_token" ? showJoin(data.message) : showMessage(data.message);
       }
       if (data.code === "already_answered" && current) { current.answered = true; lockChoices(); }
+      if (current?.kind === "drawing") return drawing.error(data);
       $("answer-status").textContent = data.message;
       return;
     default: return;

@@ -1,16 +1,20 @@
 // The projector: join code and QR, the question with its countdown, the chart after the reveal.
 import { HostState, renderBars, renderRace } from "./host_view.js";
+import { DrawingWall } from "./host_drawing.js";
 import { Countdown, el, showView } from "./live_socket.js";
 
 const root = document.getElementById("projector");
 const $ = (role) => root.querySelector(`[data-role="${role}"]`);
 const countdown = new Countdown($("countdown"));
+const drawCountdown = new Countdown($("draw-countdown"));
+const wall = new DrawingWall($("drawing-panel"));
 
 function list(container, rows) {
   container.replaceChildren(...rows.map((r) => el("li", {}, `${r.nickname} · ${r.score}`)));
 }
 
-function render(state) {
+function render(state, message) {
+  wall.onMessage(message);
   const session = state.session;
   $("count").textContent = String(state.people.size);
   if (!session || session.state === "lobby" || session.state === "running") {
@@ -37,6 +41,16 @@ function render(state) {
   }
   const question = state.question;
   if (!question) return;
+  if (question.kind === "drawing" && wall.active) {
+    countdown.stop();
+    $("draw-progress").textContent = interpolate(gettext("Question %s of %s"), [question.index + 1, question.total]);
+    $("draw-prompt").textContent = question.prompt;
+    if (session.state === "question" && state.deadlineMs) drawCountdown.start(state.deadlineMs, state.serverNowMs);
+    else { drawCountdown.stop(); $("draw-countdown").textContent = ""; }
+    showView(root, "drawing");
+    return;
+  }
+  drawCountdown.stop();
   if (session.state === "reveal" && state.reveal) {
     countdown.stop();
     $("reveal-prompt").textContent = question.prompt;

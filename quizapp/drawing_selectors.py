@@ -1,0 +1,220 @@
+"""Reads of drawing rounds: prompts and who draws what, the wall, counts and training state.
+
+The rules live in :mod:`quizapp.drawing_prompts`; the writes in :mod:`quizapp.services.drawings`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count
+
+from core.ws_protocol import message
+from quizapp import drawing_prompts, groups, messages
+from quizapp.models import Drawing, DrawingRound, Participant, Question, QuizSession
+from quizapp.selectors import session_questions
+
+#: Drawings a student may add in one guess round (each joins the data set).
+MAX_GUESS_DRAWINGS = 20
+#: Drawings a (re)connecting host gets with its state; the page keeps the same number.
+WALL_SIZE = 400
+
+
+def question_prompts(question: Question) -> list[dict[str, str]]:
+    """``[{"key", "text"}]`` in the order the instructor wrote them."""
+    return [{"key": drawing_prompts.prompt_key(o["text"]), "text": o["text"]} for o in question.options]
+
+
+def prompt_for_join_index(question: Question, join_index: int) -> dict[str, str]:
+    prompts = question_prompts(question)
+    return prompts[drawing_prompts.assigned_prompt(join_index, question.position, len(prompts))]
+
+
+def participant_prompt(participant: Participant, question: Question) -> dict[str, str]:
+    """The prompt this student draws in this round (the same after a reconnect)."""
+    join_index = Participant.objects.filter(session_id=participant.session_id, id__lt=participant.id).count()
+    return prompt_for_join_index(question, join_index)
+
+
+def prompts_by_member(session: QuizSession, question: Question) -> dict[str, str]:
+    """Each student's prompt as a personal part of the question broadcast (``core.fanout``)."""
+    ids = session.participants.order_by("id").values_list("id", flat=True)
+    return {
+        groups.member_key(pid): messages.dumps({"prompt": prompt_for_join_index(question, i)})
+        for i, pid in enumerate(ids)
+    }
+
+
+def round_of(session: QuizSession, question: Question) -> DrawingRound | None:
+    return (
+        DrawingRound.objects.select_related("question", "training_job", "dataset")
+        .filter(session=session, question=question)
+        .first()
+    )
+
+
+def current_round(session: QuizSession) -> DrawingRound | None:
+    """The round of the instructor-paced session's current question, if it is a drawing."""
+    questions = session_questions(session)
+    if not 0 <= session.current_index < len(questions) or not questions[session.current_index].is_drawing:
+        return None
+    return round_of(session, questions[session.current_index])
+
+
+def drawing_public(drawing: Drawing, prompts: dict[str, str]) -> dict[str, Any]:
+    """A drawing as the wall shows it: who, which prompt, the strokes, the model's guesses."""
+    return {
+        "id": drawing.id,
+        "participant_id": drawing.participant_id,
+        "nickname": drawing.participant.nickname,
+        "label": drawing.label,
+        "prompt": prompts.get(drawing.label, drawing.label),
+        "phase": drawing.phase,
+        "strokes": drawing.strokes,
+        "guesses": drawing.guesses,
+        "hidden": drawing.hidden,
+    }
+
+
+def round_counts(round_: DrawingRound) -> dict[str, int]:
+    """Drawings per prompt (not removed), every prompt present, in prompt order."""
+    counts = dict(
+        Drawing.objects.filter(round=round_, removed=False)
+        .values_list("label")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("label", "n")
+    )
+    return drawing_prompts.class_balance(counts, [p["key"] for p in question_prompts(round_.question)])
+
+
+def round_model(round_: DrawingRound) -> Any:
+    """The model the round's latest successful training registered, or ``None``."""
+    from mlcore.models import JobState, TrainedModel
+
+    job = round_.training_job
+    if job is None or job.state != JobState.SUCCEEDED:
+        return None
+    return TrainedModel.objects.filter(job=job).first()
+
+
+def training_public(round_: DrawingRound) -> dict[str, Any] | None:
+    """The round's training as the room sees it: progress while it runs, results once done."""
+    from mlcore.errors import message_for
+
+    job = round_.training_job
+    if job is None:
+        return None
+    state: dict[str, Any] = {
+        "job_id": job.id,
+        "state": job.state,
+        "progress": round(float(job.progress), 4),
+        "epoch": job.epoch,
+        "epochs": job.epochs,
+        "eta_seconds": job.eta_seconds,
+        "revision": job.revision,
+        "error": message_for(job.error_code, job.error_params) if job.error_code else None,
+        "result": None,
+    }
+    model = round_model(round_)
+    if model is not None:
+        metrics = model.metrics or {}
+        state["result"] = {
+            "model_id": model.id,
+            "version": model.version,
+            "accuracy": metrics.get("accuracy"),
+            "baseline_accuracy": metrics.get("baseline_accuracy"),
+            "heldout": metrics.get("heldout"),
+            "n_train": metrics.get("n_train"),
+            "n_validation": metrics.get("n_validation"),
+            "labels": metrics.get("labels") or model.labels,
+            "confusion_matrix": metrics.get("confusion_matrix"),
+            "per_class": metrics.get("per_class"),
+        }
+    return state
+
+
+def round_public(round_: DrawingRound) -> dict[str, Any]:
+    """What every screen needs to show the round: phase, prompts, counts, training."""
+    return {
+        "question_id": round_.question_id,
+        "round_id": round_.id,
+        "phase": round_.phase,
+        "prompts": question_prompts(round_.question),
+        "counts": round_counts(round_),
+        "doodles_per_class": round_.doodles_per_class,
+        "dataset_id": round_.dataset_id,
+        "training": training_public(round_),
+    }
+
+
+def training_message(round_: DrawingRound) -> dict[str, Any]:
+    return message("training", question_id=round_.question_id, training=training_public(round_))
+
+
+def round_wall(round_: DrawingRound) -> list[dict[str, Any]]:
+    """The newest drawings still on the wall, oldest first (for a console or projector that
+    reconnects); the counts cover them all."""
+    prompts = {p["key"]: p["text"] for p in question_prompts(round_.question)}
+    drawings = Drawing.objects.filter(round=round_, removed=False).select_related("participant").order_by("-id")
+    return [drawing_public(d, prompts) for d in reversed(drawings[:WALL_SIZE])]
+
+
+def student_round(participant: Participant, round_: DrawingRound) -> dict[str, Any]:
+    """The round as one student sees it: their prompt and what they already sent."""
+    mine = Drawing.objects.filter(round=round_, participant=participant).order_by("id")
+    collected = next((d for d in mine if d.phase == DrawingRound.Phase.COLLECT), None)
+    return {
+        **round_public(round_),
+        "prompt": participant_prompt(participant, round_.question),
+        "sent": {"strokes": collected.strokes, "removed": collected.removed} if collected else None,
+        "guess_drawings": sum(1 for d in mine if d.phase == DrawingRound.Phase.GUESS),
+        "max_guess_drawings": MAX_GUESS_DRAWINGS,
+    }
+
+
+def labelled_top(top: list[dict[str, Any]], prompts: dict[str, str]) -> list[dict[str, Any]]:
+    """The model's guesses with each label's prompt text (``{"label", "prompt", "probability"}``)."""
+    return [{**t, "prompt": prompts.get(t["label"], t["label"])} for t in top]
+
+
+def guess_target(*, session_id: int, question_id: int) -> tuple[Any, dict[str, str]]:
+    """The model a guess in this session goes to and the prompt texts, or the error that says why not.
+
+    The same for every student of the session, so sockets share it (``quizapp.consumers``): a
+    student's own standing was checked when they said ``hello``, and a guess stores nothing."""
+    from quizapp import errors
+
+    session = QuizSession.objects.filter(id=session_id).first()
+    if session is None or session.ended_at is not None:
+        raise errors.SessionEnded()
+    round_ = (
+        DrawingRound.objects.select_related("question", "training_job")
+        .filter(session_id=session_id, question_id=question_id)
+        .first()
+    )
+    if round_ is None:
+        raise errors.NotDrawingRound()
+    current = current_round(session)
+    if current is None or current.id != round_.id or round_.phase != DrawingRound.Phase.GUESS:
+        raise errors.QuestionNotOpen()
+    model = round_model(round_)
+    if model is None:
+        raise errors.NoModelYet()
+    return model, {p["key"]: p["text"] for p in question_prompts(round_.question)}
+
+
+def round_training_now(session_id: int) -> int | None:
+    """The id of the session's current drawing round if its training is queued or running."""
+    from mlcore.models import FINISHED_STATES
+
+    session = QuizSession.objects.filter(id=session_id).first()
+    round_ = current_round(session) if session is not None else None
+    if round_ is None or round_.training_job is None or round_.training_job.state in FINISHED_STATES:
+        return None
+    return round_.id
+
+
+def host_round(round_: DrawingRound) -> dict[str, Any]:
+    """The round for the console and projector: everything the students see, plus the wall."""
+    return {**round_public(round_), "wall": round_wall(round_)}

@@ -1,0 +1,143 @@
+// The student's drawing round: draw the assigned prompt, send it, follow the training, then the
+// guess round where the model guesses while you draw.
+import { DrawingPad } from "./drawing_pad.js";
+import { guessList, renderTraining } from "./drawing_views.js";
+
+// Ask for a guess at most this often while drawing (the server allows 8 a second).
+const GUESS_EVERY_MS = 350;
+
+export class DrawingRound {
+  constructor(root, send) {
+    this.root = root;
+    this.send = send;
+    this.$ = (role) => root.querySelector(`[data-role="${role}"]`);
+    this.round = null;
+    this.questionId = null;
+    this.sent = false;
+    this.label = null;
+    this.lastGuessAt = 0;
+    this.guessTimer = null;
+    this.pad = new DrawingPad(this.$("pad"), {
+      ariaLabel: gettext("Drawing area: draw with your finger or the mouse"),
+      onChange: () => this.changed(),
+      onFull: () => { this.$("draw-status").textContent = gettext("The drawing is full: send it or undo a little."); },
+    });
+    this.$("undo").addEventListener("click", () => { this.pad.undo(); this.changed(); });
+    this.$("clear").addEventListener("click", () => { this.pad.clear(); this.changed(); });
+    this.$("send-drawing").addEventListener("click", () => this.submit());
+  }
+
+  // A drawing question opened (or a reconnect restored it).
+  show(question, round, prompt, sent = null) {
+    this.questionId = question.id;
+    this.round = round;
+    this.prompt = prompt;
+    this.sent = Boolean(sent);
+    this.label = null;
+    this.pad.clear();
+    if (sent?.strokes) this.pad.load(sent.strokes);
+    this.render();
+  }
+
+  isFor(questionId) {
+    return this.round && this.questionId === questionId;
+  }
+
+  render() {
+    const guessing = this.round?.phase === "guess";
+    this.$("draw-title").textContent = guessing
+      ? gettext("Guess round: draw any of these, and watch the model guess")
+      : interpolate(gettext("Draw: %s"), [this.prompt?.text || ""]);
+    const picker = this.$("label-picker");
+    picker.hidden = !guessing;
+    picker.replaceChildren();
+    if (guessing) {
+      for (const p of this.round.prompts) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "label-choice";
+        button.textContent = p.text;
+        button.setAttribute("aria-pressed", String(this.label === p.key));
+        button.addEventListener("click", () => { this.label = p.key; this.render(); });
+        picker.append(button);
+      }
+    }
+    this.$("live-guesses").replaceChildren();
+    const locked = this.sent && !guessing;
+    this.pad.setEnabled(!locked);
+    for (const role of ["undo", "clear", "send-drawing"]) this.$(role).disabled = locked;
+    this.$("draw-status").textContent = locked ? gettext("Your drawing is in! Watch the screen.") : "";
+    renderTraining(this.$("draw-training"), this.round?.training);
+  }
+
+  changed() {
+    if (this.round?.phase !== "guess" || this.pad.isEmpty()) return;
+    const wait = this.lastGuessAt + GUESS_EVERY_MS - Date.now();
+    window.clearTimeout(this.guessTimer);
+    if (wait > 0) {
+      this.guessTimer = window.setTimeout(() => this.changed(), wait);
+      return;
+    }
+    this.lastGuessAt = Date.now();
+    this.send({ type: "guess", question_id: this.questionId, drawing: this.pad.toJSON() });
+  }
+
+  submit() {
+    if (this.pad.isEmpty()) {
+      this.$("draw-status").textContent = gettext("Draw something first.");
+      return;
+    }
+    const guessing = this.round?.phase === "guess";
+    if (guessing && !this.label) {
+      this.$("draw-status").textContent = gettext("Tap what you drew first, so the model can learn from it.");
+      return;
+    }
+    const frame = { type: "drawing", question_id: this.questionId, drawing: this.pad.toJSON(), id: `d${Date.now()}` };
+    if (guessing) frame.label = this.label;
+    const ok = this.send(frame);
+    this.$("draw-status").textContent = ok ? gettext("Sending…") : gettext("Not connected; try again in a moment.");
+  }
+
+  // Messages about the round; returns true when handled.
+  onMessage(data) {
+    switch (data.type) {
+      case "drawing_received":
+        if (data.question_id !== this.questionId) return true;
+        if (data.phase === "collect") {
+          this.sent = true;
+          this.render();
+        } else {
+          const list = guessList(data.guesses);
+          const status = this.$("draw-status");
+          status.textContent = gettext("Sent! It joins the class's data. The model thought:");
+          this.$("live-guesses").replaceChildren(list);
+          this.pad.clear();
+        }
+        return true;
+      case "guesses":
+        if (data.question_id === this.questionId) this.$("live-guesses").replaceChildren(guessList(data.top));
+        return true;
+      case "training":
+        if (this.round && data.question_id === this.questionId) {
+          this.round.training = data.training;
+          renderTraining(this.$("draw-training"), data.training);
+          renderTraining(this.root.querySelector('[data-role="reveal-training"]'), data.training);
+        }
+        return true;
+      case "guess_round":
+        if (data.question_id !== this.questionId) return true;
+        this.round = data;
+        this.sent = false;
+        this.pad.clear();
+        this.render();
+        return false; // play.js shows the drawing view
+      default:
+        return false;
+    }
+  }
+
+  error(data) {
+    this.$("draw-status").textContent = data.message;
+    if (data.code === "drawing_already_sent") { this.sent = true; this.render(); this.$("draw-status").textContent = data.message; }
+  }
+}
