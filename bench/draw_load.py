@@ -21,9 +21,6 @@ import asyncio
 import json
 import os
 import random
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,7 +31,7 @@ import websockets
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.room_load import free_port, log, now_ms, pct  # noqa: E402
+from bench.harness import log, now_ms, pct, print_table, served  # noqa: E402
 
 PROMPTS = ["원 / circle", "삼각형 / triangle", "집 / house", "물고기 / fish"]
 
@@ -294,38 +291,8 @@ def main() -> None:
 
     var_dir = tempfile.mkdtemp(prefix="a2b-drawbench-")
     cookie, session_id, tokens = prepare(var_dir, args.students)
-    port = free_port()
-    env = {
-        **os.environ,
-        "A2B_VAR_DIR": var_dir,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "LOG_LEVEL": "WARNING",
-    }
-    server_log = open(Path(var_dir) / "server.log", "wb")  # noqa: SIM115 - closed with the server
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--port", str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=server_log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.3)
+    with served(var_dir) as port:
         result = asyncio.run(run(port, cookie, tokens, args.guesses, args.guess_window, session_id))
-    finally:
-        os.killpg(server.pid, signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-        server_log.close()
     reference = reference_guess_ms(session_id)
     guess_p95 = pct(result["guess_ms"], 95)
     rows = [
@@ -350,13 +317,7 @@ def main() -> None:
         ("ratio (guess p95 / reference)", guess_p95 / reference if reference else float("nan")),
         ("student errors", ", ".join(result["errors"]) or "none"),
     ]
-    print(f"{'metric':52} value")
-    for name, value in rows:
-        if isinstance(value, tuple):
-            value = " / ".join(f"{v:.0f}" if isinstance(v, float) else str(v) for v in value)
-        elif isinstance(value, float):
-            value = f"{value:.2f}"
-        print(f"{name:52} {value}")
+    print_table(rows)
     print(
         json.dumps(
             {

@@ -14,9 +14,6 @@ import argparse
 import io
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,22 +26,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.harness import log, pct, print_table, served  # noqa: E402
+
 PARAMS = {"epochs": 8}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
-
-
-def log(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
 
 
 class Api:
@@ -143,23 +127,7 @@ def main() -> None:
     script = script_reference()
     log(f"  {script['wall_s']:.1f} s, held-out accuracy {script['accuracy']:.3f}")
 
-    port = free_port()
-    env = {
-        **os.environ,
-        "A2B_VAR_DIR": var_dir,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "LOG_LEVEL": "WARNING",
-    }
-    server_log = open(Path(var_dir) / "server.log", "wb")  # noqa: SIM115 - closed with the server
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--port", str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=server_log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
+    with served(var_dir) as port:
         api = Api(f"http://127.0.0.1:{port}/api", token)
         deadline = time.monotonic() + 90
         while True:
@@ -211,13 +179,6 @@ def main() -> None:
             start = time.perf_counter()
             api.post_files(f"/models/{model_id}/predict/", {}, [("file", "one.png", one)])
             latencies.append((time.perf_counter() - start) * 1000)
-    finally:
-        os.killpg(server.pid, signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-        server_log.close()
 
     end_to_end = done - requested
     train_seconds = queued_s + (job_to_90 if job_to_90 is not None else run_s)
@@ -234,9 +195,7 @@ def main() -> None:
         ("classification job: images / s", f"{classified / classify_s:.0f} ({classified} in {classify_s:.2f} s)"),
         ("predict over HTTP p50 / p95 ms", f"{pct(latencies, 50):.1f} / {pct(latencies, 95):.1f}"),
     ]
-    print(f"{'metric':46} value")
-    for name, value in rows:
-        print(f"{name:46} {value}")
+    print_table(rows)
     print(
         json.dumps(
             {

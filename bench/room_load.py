@@ -15,8 +15,6 @@ import asyncio
 import json
 import os
 import random
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,27 +26,7 @@ import websockets
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
-
-
-def log(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
-def now_ms() -> float:
-    return time.perf_counter() * 1000
-
+from bench.harness import free_port, log, now_ms, pct, print_table, served  # noqa: E402
 
 # --- set-up in the bench process (same SQLite file as the server) -----------------------
 
@@ -390,32 +368,8 @@ def main() -> None:
 
     var_dir = tempfile.mkdtemp(prefix="a2b-bench-")
     cookie, session_id = prepare(var_dir, args.questions)
-    port = free_port()
-    env = {
-        **os.environ,
-        "A2B_VAR_DIR": var_dir,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "QUIZ_JOIN_RATE_PER_ADDRESS": "1000000/m",
-        "QUIZ_JOIN_RATE_PER_ROOM": "1000000/m",
-        "LOG_LEVEL": "WARNING",
-    }
-    server_log = open(Path(var_dir) / "server.log", "wb")  # noqa: SIM115 - closed with the server
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--no-worker", "--port", str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=server_log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.3)
+    limits = {"QUIZ_JOIN_RATE_PER_ADDRESS": "1000000/m", "QUIZ_JOIN_RATE_PER_ROOM": "1000000/m"}
+    with served(var_dir, worker=False, env=limits) as port:
         try:
             import uvloop
 
@@ -423,13 +377,6 @@ def main() -> None:
         except ImportError:
             pass
         room = asyncio.run(play(port, cookie, args.students, args.questions, args.answer_window))
-    finally:
-        os.killpg(server.pid, signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-        server_log.close()
     stored = stored_answers(session_id)
     bare = asyncio.run(bare_broadcast(args.students, args.questions, size=400))
 
@@ -450,13 +397,7 @@ def main() -> None:
         ("ratio (fan-out p99 / bare p99)", fanout_p99 / bare_p99 if bare_p99 else float("nan")),
         ("student errors", ", ".join(room["errors"]) or "none"),
     ]
-    print(f"{'metric':42} value")
-    for name, value in rows:
-        if isinstance(value, tuple):
-            value = " / ".join(f"{v:.0f}" if isinstance(v, float) else str(v) for v in value)
-        elif isinstance(value, float):
-            value = f"{value:.2f}"
-        print(f"{name:42} {value}")
+    print_table(rows)
     result = {
         "students": args.students,
         "questions": args.questions,

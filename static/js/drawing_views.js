@@ -111,3 +111,30 @@ export function countBars(counts, prompts) {
   }
   return list;
 }
+
+// Why it fails, in words: the class with the fewest drawings and the pairs most often confused.
+export function failureNotes(result, prompts, counts) {
+  const names = Object.fromEntries((prompts || []).map((p) => [p.key, p.text]));
+  const labels = result?.labels || [];
+  const matrix = result?.confusion_matrix || [];
+  const notes = [];
+  const pairs = [];
+  matrix.forEach((row, i) => row.forEach((n, j) => { if (i !== j && n) pairs.push([n, i, j]); }));
+  pairs.sort((a, b) => b[0] - a[0]);
+  for (const [n, i, j] of pairs.slice(0, 2)) {
+    notes.push(interpolate(gettext("%s was taken for %s %s times: they look alike to the model."), [names[labels[i]] || labels[i], names[labels[j]] || labels[j], n]));
+  }
+  const entries = Object.entries(counts || {});
+  if (entries.length > 1) {
+    entries.sort((a, b) => a[1] - b[1]);
+    const [key, fewest] = entries[0];
+    const most = entries[entries.length - 1][1];
+    if (fewest < most / 2) {
+      notes.push(interpolate(gettext("%s has only %s drawings (the most: %s): too few examples to learn it well."), [names[key] || key, fewest, most]));
+    }
+  }
+  if (!notes.length) return null;
+  const list = el("ul", { class: "failure-notes", "data-testid": "failure-notes" });
+  for (const text of notes) list.append(el("li", {}, text));
+  return list;
+}

@@ -1,7 +1,7 @@
 // The drawing round on the console and the projector: counts per prompt, the live wall of
 // drawings (drawn from their strokes as they arrive), training progress and results. The console
 // adds the instructor's controls: hide or remove a drawing, train, start the guess round.
-import { confusionTable, countBars, drawingSvg, el, guessList, renderTraining } from "./drawing_views.js";
+import { confusionTable, countBars, drawingSvg, el, failureNotes, guessList, renderTraining } from "./drawing_views.js";
 
 // The wall keeps at most this many drawings in the page (the newest); counts cover them all.
 const WALL_LIMIT = 400;
@@ -116,7 +116,8 @@ export class DrawingWall {
     renderTraining(this.$("training"), this.round.training);
     const result = this.round.training?.state === "succeeded" ? this.round.training.result : null;
     const table = result ? confusionTable(result, this.round.prompts) : null;
-    this.$("confusion").replaceChildren(...(table ? [table] : []));
+    const notes = result ? failureNotes(result, this.round.prompts, this.round.counts) : null;
+    this.$("confusion").replaceChildren(...[notes, table].filter(Boolean));
     this.$("why").hidden = !result;
     if (this.controls) this.renderCounts();
   }
