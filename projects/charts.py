@@ -11,7 +11,9 @@ reads in black and white.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
@@ -27,7 +29,7 @@ LEFT, RIGHT, TOP, BOTTOM = 78, 24, 24, 70
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 FONT = 16
 #: Bubble radius: MIN for no effort, MIN + SPAN for the most; ideas without an effort get the middle.
-RADIUS_MIN, RADIUS_SPAN = 9.0, 20.0
+RADIUS_MIN, RADIUS_SPAN = 8.0, 16.0
 QUADRANT_FILLS = {
     rubric.DO_NOW: "#e6f4ea",
     rubric.INVEST: "#e8eefc",
@@ -40,7 +42,14 @@ BUBBLE_FILLS = {
     rubric.QUICK_WIN: "#b07d00",
     rubric.DROP: "#6b7380",
 }
+#: Labels are cut to LABEL_CHARS, or to LABEL_CHARS_TIGHT where the longer one has no room.
 LABEL_CHARS = 18
+LABEL_CHARS_TIGHT = 9
+LABEL_FONT = 13
+#: Bubbles closer than this share of their radii are nudged apart, by at most DODGE_MAX units.
+DODGE_OVERLAP = 0.9
+DODGE_MAX = 22.0
+DODGE_ROUNDS = 40
 
 
 def x_of(feasibility: float) -> float:
@@ -56,9 +65,9 @@ def radius_of(effort: float | None) -> float:
     return RADIUS_MIN + RADIUS_SPAN * share
 
 
-def _short(text: str) -> str:
+def _short(text: str, chars: int = LABEL_CHARS) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "…"
+    return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
 
 
 def _n(value: float) -> str:
@@ -142,36 +151,136 @@ def _background() -> list[SafeString]:
     return parts
 
 
-def _bubble(item: RankedIdea, href: str) -> SafeString:
-    score = item.score
+@dataclass
+class _Placed:
+    item: RankedIdea
+    x: float
+    y: float
+    r: float
+    label: str = ""
+    label_x: float = 0.0
+    label_y: float = 0.0
+    anchor: str = "start"
+
+
+def _text_width(text: str) -> float:
+    """A rough width at LABEL_FONT: Hangul and CJK about square, Latin about 0.6 of that."""
+    return sum(LABEL_FONT if ord(ch) >= 0x1100 else LABEL_FONT * 0.6 for ch in text)
+
+
+def _dodge(placed: list[_Placed]) -> None:
+    """Nudge bubbles that sit almost on top of each other apart (a few units at most), so an idea
+    is never hidden under another one; the table under the chart keeps the exact numbers."""
+    origin = [(p.x, p.y) for p in placed]
+    for _round in range(DODGE_ROUNDS):
+        moved = False
+        for i, a in enumerate(placed):
+            for j in range(i + 1, len(placed)):
+                b = placed[j]
+                dx, dy = b.x - a.x, b.y - a.y
+                distance = math.hypot(dx, dy)
+                wanted = (a.r + b.r) * DODGE_OVERLAP
+                if distance >= wanted:
+                    continue
+                if distance < 1e-6:  # the same spot: spread along a fixed, index-based angle
+                    angle = (i + j) * 2.399963
+                    dx, dy, distance = math.cos(angle), math.sin(angle), 1.0
+                push = (wanted - distance) / 2
+                a.x, a.y = a.x - dx / distance * push, a.y - dy / distance * push
+                b.x, b.y = b.x + dx / distance * push, b.y + dy / distance * push
+                moved = True
+        for p, (ox, oy) in zip(placed, origin, strict=True):
+            p.x = min(max(p.x, ox - DODGE_MAX), ox + DODGE_MAX, LEFT + PLOT_W - p.r / 2)
+            p.y = min(max(p.y, oy - DODGE_MAX), oy + DODGE_MAX, TOP + PLOT_H - p.r / 2)
+            p.x, p.y = max(p.x, LEFT + p.r / 2), max(p.y, TOP + p.r / 2)
+        if not moved:
+            break
+
+
+def _overlaps(box: tuple[float, float, float, float], other: tuple[float, float, float, float]) -> bool:
+    return box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
+
+
+def _hits_circle(box: tuple[float, float, float, float], p: _Placed) -> bool:
+    nearest_x, nearest_y = min(max(p.x, box[0]), box[2]), min(max(p.y, box[1]), box[3])
+    return math.hypot(p.x - nearest_x, p.y - nearest_y) < p.r
+
+
+def _place_labels(placed: list[_Placed]) -> None:
+    """Best-ranked first, each label goes to the first free spot around its bubble (right, left,
+    above, below, then a line up or down); a label with no free spot is left out (the number in
+    the bubble and the table still name the idea)."""
+    taken: list[tuple[float, float, float, float]] = []
+    for p in sorted(placed, key=lambda q: (q.item.rank or 0, q.item.idea.id)):
+        for chars in (LABEL_CHARS, LABEL_CHARS_TIGHT):
+            if _try_label(p, _short(p.item.idea.title, chars), placed, taken):
+                break
+
+
+def _try_label(p: _Placed, text: str, placed: list[_Placed], taken: list[tuple[float, float, float, float]]) -> bool:
+    width, height, gap = _text_width(text), LABEL_FONT + 3, p.r + 4
+    candidates = [
+        (p.x + gap, p.y, "start"),
+        (p.x - gap, p.y, "end"),
+        (p.x, p.y - gap - height / 2, "middle"),
+        (p.x, p.y + gap + height / 2, "middle"),
+        *[
+            (p.x + side * gap, p.y + shift, anchor)
+            for shift in (-height, height)
+            for side, anchor in ((1, "start"), (-1, "end"))
+        ],
+    ]
+    for cx, cy, anchor in candidates:
+        left = cx if anchor == "start" else cx - width if anchor == "end" else cx - width / 2
+        box = (left, cy - height / 2, left + width, cy + height / 2)
+        # Inside the plot (or the margin on its right), below the quadrant names of the top row.
+        inside = box[0] >= LEFT + 2 and box[2] <= WIDTH - 2 and box[1] >= TOP + 28 and box[3] <= TOP + PLOT_H - 2
+        if not inside or any(_overlaps(box, t) for t in taken) or any(_hits_circle(box, q) for q in placed):
+            continue
+        taken.append(box)
+        p.label, p.label_x, p.label_y, p.anchor = text, cx, cy + LABEL_FONT * 0.35, anchor
+        return True
+    return False
+
+
+def _bubble(p: _Placed, href: str) -> SafeString:
+    score = p.item.score
     f, v = score.feasibility.mean, score.value.mean
-    x, y, r = x_of(f), y_of(v), radius_of(score.effort)
-    label_left = x > LEFT + PLOT_W * 0.72  # keep labels inside the chart on the right edge
-    tooltip = _("%(title)s: feasibility %(f)s, value %(v)s") % {"title": item.idea.title, "f": _n(f), "v": _n(v)}
+    tooltip = _("%(title)s: feasibility %(f)s, value %(v)s") % {"title": p.item.idea.title, "f": _n(f), "v": _n(v)}
+    label = (
+        format_html(
+            '<text class="bubble-label" x="{}" y="{}" text-anchor="{}" font-size="{}" fill="#1b1f24" stroke="#fff" '
+            'stroke-width="3" paint-order="stroke">{}</text>',
+            _f(p.label_x),
+            _f(p.label_y),
+            p.anchor,
+            LABEL_FONT,
+            p.label,
+        )
+        if p.label
+        else ""
+    )
     return format_html(
         '<a href="{href}" class="bubble q-{q}{flag}" tabindex="-1" aria-hidden="true" data-idea="{id}">'
         "<title>{tooltip}</title>"
-        '<circle cx="{x}" cy="{y}" r="{r}" fill="{fill}" fill-opacity="0.78" stroke="#1b1f24" '
+        '<circle cx="{x}" cy="{y}" r="{r}" fill="{fill}" fill-opacity="0.8" stroke="#1b1f24" '
         'stroke-width="{sw}"{dash}/>'
         '<text x="{x}" y="{ty}" text-anchor="middle" fill="#fff" font-weight="800" font-size="13">{rank}</text>'
-        '<text class="bubble-label" x="{lx}" y="{ty}" text-anchor="{anchor}" font-size="13" fill="#1b1f24" '
-        'stroke="#fff" stroke-width="3" paint-order="stroke">{label}</text></a>',
+        "{label}</a>",
         href=href,
         q=score.quadrant,
         flag=" flagged" if score.flagged else "",
-        id=item.idea.id,
+        id=p.item.idea.id,
         tooltip=tooltip,
-        x=_f(x),
-        y=_f(y),
-        r=_f(r),
+        x=_f(p.x),
+        y=_f(p.y),
+        r=_f(p.r),
         fill=BUBBLE_FILLS[score.quadrant],
         sw=2.5 if score.flagged else 1,
         dash=format_html(' stroke-dasharray="{}"', "4 3") if score.flagged else "",
-        ty=_f(y + 4.5),
-        rank=item.rank or "",
-        lx=_f(x - r - 4 if label_left else x + r + 4),
-        anchor="end" if label_left else "start",
-        label=_short(item.idea.title),
+        ty=_f(p.y + 4.5),
+        rank=p.item.rank or "",
+        label=label,
     )
 
 
@@ -200,7 +309,13 @@ def quadrant_svg(
         )
     else:
         desc = _("No idea has been scored yet.")
-    bubbles = [_bubble(item, href(item)) for item in sorted(placed, key=lambda i: -radius_of(i.score.effort))]
+    layout = [
+        _Placed(item, x_of(item.score.feasibility.mean), y_of(item.score.value.mean), radius_of(item.score.effort))
+        for item in placed
+    ]
+    _dodge(layout)
+    _place_labels(layout)
+    bubbles = [_bubble(p, href(p.item)) for p in sorted(layout, key=lambda p: -p.r)]
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="quadrant-chart" viewBox="0 0 {w} {h}" role="img" '
         'aria-labelledby="{id}-title {id}-desc" font-size="{font}" '

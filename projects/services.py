@@ -4,6 +4,7 @@ found through ``projects.selectors`` (so they are in one of the caller's workspa
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -289,12 +290,18 @@ def idea_delete(*, idea: Idea, user: User) -> None:
     idea.delete()
 
 
-def _student_address_ok(workspace: Workspace, *, address: str, nickname_key: str) -> bool:
+def rate_key(scope: str, *parts: object) -> str:
+    """A cache key safe for any backend: what people typed (nicknames, addresses) is hashed."""
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:24]
+    return f"projects:{scope}:{digest}"
+
+
+def _student_rate_ok(workspace: Workspace, *, address: str, nickname_key: str) -> bool:
     room_id = workspace.room_id
     return (
-        rate_limits.hit(f"projects:idea:address:{address}", STUDENT_RATE_PER_ADDRESS)
-        and rate_limits.hit(f"projects:idea:room:{room_id}", STUDENT_RATE_PER_ROOM)
-        and rate_limits.hit(f"projects:idea:nick:{room_id}:{nickname_key}", STUDENT_RATE_PER_NICKNAME)
+        rate_limits.hit(rate_key("idea-address", address), STUDENT_RATE_PER_ADDRESS)
+        and rate_limits.hit(rate_key("idea-room", room_id), STUDENT_RATE_PER_ROOM)
+        and rate_limits.hit(rate_key("idea-nickname", room_id, nickname_key), STUDENT_RATE_PER_NICKNAME)
     )
 
 
@@ -310,7 +317,7 @@ def student_idea_submit(*, workspace: Workspace, nickname: str, address: str, **
     cleaned, problem = validate_nickname(nickname)
     if problem is not None or cleaned is None:
         raise errors.InvalidNickname()
-    if not _student_address_ok(workspace, address=address, nickname_key=nickname_key(cleaned)):
+    if not _student_rate_ok(workspace, address=address, nickname_key=nickname_key(cleaned)):
         raise errors.RateLimited()
     idea = Idea(workspace=workspace, submitted_by_nickname=cleaned)
     _apply_fields(idea, fields, STUDENT_FIELDS)

@@ -178,7 +178,7 @@ def workspace_weights(request: HttpRequest, workspace_id: int) -> HttpResponse:
     return render(
         request,
         "projects/weights.html",
-        {"workspace": workspace, **flags, "form": form, "max_weight": rubric.MAX_WEIGHT},
+        {"workspace": workspace, **flags, "form": form, "max_weight": int(rubric.MAX_WEIGHT)},
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -495,7 +495,7 @@ def student_code(request: HttpRequest) -> HttpResponse:
         workspace = selectors.workspace_for_room_code(form.cleaned_data["code"])
         if workspace is not None and workspace.room is not None:
             return redirect("projects:student_submit", code=workspace.room.code)
-        if not rate_limits.hit(f"projects:code-guess:{_address(request)}", CODE_GUESS_RATE):
+        if not rate_limits.hit(services.rate_key("code-guess", _address(request)), CODE_GUESS_RATE):
             logger.warning("projects: room-code guessing throttled for %s", _address(request))
             form.add_error("code", errors.RateLimited().message)
         else:
