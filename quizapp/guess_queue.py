@@ -19,8 +19,8 @@ from quizapp import errors
 
 logger = logging.getLogger(__name__)
 #: Small batches: rendering costs the same per drawing in any batch, while a big batch makes every
-#: guess that arrives during it wait for all of it (measured with bench/draw_load.py, 500 students:
-#: p95 392 ms with batches of 256, 24 ms with batches of 32).
+#: guess that arrives during it wait for all of it (bench/draw_load.py, 500 students: guess p95 392 ms
+#: with batches of 256, 24 ms with batches of 32, two runs on a shared machine, the first under more load).
 MAX_BATCH = 32
 #: Guesses waiting beyond this are refused at once (``guess_busy``) rather than answered late.
 MAX_WAITING = 4000
