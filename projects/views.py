@@ -178,7 +178,13 @@ def workspace_weights(request: HttpRequest, workspace_id: int) -> HttpResponse:
     return render(
         request,
         "projects/weights.html",
-        {"workspace": workspace, **flags, "form": form, "max_weight": int(rubric.MAX_WEIGHT)},
+        {
+            "workspace": workspace,
+            **flags,
+            "form": form,
+            "max_weight": int(rubric.MAX_WEIGHT),
+            "axis_spread": int(rubric.AXIS_SPREAD_FLAG),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 
