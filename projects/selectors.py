@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from projects import rubric
 from projects.models import WRITER_ROLES, Evaluation, Idea, Invite, Membership, Role, ValueDriver, Workspace
@@ -31,8 +32,8 @@ def workspaces_for_user(user: User) -> QuerySet[Workspace]:
         Workspace.objects.filter(memberships__user=user)
         .annotate(
             my_role=F("memberships__role"),
-            idea_count=Subquery(ideas.values("n")),
-            member_count=Subquery(members.values("n")),
+            idea_count=Coalesce(Subquery(ideas.values("n")), 0),
+            member_count=Coalesce(Subquery(members.values("n")), 0),
         )
         .select_related("room")
     )

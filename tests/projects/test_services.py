@@ -20,7 +20,7 @@ def test_the_creator_is_the_first_owner(owner):
     assert workspace.name == "Workshop 1"
     assert Membership.objects.get(workspace=workspace).role == Role.OWNER
     found = selectors.workspace_get_for_user(owner, workspace.id)
-    assert (found.my_role, found.idea_count, found.member_count) == ("owner", None, 1)
+    assert (found.my_role, found.idea_count, found.member_count) == ("owner", 0, 1)
 
 
 def test_a_workspace_needs_a_valid_kind_and_a_name(owner):
