@@ -222,16 +222,12 @@ class StudentConsumer(QuizSocket):
         cached = _guess_targets.get(key)
         now = time.monotonic()
         if cached is None or now >= cached[0]:
-            try:
-                target = await database_sync_to_async(drawing_selectors.guess_target)(
-                    session_id=self.session_id, question_id=question_id
-                )
-            except errors.QuizError as exc:
-                target = exc
+            # A refusal is not kept: the guess round may open the next moment.
+            target = await database_sync_to_async(drawing_selectors.guess_target)(
+                session_id=self.session_id, question_id=question_id
+            )
             cached = (now + GUESS_TARGET_TTL_S, target)
             _guess_targets[key] = cached
-        if isinstance(cached[1], errors.QuizError):
-            raise cached[1]
         return cached[1]
 
 

@@ -101,6 +101,25 @@ QUESTIONS_EN = [
 ]
 
 
+#: The drawing round of the lecture's "data-driven method": the class's doodles become the data.
+DRAWING_QUIZZES = [
+    (
+        "그림 라운드: 우리 반이 데이터다",
+        "ko",
+        "휴대폰에 보이는 주제를 그려 보세요. 모두의 그림으로 모델을 학습시킵니다.",
+        ["원 / circle", "삼각형 / triangle", "집 / house", "물고기 / fish", "해 / sun", "별 / star"],
+        "그림이 많을수록, 주제끼리 덜 닮을수록 모델이 잘 맞힙니다. 데이터가 모델을 만듭니다.",
+    ),
+    (
+        "Drawing round: the class is the data",
+        "en",
+        "Draw what your phone says. Everyone's drawings train the model.",
+        ["circle", "triangle", "house", "fish", "sun", "star"],
+        "More drawings, and prompts that look less alike, make a better model: data makes the model.",
+    ),
+]
+
+
 def _questions(rows: list[tuple[str, bool, str]], true_label: str, false_label: str) -> list[dict]:
     return [
         {
@@ -126,5 +145,16 @@ def load(*, instructor: User) -> list[str]:
     ):
         if not Quiz.objects.filter(owner=instructor, title=title).exists():
             quiz_create(owner=instructor, title=title, language=language, questions=_questions(rows, *labels))
+            created.append(f"quiz '{title}'")
+    for title, language, prompt, prompts, explanation in DRAWING_QUIZZES:
+        if not Quiz.objects.filter(owner=instructor, title=title).exists():
+            question = {
+                "kind": "drawing",
+                "prompt": prompt,
+                "options": prompts,
+                "time_limit_s": 60,
+                "explanation": explanation,
+            }
+            quiz_create(owner=instructor, title=title, language=language, questions=[question])
             created.append(f"quiz '{title}'")
     return created

@@ -70,7 +70,8 @@ def round_open(session: QuizSession, question: Question) -> DrawingRound:
         stamp = timezone.localtime(session.created_at).strftime("%Y-%m-%d %H:%M")
         name = f"{session.room.code} · {question.prompt[:120]} · {stamp}"
         round_.dataset = dataset_create_images(owner=session.room.owner, name=name, source=Dataset.Source.DRAWINGS)
-        round_.save(update_fields=["dataset"])
+        round_.doodles_per_class = 0  # generated doodles went with a deleted data set
+        round_.save(update_fields=["dataset", "doodles_per_class"])
     return round_
 
 
@@ -391,7 +392,8 @@ def round_train(*, session_id: int, user: User, doodles_per_class: int = 0) -> A
         raise errors.InvalidState()
     doodles_per_class = max(0, min(MAX_DOODLES_PER_CLASS, doodles_per_class))
     with transaction.atomic():
-        _session, round_ = _host_round(session_id, user)
+        session, round_ = _host_round(session_id, user)
+        round_ = round_open(session, round_.question)  # a fresh data set if the instructor deleted it
         job = round_.training_job
         if job is not None and job.state not in FINISHED_STATES:
             raise errors.TrainingRunning()

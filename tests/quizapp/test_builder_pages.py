@@ -206,11 +206,14 @@ def test_add_every_kind_of_question(teacher_client, teacher):
         ),
         question_post(kind="short_answer", prompt="SA", accepted_answers="cat\r\n\r\n a cat \n"),
         question_post(kind="poll", prompt="Poll", option_0="x", correct_0="on", option_1="y", points="0"),
+        question_post(
+            kind="drawing", prompt="Draw", drawing_prompts="고양이 / cat\r\n\r\n 집 / house \n sun", points="1000"
+        ),
     ]
     for data in posts:
         response = teacher_client.post(url, data)
         assert response.status_code == 302, response.content.decode()
-    tf, mc, sa, poll = quiz.questions.order_by("position", "id")
+    tf, mc, sa, poll, drawing = quiz.questions.order_by("position", "id")
     assert tf.options == [{"text": "Yes", "correct": False}, {"text": "No", "correct": True}]
     assert mc.options == [
         {"text": "a", "correct": True},
@@ -222,6 +225,10 @@ def test_add_every_kind_of_question(teacher_client, teacher):
     assert sa.options == []
     assert poll.options == [{"text": "x", "correct": False}, {"text": "y", "correct": False}]
     assert poll.points == 0
+    assert [o["text"] for o in drawing.options] == ["고양이 / cat", "집 / house", "sun"]
+    assert drawing.points == 0  # a drawing is data, not a right answer
+    edit = teacher_client.get(f"/quizzes/{quiz.id}/questions/{drawing.id}/").content.decode()
+    assert "고양이 / cat\n집 / house\nsun" in edit
     page = teacher_client.get(f"/quizzes/{quiz.id}/").content.decode()
     assert page.index(">TF<") < page.index(">MC<") < page.index(">SA<") < page.index(">Poll<")
 
@@ -243,6 +250,16 @@ def test_add_every_kind_of_question(teacher_client, teacher):
             question_post(time_limit_s="301"),
             "The time limit is between 5 and 300 seconds.",
             "제한 시간은 5초에서 300초 사이입니다.",
+        ),
+        (
+            question_post(kind="drawing", drawing_prompts="only one"),
+            "A drawing round has 2 to 10 prompts.",
+            "그림 라운드의 주제는 2~10개입니다.",
+        ),
+        (
+            question_post(kind="drawing", drawing_prompts="house\n집"),
+            "Two prompts name the same thing (house): keep one.",
+            "두 주제가 같은 것(house)을 가리킵니다. 하나만 남기세요.",
         ),
         (
             question_post(kind="short_answer", accepted_answers="\n \n"),

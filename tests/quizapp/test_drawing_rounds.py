@@ -218,3 +218,26 @@ async def _drain(socket) -> None:
             await socket.receive_json_from(timeout=0.05)
         except TimeoutError:
             return
+
+
+def test_a_deleted_data_set_is_rebuilt_from_the_drawings_when_training(transactional_db):
+    """The instructor may delete the round's data set in mlcore; nothing of the class is lost."""
+    from mlcore.services.datasets import dataset_delete
+
+    teacher, session, _cookie = make_drawing_game()
+    live.session_next(session_id=session.id, user=teacher)
+    round_ = DrawingRound.objects.select_related("question", "dataset").get()
+    joined = [live.participant_join(code="DRAWS", nickname=f"p{i}", address="10.1.1.1") for i in range(8)]
+    requests = [
+        drawings.DrawingRequest(j.participant.id, round_.question_id, _wire(KEYS[i % 4], i))
+        for i, j in enumerate(joined)
+    ]
+    assert all(isinstance(o, drawings.DrawingReceipt) for o in drawings.drawings_submit(requests))
+    drawings.drawings_render(drawing_ids=list(Drawing.objects.values_list("id", flat=True)))
+    dataset_delete(dataset=round_.dataset)
+    assert Drawing.objects.filter(dataset_image__isnull=False).count() == 0
+    job = drawings.round_train(session_id=session.id, user=teacher)
+    round_.refresh_from_db()
+    assert round_.dataset is not None
+    assert round_.dataset.row_count == 8
+    assert job.dataset_id == round_.dataset_id
