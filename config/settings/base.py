@@ -241,3 +241,9 @@ QUIZ_CODE_GUESS_RATE = env("QUIZ_CODE_GUESS_RATE", default="20/m")
 QUIZ_ANSWER_GRACE_MS = env.int("QUIZ_ANSWER_GRACE_MS", default=500)
 #: How often the instructor's tally is refreshed while answers arrive.
 QUIZ_TALLY_INTERVAL_S = env.float("QUIZ_TALLY_INTERVAL_S", default=0.25)
+
+# --- the project canvas -------------------------------------------------------------------------
+# Students of a linked room send ideas without an account: limits per address, room and nickname.
+PROJECTS_STUDENT_IDEA_RATE_PER_ADDRESS = env("PROJECTS_STUDENT_IDEA_RATE_PER_ADDRESS", default="30/m")
+PROJECTS_STUDENT_IDEA_RATE_PER_ROOM = env("PROJECTS_STUDENT_IDEA_RATE_PER_ROOM", default="300/m")
+PROJECTS_STUDENT_IDEA_RATE_PER_NICKNAME = env("PROJECTS_STUDENT_IDEA_RATE_PER_NICKNAME", default="5/m")
