@@ -67,6 +67,7 @@ function renderDrawing(question, round, prompt, deadlineMs, serverNowMs, sent) {
   countdown.stop();
   drawCountdown.stop();
   if (round.phase === "collect" && deadlineMs) drawCountdown.start(deadlineMs, serverNowMs);
+  else $("countdown-draw").textContent = "";
 }
 
 function renderQuestion(question, deadlineMs, serverNowMs, answer) {
