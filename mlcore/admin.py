@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from mlcore.models import ClassificationJob, Dataset, DatasetImage, TrainedModel, TrainingJob
+from mlcore.models import ClassificationJob, Dataset, DatasetImage, LearningCurveJob, TrainedModel, TrainingJob
 
 
 @admin.register(Dataset)
@@ -41,3 +41,12 @@ class ClassificationJobAdmin(admin.ModelAdmin):
     list_filter = ("state",)
     raw_id_fields = ("model",)
     readonly_fields = ("heartbeat_at", "started_at", "finished_at", "revision", "error_detail")
+
+
+@admin.register(LearningCurveJob)
+class LearningCurveJobAdmin(admin.ModelAdmin):
+    list_display = ("id", "owner", "dataset", "task", "target", "state", "progress", "attempts", "created_at")
+    list_filter = ("state", "task")
+    search_fields = ("owner__username", "dataset__name", "celery_task_id")
+    raw_id_fields = ("dataset",)
+    readonly_fields = ("heartbeat_at", "started_at", "finished_at", "revision", "error_detail", "result")

@@ -13,6 +13,21 @@ urlpatterns = [
     path("datasets/<int:dataset_id>/", apis.DatasetDetailApi.as_view(), name="ml_dataset_detail"),
     path("datasets/<int:dataset_id>/images/", apis.DatasetImageAddApi.as_view(), name="ml_dataset_image_add"),
     path("dataset-images/<int:image_id>/", apis.DatasetImageDetailApi.as_view(), name="ml_dataset_image_detail"),
+    path(
+        "datasets/<int:dataset_id>/learning-curves/",
+        apis.LearningCurveListApi.as_view(),
+        name="ml_dataset_learning_curves",
+    ),
+    path("learning-curves/<int:job_id>/", apis.LearningCurveDetailApi.as_view(), name="ml_learning_curve_detail"),
+    path(
+        "learning-curves/<int:job_id>/cancel/", apis.LearningCurveCancelApi.as_view(), name="ml_learning_curve_cancel"
+    ),
+    path(
+        "learning-curves/<int:job_id>/needed/", apis.LearningCurveNeededApi.as_view(), name="ml_learning_curve_needed"
+    ),
+    path(
+        "learning-curves/<int:job_id>/chart.svg", apis.LearningCurveChartApi.as_view(), name="ml_learning_curve_chart"
+    ),
     path("training-jobs/", apis.TrainingJobListApi.as_view(), name="ml_training_job_list"),
     path("training-jobs/<int:job_id>/", apis.TrainingJobDetailApi.as_view(), name="ml_training_job_detail"),
     path("training-jobs/<int:job_id>/cancel/", apis.TrainingJobCancelApi.as_view(), name="ml_training_job_cancel"),

@@ -1,4 +1,5 @@
-"""Job progress sockets: ``/ws/jobs/<id>/`` (training) and ``/ws/classifications/<id>/``.
+"""Job progress sockets: ``/ws/jobs/<id>/`` (training), ``/ws/classifications/<id>/`` and
+``/ws/learning-curves/<id>/``: one consumer, told by its ``kind`` which table the id is in.
 
 Owner only: anyone else's (or an unknown) job is refused at the handshake. On connect the socket
 gets the job's whole state as ``job_progress``; after that every newer state, from two sources:
@@ -36,6 +37,7 @@ PUSH_QUIET_S = 1.5
 
 
 class JobProgressConsumer(AsyncWebsocketConsumer):
+    #: One of ``mlcore.groups.JOB_KINDS``; ids are per kind, so the route says which.
     kind = "training"
 
     async def connect(self) -> None:
@@ -59,9 +61,7 @@ class JobProgressConsumer(AsyncWebsocketConsumer):
         self.poller = asyncio.get_running_loop().create_task(self.poll())
 
     def _owned(self, user: Any) -> bool:
-        if self.kind == "training":
-            return selectors.training_job_get_for_owner(user, self.job_id) is not None
-        return selectors.classification_job_get_for_owner(user, self.job_id) is not None
+        return selectors.job_get_for_owner(self.kind, user, self.job_id) is not None
 
     async def disconnect(self, code: int) -> None:
         if self.poller is not None:
@@ -72,20 +72,14 @@ class JobProgressConsumer(AsyncWebsocketConsumer):
     # --- state ----------------------------------------------------------------------------
 
     def _load(self) -> dict[str, Any] | None:
-        from mlcore.models import ClassificationJob, TrainingJob
-
-        model = TrainingJob if self.kind == "training" else ClassificationJob
-        job = model.objects.filter(id=self.job_id).first()
+        job = jobs.KINDS[self.kind].objects.filter(id=self.job_id).first()
         if job is None:
             return None
         with translation.override(self.language):
             return jobs.progress_message(job)
 
     def _revision(self) -> int | None:
-        from mlcore.models import ClassificationJob, TrainingJob
-
-        model = TrainingJob if self.kind == "training" else ClassificationJob
-        return model.objects.filter(id=self.job_id).values_list("revision", flat=True).first()
+        return jobs.KINDS[self.kind].objects.filter(id=self.job_id).values_list("revision", flat=True).first()
 
     async def send_state(self, *, force: bool = False) -> None:
         payload = await database_sync_to_async(self._load)()
@@ -144,3 +138,7 @@ class JobProgressConsumer(AsyncWebsocketConsumer):
 
 class ClassificationProgressConsumer(JobProgressConsumer):
     kind = "classification"
+
+
+class LearningCurveProgressConsumer(JobProgressConsumer):
+    kind = "learning_curve"

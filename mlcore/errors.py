@@ -66,6 +66,28 @@ MESSAGES: dict[str, Any] = {
     "no_images": _("No usable image was uploaded."),
     "too_many_images": _("Send at most %(maximum)s images at once."),
     "name_required": _("Give the data set a name."),
+    # --- learning curves ----------------------------------------------------------------------
+    "bad_fractions": _(
+        "The slices must be at least three different shares of the data between 0 and 1, such as "
+        "0.1, 0.2, 0.4, 0.8 (at most %(maximum)s)."
+    ),
+    "fractions_too_close": _(
+        "With %(rows)s examples these slices are too close together: they give fewer than three different "
+        "sizes. Spread them out (for example 0.1, 0.2, 0.4, 0.8) or add examples."
+    ),
+    "bad_folds": _("The number of folds must be a whole number from %(minimum)s to %(maximum)s."),
+    "curve_not_ready": _("The learning curve is not measured yet: wait until the job has succeeded."),
+    "bad_baseline": _("A small neural network can only be the baseline for images. Choose automatic or linear."),
+    "bad_target_accuracy": _("Give the accuracy needed as a share between 0 and 1, for example 0.9 for 90%%."),
+    "bad_target_mae": _("Give the mean absolute error needed as a number above 0, in the units of the answer (B)."),
+    "too_few_for_curve": _(
+        "A learning curve with %(folds)s folds and a smallest slice of %(fraction)s needs at least %(minimum)s "
+        "examples; this data set has %(rows)s. Add examples, use fewer folds or a larger smallest slice."
+    ),
+    "class_too_small_for_folds": _(
+        "The class “%(label)s” has only %(count)s examples; with %(folds)s folds every class needs at least "
+        "%(folds)s. Add examples of it or use fewer folds."
+    ),
     # --- core.image_checks (single images) ---------------------------------------------------
     "image_empty": _("The image file is empty."),
     "image_too_large": _("The image is too large: at most %(max_mb)s MB."),

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mlcore.models import Dataset, Task
+from mlcore.models import Dataset, LearningCurveJob, Task
 from mlcore.services.datasets import BUILTINS
 
 
@@ -118,3 +118,55 @@ class ClassifyForm(forms.Form):
         label=_("Images or a zip"),
         help_text=_("Single images, or a zip of a folder of images (folders named after classes are compared)."),
     )
+
+
+class LearningCurveForm(forms.Form):
+    """How much data is enough? The target in the units people use (a percentage for accuracy); the
+    slices and folds under "Advanced". Only parsing: ``learning_curve_job_create`` judges the values."""
+
+    accuracy = forms.FloatField(
+        label=_("Accuracy needed (%)"),
+        min_value=0.1,
+        max_value=99.9,
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "0.1", "placeholder": "90"}),
+    )
+    mae = forms.FloatField(
+        label=_("Mean absolute error needed"),
+        required=False,
+        help_text=_("In the units of the answer column (B)."),
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    fractions = forms.CharField(
+        label=_("Slices (shares of the training data)"),
+        required=False,
+        initial="0.1, 0.2, 0.4, 0.8",
+        max_length=200,
+    )
+    folds = forms.IntegerField(label=_("Folds (cross-validation)"), required=False, initial=3)
+    baseline = forms.ChoiceField(
+        label=_("Baseline"), choices=LearningCurveJob.Baseline.choices, required=False, initial="auto"
+    )
+
+    def job_kwargs(self, task: str) -> dict[str, Any]:
+        """Keyword arguments of ``learning_curve_job_create`` (a percentage becomes a share)."""
+        data = self.cleaned_data
+        if task == Task.REGRESSION:
+            target = data.get("mae")
+        else:
+            target = None if data.get("accuracy") is None else data["accuracy"] / 100
+        kwargs: dict[str, Any] = {"target": target, "baseline": data.get("baseline") or "auto"}
+        text = (data.get("fractions") or "").strip()
+        if text:
+            kwargs["fractions"] = [_number_or_text(part) for part in text.replace(";", ",").split(",") if part.strip()]
+        if data.get("folds") is not None:
+            kwargs["folds"] = data["folds"]
+        return kwargs
+
+
+def _number_or_text(text: str) -> float | str:
+    """A typed share; a typo stays text so the service refuses it with its own clear message."""
+    try:
+        return float(text.strip())
+    except ValueError:
+        return text.strip()

@@ -1,14 +1,11 @@
 """The one place that names the channel-layer groups of mlcore (job watchers)."""
 
-
-def training_job_group(job_id: int) -> str:
-    return f"mlcore.training.{job_id}"
-
-
-def classification_job_group(job_id: int) -> str:
-    return f"mlcore.classification.{job_id}"
+#: The kinds of job a socket can watch; ``mlcore.services.jobs.KINDS`` maps them to their models.
+JOB_KINDS = ("training", "classification", "learning_curve")
 
 
 def job_group(kind: str, job_id: int) -> str:
-    """``kind`` is ``"training"`` or ``"classification"``."""
-    return training_job_group(job_id) if kind == "training" else classification_job_group(job_id)
+    """The watchers of one job: ``mlcore.training.12``, ``mlcore.classification.3``, ``mlcore.learning_curve.5``."""
+    if kind not in JOB_KINDS:
+        raise ValueError(f"unknown job kind {kind!r}")
+    return f"mlcore.{kind}.{int(job_id)}"

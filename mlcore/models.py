@@ -264,3 +264,47 @@ class ClassificationImage(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+#: Shares of a fold's training part on which the learning curve trains its baseline.
+DEFAULT_FRACTIONS = (0.1, 0.2, 0.4, 0.8)
+DEFAULT_FOLDS = 3
+
+
+def default_fractions() -> list[float]:
+    return list(DEFAULT_FRACTIONS)
+
+
+class LearningCurveJob(JobFields):
+    """``learning_curve(A, B)`` run by a worker: a fast baseline trained on growing slices of a data
+    set, a power law fitted to its error, and from it the examples a target performance would take."""
+
+    class Baseline(models.TextChoices):
+        AUTO = "auto", _("Automatic (a small neural network for images, a linear model for tables)")
+        LINEAR = "linear", _("Linear model (fast)")
+        CNN = "cnn", _("Small neural network (images only)")
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="learning_curve_jobs")
+    task = models.CharField(_("task"), max_length=24, choices=Task.choices)
+    fractions = models.JSONField(_("fractions"), default=default_fractions)
+    folds = models.PositiveSmallIntegerField(_("folds"), default=DEFAULT_FOLDS)
+    baseline = models.CharField(_("baseline"), max_length=10, choices=Baseline.choices, default=Baseline.AUTO)
+    #: The performance needed: accuracy (0..1) for classifiers, mean absolute error for regression.
+    target = models.FloatField(_("target"), null=True, blank=True)
+    seed = models.PositiveIntegerField(default=0)
+    #: Slices trained so far (one per fold and fraction) and in all.
+    step = models.PositiveIntegerField(default=0)
+    steps = models.PositiveIntegerField(default=0)
+    #: Examples with an answer in the data set (when the job was created; when it ran, once it has).
+    examples_on_hand = models.PositiveIntegerField(default=0)
+    #: ``mlcore.data_needed.curve_result``: measured points, the power-law fit, and ``needed``.
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("learning-curve job")
+        verbose_name_plural = _("learning-curve jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "heartbeat_at"]), models.Index(fields=["dataset", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"learning curve #{self.pk} ({self.state})"

@@ -13,7 +13,7 @@ from django.urls import reverse
 from core.csv_checks import is_missing
 from mlcore import errors
 from mlcore.errors import MlError
-from mlcore.models import ClassificationJob, Dataset, DatasetImage, TrainedModel, TrainingJob
+from mlcore.models import ClassificationJob, Dataset, DatasetImage, LearningCurveJob, TrainedModel, TrainingJob
 from mlcore.services.files import read_bytes, read_json
 from mlcore.services.limits import limit
 
@@ -57,6 +57,31 @@ def classification_jobs_for_owner(user: User) -> QuerySet[ClassificationJob]:
 
 def classification_job_get_for_owner(user: User, job_id: int) -> ClassificationJob | None:
     return classification_jobs_for_owner(user).filter(id=job_id).first()
+
+
+def learning_curve_jobs_for_owner(user: User) -> QuerySet[LearningCurveJob]:
+    return LearningCurveJob.objects.filter(owner=user).select_related("dataset")
+
+
+def learning_curve_job_get_for_owner(user: User, job_id: int) -> LearningCurveJob | None:
+    return learning_curve_jobs_for_owner(user).filter(id=job_id).first()
+
+
+def learning_curve_latest(user: User, dataset: Dataset) -> LearningCurveJob | None:
+    """The data set's newest learning-curve job (what its page shows)."""
+    return learning_curve_jobs_for_owner(user).filter(dataset=dataset).first()
+
+
+_JOB_GETTERS = {
+    "training": training_job_get_for_owner,
+    "classification": classification_job_get_for_owner,
+    "learning_curve": learning_curve_job_get_for_owner,
+}
+
+
+def job_get_for_owner(kind: str, user: User, job_id: int) -> Any:
+    """A job of any kind (``mlcore.groups.JOB_KINDS``) through its owner; None when not theirs."""
+    return _JOB_GETTERS[kind](user, job_id)
 
 
 def classification_image_get_for_owner(user: User, image_id: int):
@@ -207,6 +232,60 @@ def classification_job_snapshot(job: ClassificationJob, *, with_results: bool = 
         "started_at": job.started_at.isoformat() if job.started_at else None,
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,
     }
+
+
+def learning_curve_job_snapshot(job: LearningCurveJob) -> dict[str, Any]:
+    """The job with its result (points and fit, without the bootstrap refits), and, when it has a
+    target, ``needed`` (``mlcore.data_needed.examples_needed_for``) and ``answer``: the sentence in
+    the active language. The same for the REST API, the socket and polling."""
+    from mlcore.data_needed import answer_text, examples_needed_for
+
+    result = None
+    needed = None
+    answer = None
+    if job.result:
+        result = {k: v for k, v in job.result.items() if k not in ("fit", "needed")}
+        fit = job.result.get("fit")
+        result["fit"] = {k: fit[k] for k in ("a", "b", "c", "rmse", "method") if k in fit} if fit else None
+        if job.target is not None:
+            needed = job.result.get("needed") or examples_needed_for(job.result, job.target)
+            answer = answer_text(needed)
+    return {
+        "id": job.id,
+        "kind": "learning_curve",
+        "dataset": job.dataset_id,
+        "task": job.task,
+        "fractions": job.fractions,
+        "folds": job.folds,
+        "baseline": job.baseline,
+        "target": job.target,
+        "seed": job.seed,
+        "state": job.state,
+        "progress": round(job.progress, 4),
+        "step": job.step,
+        "steps": job.steps,
+        "eta_seconds": job.eta_seconds,
+        "examples_on_hand": job.examples_on_hand,
+        "result": result,
+        "needed": needed,
+        "answer": answer,
+        "error": _error(job),
+        "cancel_requested": job.cancel_requested,
+        "attempts": job.attempts,
+        "revision": job.revision,
+        "created_at": job.created_at.isoformat() if job.created_at else None,
+        "started_at": job.started_at.isoformat() if job.started_at else None,
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+    }
+
+
+def job_progress_snapshot(job: Any) -> dict[str, Any]:
+    """What a job's watchers get in ``job_progress`` (a classification's results stay out: they are large)."""
+    if isinstance(job, TrainingJob):
+        return training_job_snapshot(job)
+    if isinstance(job, LearningCurveJob):
+        return learning_curve_job_snapshot(job)
+    return classification_job_snapshot(job, with_results=False)
 
 
 def classification_image_url(image_id: int) -> str:

@@ -15,6 +15,7 @@ from django.conf import settings
 
 from mlcore.services.classification import classification_job_run
 from mlcore.services.jobs import disable_push_if_the_layer_is_local, jobs_fail_stale
+from mlcore.services.learning_curves import learning_curve_job_run
 from mlcore.services.limits import DEFAULTS, limit
 from mlcore.services.training import training_job_run
 
@@ -23,6 +24,9 @@ logger = logging.getLogger(__name__)
 #: Read once, when the worker imports the tasks (Celery needs them at decoration time).
 TRAIN_TIME_LIMIT_S = int(getattr(settings, "MLCORE_TRAIN_TIME_LIMIT_S", DEFAULTS["MLCORE_TRAIN_TIME_LIMIT_S"]))
 CLASSIFY_TIME_LIMIT_S = int(getattr(settings, "MLCORE_CLASSIFY_TIME_LIMIT_S", DEFAULTS["MLCORE_CLASSIFY_TIME_LIMIT_S"]))
+LEARNING_CURVE_TIME_LIMIT_S = int(
+    getattr(settings, "MLCORE_LEARNING_CURVE_TIME_LIMIT_S", DEFAULTS["MLCORE_LEARNING_CURVE_TIME_LIMIT_S"])
+)
 #: The hard limit kills the process a little after the soft one asked the job to stop.
 HARD_LIMIT_GRACE_S = 30
 
@@ -56,6 +60,20 @@ def train_model(self, job_id: int) -> str:
 )
 def classify_images(self, job_id: int) -> str:
     return _run(self, classification_job_run, job_id)
+
+
+@shared_task(
+    name="mlcore.learning_curve",
+    time_limit=LEARNING_CURVE_TIME_LIMIT_S + HARD_LIMIT_GRACE_S,
+    soft_time_limit=LEARNING_CURVE_TIME_LIMIT_S,
+    **JOB_TASK_OPTIONS,
+)
+def measure_learning_curve(self, job_id: int) -> str:
+    return _run(self, learning_curve_job_run, job_id)
+
+
+#: The task of each kind of job (``mlcore.services.jobs.send_task``).
+JOB_TASKS = {"training": train_model, "classification": classify_images, "learning_curve": measure_learning_curve}
 
 
 @shared_task(name="mlcore.sweep_jobs", acks_late=True)

@@ -12,11 +12,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from mlcore import selectors
 from mlcore.apis import IMAGE_MAX_BYTES, classification_csv, read_upload
+from mlcore.charts import learning_curve_svg
+from mlcore.data_needed import answer_text, examples_needed_for
 from mlcore.errors import MlError
 from mlcore.forms import (
     BuiltinForm,
@@ -24,12 +27,13 @@ from mlcore.forms import (
     CsvUploadForm,
     ImageAddForm,
     ImageSetForm,
+    LearningCurveForm,
     TableConfigureForm,
     TrainForm,
     ZipUploadForm,
 )
-from mlcore.models import Dataset, Task
-from mlcore.services import classification, datasets, registry, training
+from mlcore.models import Dataset, JobState, LearningCurveJob, Task
+from mlcore.services import classification, datasets, learning_curves, registry, training
 from mlcore.services.limits import limit
 
 # --- look-ups ------------------------------------------------------------------------------------
@@ -155,6 +159,9 @@ def dataset_detail(request: HttpRequest, dataset_id: int) -> HttpResponse:
         "is_images": not dataset.is_tabular,
         "models": selectors.models_for_owner(request.user).filter(dataset=dataset)[:20],
         "jobs": selectors.training_jobs_for_owner(request.user).filter(dataset=dataset)[:10],
+        "curve_form": LearningCurveForm(),
+        "curve": _curve(selectors.learning_curve_latest(request.user, dataset), request.GET.get("target")),
+        "curve_regression": dataset.task == Task.REGRESSION,
     }
     if dataset.is_tabular:
         context["preview"] = selectors.dataset_preview(dataset)
@@ -239,6 +246,69 @@ def _image_response(field) -> FileResponse:
 
 def _content_type(name: str) -> str:
     return "image/jpeg" if name.lower().endswith((".jpg", ".jpeg")) else "image/png"
+
+
+# --- how much data is enough? ---------------------------------------------------------------------
+
+
+def _curve(job: LearningCurveJob | None, asked: str | None) -> dict[str, Any] | None:
+    """The data set page's learning curve: the job, and once measured the answer and the chart for
+    its target, or for the target asked in ``?target=`` (a percentage for accuracy; no new training)."""
+    if job is None:
+        return None
+    view: dict[str, Any] = {"job": job, "snapshot": selectors.learning_curve_job_snapshot(job)}
+    if job.state != JobState.SUCCEEDED or not job.result:
+        return view
+    target: Any = job.target
+    if asked:
+        target = asked
+        if job.task != Task.REGRESSION:
+            try:
+                target = float(asked.replace(",", "").rstrip("% ")) / 100
+            except ValueError:
+                target = asked  # refused below with the usual message
+    if target is not None:
+        try:
+            needed = examples_needed_for(job.result, target)
+        except MlError as exc:
+            view["refusal"] = exc.message
+            target = job.target
+            needed = examples_needed_for(job.result, target) if target is not None else None
+        if needed is not None:
+            view["needed"] = needed
+            view["answer"] = answer_text(needed)
+    view["svg"] = learning_curve_svg(job.result, target=target, chart_id=f"curve-{job.id}")
+    return view
+
+
+@login_required
+@require_POST
+def learning_curve_start(request: HttpRequest, dataset_id: int) -> HttpResponse:
+    dataset = _dataset(request, dataset_id)
+    form = LearningCurveForm(request.POST)
+    back = reverse("mlcore:dataset", kwargs={"dataset_id": dataset.id}) + "#data-needed"
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(back)
+    try:
+        learning_curves.learning_curve_job_create(owner=request.user, dataset=dataset, **form.job_kwargs(dataset.task))
+    except MlError as exc:
+        _refusal(request, exc)
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def learning_curve_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = selectors.learning_curve_job_get_for_owner(request.user, job_id)
+    if job is None:
+        raise Http404(_("You have no learning-curve job with that id."))
+    try:
+        learning_curves.learning_curve_job_cancel(owner=request.user, job=job)
+    except MlError as exc:
+        _refusal(request, exc)
+    return redirect(reverse("mlcore:dataset", kwargs={"dataset_id": job.dataset_id}) + "#data-needed")
 
 
 # --- training ------------------------------------------------------------------------------------

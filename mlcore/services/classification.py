@@ -93,60 +93,50 @@ def classification_job_cancel(*, owner: User, job: ClassificationJob) -> Classif
 
 
 def classification_job_run(*, job_id: int, task_id: str = "", worker: str = "") -> str:
-    claim = jobs.job_claim("classification", job_id, task_id=task_id, worker=worker)
-    if isinstance(claim, str):
-        logger.info("mlcore: classification job %s not run: %s", job_id, claim)
-        return claim
-    run = jobs.JobRun("classification", job_id, claim.attempt)
-    run.start_heartbeat()
-    try:
-        return _classify(claim.job, run)  # type: ignore[arg-type]
-    finally:
-        run.stop_heartbeat()
+    return jobs.run_claimed(
+        "classification",
+        job_id,
+        _classify,
+        task_id=task_id,
+        worker=worker,
+        time_limit_setting="MLCORE_CLASSIFY_TIME_LIMIT_S",
+    )
 
 
 def _classify(job: ClassificationJob, run: jobs.JobRun) -> str:
-
     from mlcore.learn import predict_proba
     from mlcore.selectors import image_array
 
     started = time.monotonic()
-    try:
-        learned = model_load(job.model)
-        images = list(ClassificationImage.objects.filter(job=job).order_by("position"))
-        results: list[dict[str, Any]] = []
-        for start in range(0, len(images), BATCH):
-            if run.should_stop():
-                if run.lost:
-                    return "lost"
-                run.finish(JobState.CANCELLED, error=MlError("cancelled"), results=results, done=len(results))
-                return "cancelled"
-            batch = images[start : start + BATCH]
-            arrays = [image_array(read_bytes(row.image.name)) for row in batch]
-            for row, probs in zip(batch, predict_proba(learned, arrays), strict=True):
-                best = max(probs.items(), key=lambda item: item[1])
-                results.append(
-                    {
-                        "image_id": row.id,
-                        "name": row.name,
-                        "expected": row.expected,
-                        "label": str(best[0]),
-                        "confidence": round(float(best[1]), 6),
-                        "probabilities": {str(k): round(float(v), 6) for k, v in probs.items()},
-                    }
-                )
-            done = len(results)
-            elapsed = time.monotonic() - started
-            eta = elapsed / done * (len(images) - done) if done else None
-            run.write(done=done, progress=done / max(1, len(images)), eta_seconds=eta)
-        run.finish(JobState.SUCCEEDED, results=results, done=len(results), progress=1.0)
-        return "succeeded"
-    except jobs.LostClaim:
-        return "lost"
-    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job
-        return jobs.record_failure(
-            run, exc, time_limit_setting="MLCORE_CLASSIFY_TIME_LIMIT_S", what="classification", job_id=job.id
-        )
+    learned = model_load(job.model)
+    images = list(ClassificationImage.objects.filter(job=job).order_by("position"))
+    results: list[dict[str, Any]] = []
+    for start in range(0, len(images), BATCH):
+        if run.should_stop():
+            if run.lost:
+                return "lost"
+            run.finish(JobState.CANCELLED, error=MlError("cancelled"), results=results, done=len(results))
+            return "cancelled"
+        batch = images[start : start + BATCH]
+        arrays = [image_array(read_bytes(row.image.name)) for row in batch]
+        for row, probs in zip(batch, predict_proba(learned, arrays), strict=True):
+            best = max(probs.items(), key=lambda item: item[1])
+            results.append(
+                {
+                    "image_id": row.id,
+                    "name": row.name,
+                    "expected": row.expected,
+                    "label": str(best[0]),
+                    "confidence": round(float(best[1]), 6),
+                    "probabilities": {str(k): round(float(v), 6) for k, v in probs.items()},
+                }
+            )
+        done = len(results)
+        elapsed = time.monotonic() - started
+        eta = elapsed / done * (len(images) - done) if done else None
+        run.write(done=done, progress=done / max(1, len(images)), eta_seconds=eta)
+    run.finish(JobState.SUCCEEDED, results=results, done=len(results), progress=1.0)
+    return "succeeded"
 
 
 def classification_image_bytes(row: ClassificationImage) -> bytes:

@@ -1,5 +1,6 @@
-"""What training and classification jobs share: queueing, claiming, fenced progress writes,
-heartbeats, pushes to watchers, finishing, and the sweeper that recovers jobs of dead workers.
+"""What every kind of job shares (training, classification, learning curves): queueing, claiming,
+fenced progress writes, heartbeats, pushes to watchers, running a claimed attempt, finishing, and the
+sweeper that recovers jobs of dead workers.
 
 Life cycle (``docs/jobs.md``): queued -> running -> succeeded | failed | cancelled.
 
@@ -24,6 +25,7 @@ import math
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -37,23 +39,28 @@ from django.utils import timezone
 from core.ws_protocol import message
 from mlcore import groups
 from mlcore.errors import MlError
-from mlcore.models import ClassificationJob, JobState, TrainingJob
+from mlcore.models import ClassificationJob, JobState, LearningCurveJob, TrainingJob
 from mlcore.services.limits import limit
 
 logger = logging.getLogger(__name__)
 
-KINDS: dict[str, type[TrainingJob] | type[ClassificationJob]] = {
+Job = TrainingJob | ClassificationJob | LearningCurveJob
+
+#: Every kind of job, by the name its tasks, groups and sockets use (``mlcore.groups.JOB_KINDS``).
+KINDS: dict[str, type[Job]] = {
     "training": TrainingJob,
     "classification": ClassificationJob,
+    "learning_curve": LearningCurveJob,
 }
+_KIND_OF_MODEL = {model: kind for kind, model in KINDS.items()}
 
 
 class LostClaim(Exception):
     """This run is no longer the job's current attempt (it was declared dead, or the job was deleted)."""
 
 
-def kind_of(job: TrainingJob | ClassificationJob) -> str:
-    return "training" if isinstance(job, TrainingJob) else "classification"
+def kind_of(job: Job) -> str:
+    return _KIND_OF_MODEL[type(job)]
 
 
 def json_safe(value: Any) -> Any:
@@ -72,7 +79,7 @@ def json_safe(value: Any) -> Any:
 # --------------------------------------------------------------------------- queueing and pushes
 
 
-def enqueue_on_commit(job: TrainingJob | ClassificationJob) -> None:
+def enqueue_on_commit(job: Job) -> None:
     """Send the job's task once the transaction that created or re-queued it commits."""
     task_id = str(uuid.uuid4())
     type(job).objects.filter(id=job.id).update(celery_task_id=task_id)
@@ -82,21 +89,19 @@ def enqueue_on_commit(job: TrainingJob | ClassificationJob) -> None:
 
 
 def send_task(kind: str, job_id: int, task_id: str | None = None) -> None:
-    from mlcore.tasks import classify_images, train_model
+    from mlcore.tasks import JOB_TASKS
 
-    task = train_model if kind == "training" else classify_images
-    task.apply_async((job_id,), task_id=task_id or str(uuid.uuid4()))
-
-
-def snapshot(job: TrainingJob | ClassificationJob) -> dict[str, Any]:
-    from mlcore.selectors import classification_job_snapshot, training_job_snapshot
-
-    if isinstance(job, TrainingJob):
-        return training_job_snapshot(job)
-    return classification_job_snapshot(job, with_results=False)
+    JOB_TASKS[kind].apply_async((job_id,), task_id=task_id or str(uuid.uuid4()))
 
 
-def progress_message(job: TrainingJob | ClassificationJob) -> dict[str, Any]:
+def snapshot(job: Job) -> dict[str, Any]:
+    """What watchers of the job see (``mlcore.selectors.job_progress_snapshot``)."""
+    from mlcore.selectors import job_progress_snapshot
+
+    return job_progress_snapshot(job)
+
+
+def progress_message(job: Job) -> dict[str, Any]:
     """The ``job_progress`` socket message: the whole (small) state of the job."""
     return message("job_progress", job=snapshot(job))
 
@@ -114,7 +119,7 @@ def disable_push_if_the_layer_is_local() -> None:
     PUSH_ENABLED = not isinstance(get_channel_layer(), InMemoryChannelLayer)
 
 
-def publish(job: TrainingJob | ClassificationJob) -> None:
+def publish(job: Job) -> None:
     """Push the job's state to its watchers' sockets. Never fails the job: sockets poll as a fallback."""
     if not PUSH_ENABLED:
         return
@@ -128,7 +133,7 @@ def publish(job: TrainingJob | ClassificationJob) -> None:
         logger.warning("mlcore: could not push progress of %s", job, exc_info=True)
 
 
-def publish_on_commit(job: TrainingJob | ClassificationJob) -> None:
+def publish_on_commit(job: Job) -> None:
     transaction.on_commit(lambda: publish(job))
 
 
@@ -137,7 +142,7 @@ def publish_on_commit(job: TrainingJob | ClassificationJob) -> None:
 
 @dataclass
 class Claim:
-    job: TrainingJob | ClassificationJob
+    job: Job
     attempt: int
 
 
@@ -208,6 +213,7 @@ class JobRun:
     attempt: int
     lost: bool = False
     _last_check: float = 0.0
+    _last_write: float = 0.0
     _last_beat: float = field(default_factory=time.monotonic)
     _cancel: bool = False
     _heartbeat: _Heartbeat | None = None
@@ -231,6 +237,17 @@ class JobRun:
             job = self.model.objects.filter(id=self.job_id).first()
             if job is not None:
                 publish(job)
+
+    def write_throttled(self, *, force: bool = False, **fields: Any) -> bool:
+        """:meth:`write`, at most once per ``MLCORE_PROGRESS_INTERVAL_S`` unless ``force`` (a first step,
+        the end): fast steps do not become a write each, a slow one is still seen as soon as it ends.
+        True when it wrote."""
+        now = time.monotonic()
+        if not force and now - self._last_write < float(limit("MLCORE_PROGRESS_INTERVAL_S")):
+            return False
+        self._last_write = now
+        self.write(**fields)
+        return True
 
     def should_stop(self) -> bool:
         """Polled by the learner between batches: reads the row at most every progress interval."""
@@ -267,6 +284,44 @@ class JobRun:
         if self._heartbeat is not None:
             self._heartbeat.stop()
             self._heartbeat = None
+
+
+def run_claimed(
+    kind: str,
+    job_id: int,
+    body: Callable[[Any, JobRun], str],
+    *,
+    task_id: str = "",
+    worker: str = "",
+    time_limit_setting: str,
+) -> str:
+    """Claim the job and run ``body(job, run)`` as its current attempt, with a heartbeat; return what
+    happened (for logs and tests): ``body``'s answer, or ``lost``, ``cancelled``, ``failed``, or why it
+    was not run (:func:`job_claim`). The one place that turns what stops a job into its final state:
+    a lost claim writes nothing, the learner's :class:`~mlcore.learn.TrainingCancelled` becomes
+    ``cancelled``, anything else goes to :func:`record_failure`."""
+    from mlcore.learn import TrainingCancelled
+
+    claim = job_claim(kind, job_id, task_id=task_id, worker=worker)
+    if isinstance(claim, str):
+        logger.info("mlcore: %s job %s not run: %s", kind, job_id, claim)
+        return claim
+    run = JobRun(kind, job_id, claim.attempt)
+    run.start_heartbeat()
+    try:
+        return body(claim.job, run)
+    except LostClaim:
+        logger.warning("mlcore: %s job %s lost its claim (attempt %s); stopping", kind, job_id, run.attempt)
+        return "lost"
+    except TrainingCancelled:
+        if run.lost:
+            return "lost"
+        run.finish(JobState.CANCELLED, error=MlError("cancelled"))
+        return "cancelled"
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job
+        return record_failure(run, exc, time_limit_setting=time_limit_setting, what=kind, job_id=job_id)
+    finally:
+        run.stop_heartbeat()
 
 
 class _Heartbeat(threading.Thread):
@@ -353,7 +408,7 @@ def _recover(kind: str, job_id: int) -> str | None:
 # --------------------------------------------------------------------------- cancel
 
 
-def job_cancel(job: TrainingJob | ClassificationJob) -> TrainingJob | ClassificationJob:
+def job_cancel(job: Job) -> Job:
     """A queued job (or one whose worker died) is cancelled at once; a running one stops at its next
     check (within about a second)."""
     with transaction.atomic():

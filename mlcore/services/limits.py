@@ -12,6 +12,8 @@ DEFAULTS: dict[str, Any] = {
     # Jobs
     "MLCORE_TRAIN_TIME_LIMIT_S": 600,
     "MLCORE_CLASSIFY_TIME_LIMIT_S": 300,
+    #: A learning curve trains ``folds x fractions`` small baselines (12 by default).
+    "MLCORE_LEARNING_CURVE_TIME_LIMIT_S": 600,
     "MLCORE_JOB_MAX_ATTEMPTS": 2,
     "MLCORE_HEARTBEAT_INTERVAL_S": 2.0,
     "MLCORE_HEARTBEAT_TIMEOUT_S": 10.0,

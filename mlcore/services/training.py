@@ -8,7 +8,6 @@ heartbeats and the sweeper).
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -20,7 +19,6 @@ from mlcore.errors import MlError
 from mlcore.models import Dataset, JobState, Task, TrainingJob
 from mlcore.services import jobs
 from mlcore.services.files import atomic_with_files
-from mlcore.services.limits import limit
 from mlcore.services.registry import model_register
 
 logger = logging.getLogger(__name__)
@@ -98,15 +96,13 @@ def training_job_cancel(*, owner: User, job: TrainingJob) -> TrainingJob:
 
 class _Progress:
     """The learner's ``progress`` callback. Every event updates the in-memory history; the row
-    (fraction, epoch, ETA, latest metrics and the whole per-epoch history) is written at most every
-    ``MLCORE_PROGRESS_INTERVAL_S``, plus always for the first epoch and the end, so fast epochs do
-    not turn into a write each while a slow epoch is still seen as soon as it ends. Each write is
-    pushed to the job's watchers."""
+    (fraction, epoch, ETA, latest metrics and the whole per-epoch history) is written through
+    :meth:`JobRun.write_throttled`, always for the first epoch and the end. Each write is pushed to
+    the job's watchers."""
 
     def __init__(self, run: jobs.JobRun) -> None:
         self.run = run
         self.history: list[dict[str, Any]] = []
-        self.last_write = 0.0
 
     def __call__(self, event: dict[str, Any]) -> None:
         point = {
@@ -115,12 +111,9 @@ class _Progress:
         }
         if event["stage"] == "epoch" or (event["stage"] == "end" and not self.history):
             self.history.append(point)
-        now = time.monotonic()
         must = event["stage"] == "end" or (event["stage"] == "epoch" and event["epoch"] == 1)
-        if not must and now - self.last_write < float(limit("MLCORE_PROGRESS_INTERVAL_S")):
-            return
-        self.last_write = now
-        self.run.write(
+        self.run.write_throttled(
+            force=must,
             progress=float(event["fraction"]),
             epoch=int(event["epoch"]),
             epochs=int(event["epochs"]),
@@ -132,56 +125,34 @@ class _Progress:
 
 def training_job_run(*, job_id: int, task_id: str = "", worker: str = "") -> str:
     """Claim the job, train, register the model; returns what happened (for logs and tests)."""
-    claim = jobs.job_claim("training", job_id, task_id=task_id, worker=worker)
-    if isinstance(claim, str):
-        logger.info("mlcore: training job %s not run: %s", job_id, claim)
-        return claim
-    job: TrainingJob = claim.job  # type: ignore[assignment]
-    run = jobs.JobRun("training", job_id, claim.attempt)
-    run.start_heartbeat()
-    try:
-        return _train(job, run)
-    finally:
-        run.stop_heartbeat()
+    return jobs.run_claimed(
+        "training", job_id, _train, task_id=task_id, worker=worker, time_limit_setting="MLCORE_TRAIN_TIME_LIMIT_S"
+    )
 
 
 def _train(job: TrainingJob, run: jobs.JobRun) -> str:
-
-    from mlcore.learn import TrainingCancelled, train
+    from mlcore.learn import train
     from mlcore.selectors import dataset_training_data
 
-    try:
-        A, B, ids = dataset_training_data(job.dataset)
-        progress = _Progress(run)
-        learned = train(
-            A, B, task=job.task, params=job.params, seed=job.seed, progress=progress, should_stop=run.should_stop
+    A, B, ids = dataset_training_data(job.dataset)
+    progress = _Progress(run)
+    learned = train(
+        A, B, task=job.task, params=job.params, seed=job.seed, progress=progress, should_stop=run.should_stop
+    )
+    misclassified = _misclassified(learned, A, B, ids) if job.task == Task.IMAGE_CLASSIFICATION else []
+    with atomic_with_files() as files:
+        locked = run._fenced().select_for_update().first()
+        if locked is None:
+            raise jobs.LostClaim(job.id)
+        model_register(job=locked, learned=learned, misclassified=misclassified, files=files)
+        jobs._finish_locked(
+            locked,
+            JobState.SUCCEEDED,
+            progress=1.0,
+            history=jobs.json_safe(learned.history),
+            metrics=jobs.json_safe(_summary(learned.metrics)),
         )
-        misclassified = _misclassified(learned, A, B, ids) if job.task == Task.IMAGE_CLASSIFICATION else []
-        with atomic_with_files() as files:
-            locked = run._fenced().select_for_update().first()
-            if locked is None:
-                raise jobs.LostClaim(job.id)
-            model_register(job=locked, learned=learned, misclassified=misclassified, files=files)
-            jobs._finish_locked(
-                locked,
-                JobState.SUCCEEDED,
-                progress=1.0,
-                history=jobs.json_safe(learned.history),
-                metrics=jobs.json_safe(_summary(learned.metrics)),
-            )
-        return "succeeded"
-    except jobs.LostClaim:
-        logger.warning("mlcore: training job %s lost its claim (attempt %s); stopping", job.id, run.attempt)
-        return "lost"
-    except TrainingCancelled:
-        if run.lost:
-            return "lost"
-        run.finish(JobState.CANCELLED, error=MlError("cancelled"))
-        return "cancelled"
-    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job
-        return jobs.record_failure(
-            run, exc, time_limit_setting="MLCORE_TRAIN_TIME_LIMIT_S", what="training", job_id=job.id
-        )
+    return "succeeded"
 
 
 def _summary(metrics: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,342 @@
+"""Server-side SVG charts of mlcore.
+
+Plain SVG text, no script and no CSS variables: it prints as it is shown, reads the same inline in a
+page, as an ``<img>`` or in a PDF, and is accessible (``role="img"`` with a ``<title>`` and a
+``<desc>`` that says in words what the chart shows). Every text is escaped and translated.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from html import escape
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from mlcore.data_needed import (
+    ERROR_RATE,
+    about,
+    answer_text,
+    as_result,
+    count_text,
+    examples_needed_for,
+    number_text,
+    percent_text,
+)
+
+WIDTH, HEIGHT = 640, 360
+LEFT, RIGHT, TOP, BOTTOM = 64, 24, 30, 286
+BRAND, TARGET, MUTED, GRID, INK = "#3446d8", "#b97f00", "#5b6470", "#e3e6ea", "#1d232b"
+#: The x axis reaches at most this factor beyond the largest measured slice; an answer farther out is
+#: pointed at with an arrow at the edge.
+MAX_REACH = 1000.0
+
+
+def _x_ticks(lo: float, hi: float) -> list[float]:
+    ticks = []
+    for k in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1):
+        for m in (1, 2, 5):
+            value = m * 10.0**k
+            if lo <= value <= hi:
+                ticks.append(value)
+    if len(ticks) > 9:
+        ticks = [t for t in ticks if math.isclose(t, 10 ** round(math.log10(t)))]
+    return ticks
+
+
+def _y_ticks(lo: float, hi: float) -> list[float]:
+    span = max(hi - lo, 1e-12)
+    raw = span / 5
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first = math.ceil(lo / step - 1e-9) * step
+    return [first + i * step for i in range(int((hi - first) / step + 1e-9) + 1)]
+
+
+def _f(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def learning_curve_svg(
+    result: Mapping[str, Any],
+    *,
+    metric_label: str | None = None,
+    target: float | None = None,
+    accuracy: bool | None = None,
+    x_label: str | None = None,
+    title: str | None = None,
+    chart_id: str = "learning-curve",
+) -> str:
+    """The learning curve of a stored result (``LearningCurveJob.result``, or the raw answer of
+    ``mlcore.learn.learning_curve``) as an SVG document: the measured points with their spread over
+    the folds as error bars, the fitted power law (dashed where it extrapolates), the target as a
+    line, the predicted number of examples with its 80% band shaded, and the examples on hand. The x
+    axis (training examples) is logarithmic.
+
+    ``target``: accuracy 0..1 for classifiers, MAE for regression. Classifiers are drawn as accuracy
+    (``1 - error``, higher is better: the drawing rounds' "accuracy against number of drawings");
+    ``accuracy=False`` draws the error rate instead. ``metric_label`` / ``x_label`` / ``title``
+    replace the axis and chart names; ``chart_id`` keeps ids unique when a page has several charts."""
+    result = as_result(result)
+    classification = result["metric"] == ERROR_RATE
+    accuracy = classification if accuracy is None else (accuracy and classification)
+    points = [p for p in result["points"] if p["n"] > 0]
+    fit = result.get("fit")
+    needed = examples_needed_for(result, target) if target is not None and fit else None
+    on_hand = int(result.get("examples_on_hand") or 0)
+
+    def shown(error: float) -> float:
+        return 1.0 - error if accuracy else error
+
+    if metric_label is None:
+        metric_label = _("Accuracy") if accuracy else (_("Error rate") if classification else _("Mean absolute error"))
+    x_label = x_label or _("Training examples (log scale)")
+    title = title or _("Learning curve: %(metric)s by number of training examples") % {"metric": metric_label}
+
+    def value_text(value: float) -> str:
+        return percent_text(value) if classification else number_text(value)
+
+    # ----------------------------------------------------------------- domains
+    sizes = [p["n"] for p in points] or [1.0]
+    n_min, n_max = min(sizes), max(sizes)
+    reach = [n_max * 4, on_hand * 1.3]
+    arrow = None
+    if needed and needed["reachable"]:
+        reach.append(needed["estimate"] * 1.5)
+        if needed["high"] is not None:
+            reach.append(needed["high"] * 1.2)
+    x_lo = max(n_min / 1.6, 1.0)
+    x_hi = min(max(reach), n_max * MAX_REACH)
+    if needed and needed["reachable"] and needed["estimate"] > x_hi:
+        arrow = needed["estimate"]
+    lx_lo, lx_hi = math.log10(x_lo), math.log10(max(x_hi, x_lo * 10))
+
+    ys = [shown(p["error_mean"] + s * p["error_std"]) for p in points for s in (-1, 1)]
+    target_value = None
+    if target is not None:
+        target_value = target if (accuracy or not classification) else 1.0 - target
+        ys.append(target_value)
+    if fit:
+        ys += [shown(_power(fit, n)) for n in (n_min, 10**lx_hi)]
+    ys = ys or [0.0, 1.0]
+    y_lo, y_hi = min(ys), max(ys)
+    pad = 0.08 * (y_hi - y_lo or 0.1)
+    y_lo, y_hi = y_lo - pad, y_hi + pad
+    if classification:
+        y_lo, y_hi = max(0.0, y_lo), min(1.0, y_hi)
+    else:
+        y_lo = max(0.0, y_lo)
+    if y_hi - y_lo < 1e-9:
+        y_hi = y_lo + 0.1
+
+    def sx(n: float) -> float:
+        return LEFT + (math.log10(max(n, 1e-9)) - lx_lo) / (lx_hi - lx_lo) * (WIDTH - RIGHT - LEFT)
+
+    def sy(v: float) -> float:
+        return BOTTOM - (v - y_lo) / (y_hi - y_lo) * (BOTTOM - TOP)
+
+    # ----------------------------------------------------------------- drawing
+    clip = f"{chart_id}-plot"
+    legend, height = _legend(bool(fit), target_value is not None, bool(needed and needed["reachable"]))
+    parts: list[str] = [
+        f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#fff"/>',
+        f'<clipPath id="{escape(clip)}"><rect x="{LEFT}" y="{TOP}" width="{WIDTH - RIGHT - LEFT}" '
+        f'height="{BOTTOM - TOP}"/></clipPath>',
+    ]
+    for tick in _y_ticks(y_lo, y_hi):
+        y = sy(tick)
+        parts.append(f'<line x1="{LEFT}" y1="{_f(y)}" x2="{WIDTH - RIGHT}" y2="{_f(y)}" stroke="{GRID}"/>')
+        parts.append(
+            f'<text x="{LEFT - 6}" y="{_f(y + 4)}" text-anchor="end" font-size="11" fill="{MUTED}">'
+            f"{escape(value_text(tick))}</text>"
+        )
+    for tick in _x_ticks(10**lx_lo, 10**lx_hi):
+        x = sx(tick)
+        parts.append(f'<line x1="{_f(x)}" y1="{TOP}" x2="{_f(x)}" y2="{BOTTOM}" stroke="{GRID}"/>')
+        parts.append(
+            f'<text x="{_f(x)}" y="{BOTTOM + 16}" text-anchor="middle" font-size="11" fill="{MUTED}">'
+            f"{escape(count_text(tick))}</text>"
+        )
+    plot: list[str] = []
+    if needed and needed["reachable"]:
+        left = sx(needed["low"])
+        right = sx(needed["high"]) if needed["high"] is not None else WIDTH - RIGHT
+        plot.append(
+            f'<rect x="{_f(left)}" y="{TOP}" width="{_f(max(right - left, 1.5))}" height="{BOTTOM - TOP}" '
+            f'fill="{BRAND}" fill-opacity="0.13"/>'
+        )
+    if on_hand > 0:
+        x = sx(on_hand)
+        plot.append(
+            f'<line x1="{_f(x)}" y1="{TOP}" x2="{_f(x)}" y2="{BOTTOM}" stroke="{MUTED}" stroke-width="1.5" '
+            'stroke-dasharray="2 3"/>'
+        )
+    if fit:
+        plot += _fit_paths(fit, shown, sx, sy, (10**lx_lo, n_min, n_max, 10**lx_hi))
+    if target_value is not None:
+        y = sy(target_value)
+        plot.append(
+            f'<line x1="{LEFT}" y1="{_f(y)}" x2="{WIDTH - RIGHT}" y2="{_f(y)}" stroke="{TARGET}" stroke-width="2" '
+            'stroke-dasharray="8 4"/>'
+        )
+    if needed and needed["reachable"] and arrow is None:
+        x = sx(needed["estimate"])
+        plot.append(
+            f'<line x1="{_f(x)}" y1="{TOP}" x2="{_f(x)}" y2="{BOTTOM}" stroke="{BRAND}" stroke-width="2" '
+            'stroke-dasharray="4 3"/>'
+        )
+    for p in points:
+        x = sx(p["n"])
+        mid, lo, hi = (shown(p["error_mean"] + s * p["error_std"]) for s in (0, -1, 1))
+        plot.append(
+            f'<path d="M{_f(x)} {_f(sy(lo))}V{_f(sy(hi))}M{_f(x - 4)} {_f(sy(lo))}h8M{_f(x - 4)} {_f(sy(hi))}h8" '
+            f'stroke="{INK}" stroke-width="1.5" fill="none"/>'
+        )
+        plot.append(
+            f'<circle cx="{_f(x)}" cy="{_f(sy(mid))}" r="4.5" fill="{BRAND}" stroke="#fff" stroke-width="1.5"/>'
+        )
+    parts.append(f'<g clip-path="url(#{escape(clip)})">{"".join(plot)}</g>')
+
+    # labels above the plot area, then axes and legend
+    if target_value is not None:
+        # where the curve is not: top left for a rising accuracy, top right for a falling error
+        label = _("target %(value)s") % {"value": value_text(target_value)}
+        y = sy(target_value) - 5 if sy(target_value) - 5 > TOP + 10 else sy(target_value) + 15
+        if accuracy:
+            parts.append(_label(LEFT + 6, y, label, TARGET, "start"))
+        else:
+            parts.append(_label(WIDTH - RIGHT - 4, y, label, TARGET, "end"))
+    if needed and needed["reachable"]:
+        text = "≈ " + count_text(about(needed["estimate"]))
+        if arrow is not None:
+            parts.append(_label(WIDTH - RIGHT - 4, TOP + 14, text + " →", BRAND, "end", bold=True))
+        elif sx(needed["estimate"]) + 4 + _text_width(text, 12) > WIDTH - RIGHT:
+            parts.append(_label(sx(needed["estimate"]) - 4, TOP + 14, text, BRAND, "end", bold=True))
+        else:
+            parts.append(_label(sx(needed["estimate"]) + 4, TOP + 14, text, BRAND, "start", bold=True))
+    if on_hand > 0:
+        label = _("you have %(count)s") % {"count": count_text(on_hand)}
+        x = sx(on_hand)
+        if x - LEFT > _text_width(label, 12) + 8:
+            parts.append(_label(x - 4, BOTTOM - 6, label, MUTED, "end"))
+        else:
+            parts.append(_label(x + 4, BOTTOM - 6, label, MUTED, "start"))
+    parts.append(f'<line x1="{LEFT}" y1="{BOTTOM}" x2="{WIDTH - RIGHT}" y2="{BOTTOM}" stroke="{MUTED}"/>')
+    parts.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{BOTTOM}" stroke="{MUTED}"/>')
+    parts.append(
+        f'<text x="{(LEFT + WIDTH - RIGHT) / 2}" y="{BOTTOM + 34}" text-anchor="middle" font-size="12" '
+        f'fill="{INK}">{escape(x_label)}</text>'
+    )
+    parts.append(
+        f'<text transform="translate(16 {(TOP + BOTTOM) / 2}) rotate(-90)" text-anchor="middle" font-size="12" '
+        f'fill="{INK}">{escape(metric_label)}</text>'
+    )
+    parts.append(legend)
+
+    description = _describe(result, points, shown, value_text, metric_label, needed)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'role="img" aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" class="ml-curve" '
+        'font-family="system-ui, -apple-system, Segoe UI, Roboto, Noto Sans KR, sans-serif">'
+        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>'
+        f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>'
+        f"{''.join(parts)}</svg>"
+    )
+
+
+def _power(fit: Mapping[str, Any], n: float) -> float:
+    return float(fit["a"]) * n ** (-float(fit["b"])) + float(fit["c"])
+
+
+def _fit_paths(fit: Mapping[str, Any], shown: Any, sx: Any, sy: Any, bounds: tuple[float, ...]) -> list[str]:
+    """The fitted curve: solid over the measured slices, dashed where it extrapolates."""
+    lo, n_min, n_max, hi = bounds
+    paths = []
+    for start, end, dashed in ((lo, n_min, True), (n_min, n_max, False), (n_max, hi, True)):
+        if end <= start:
+            continue
+        steps = 40
+        coords = []
+        for i in range(steps + 1):
+            n = 10 ** (math.log10(start) + (math.log10(end) - math.log10(start)) * i / steps)
+            coords.append(f"{_f(sx(n))} {_f(sy(shown(_power(fit, n))))}")
+        dash = ' stroke-dasharray="6 4"' if dashed else ""
+        paths.append(f'<path d="M{"L".join(coords)}" fill="none" stroke="{BRAND}" stroke-width="2.5"{dash}/>')
+    return paths
+
+
+def _label(x: float, y: float, text: str, colour: str, anchor: str, *, bold: bool = False) -> str:
+    weight = ' font-weight="700"' if bold else ""
+    return (
+        f'<text x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}" font-size="12" fill="{colour}"{weight} '
+        f'paint-order="stroke" stroke="#fff" stroke-width="3">{escape(text)}</text>'
+    )
+
+
+def _text_width(text: str, size: float) -> float:
+    """Roughly how wide ``text`` is drawn (Hangul and other wide scripts take about a full em)."""
+    return sum(size if ord(ch) >= 0x1100 else size * 0.56 for ch in text)
+
+
+def _legend(with_fit: bool, with_target: bool, with_band: bool) -> tuple[str, int]:
+    """The legend under the x axis, wrapped into rows; returns it and the chart's whole height."""
+    items: list[tuple[str, str]] = [
+        (
+            f'<circle cx="6" cy="-4" r="4.5" fill="{BRAND}"/><path d="M6 -11V3" stroke="{INK}" stroke-width="1.5"/>',
+            _("measured (spread over folds)"),
+        )
+    ]
+    if with_fit:
+        items.append((f'<path d="M0 -4h18" stroke="{BRAND}" stroke-width="2.5"/>', _("fitted power law")))
+        items.append(
+            (f'<path d="M0 -4h18" stroke="{BRAND}" stroke-width="2.5" stroke-dasharray="6 4"/>', _("extrapolated"))
+        )
+    if with_target:
+        items.append((f'<path d="M0 -4h18" stroke="{TARGET}" stroke-width="2" stroke-dasharray="8 4"/>', _("target")))
+    if with_band:
+        items.append(
+            (f'<rect x="0" y="-10" width="18" height="12" fill="{BRAND}" fill-opacity="0.13"/>', _("80% band"))
+        )
+    out, x, y = [], float(LEFT), BOTTOM + 62
+    for symbol, text in items:
+        width = 24 + _text_width(text, 11) + 16
+        if x > LEFT and x + width > WIDTH - RIGHT:
+            x, y = float(LEFT), y + 18
+        out.append(
+            f'<g transform="translate({_f(x)} {y})">{symbol}'
+            f'<text x="24" y="0" font-size="11" fill="{MUTED}">{escape(text)}</text></g>'
+        )
+        x += width
+    return "".join(out), max(HEIGHT, y + 12)
+
+
+def _describe(
+    result: Mapping[str, Any],
+    points: list[Mapping[str, Any]],
+    shown: Any,
+    value_text: Any,
+    metric_label: str,
+    needed: Mapping[str, Any] | None,
+) -> str:
+    """The chart in words, for screen readers and wherever the picture is not seen."""
+    measured = "; ".join(
+        _("%(count)s examples: %(value)s (± %(spread)s)")
+        % {
+            "count": count_text(round(p["n"])),
+            "value": value_text(shown(p["error_mean"])),
+            "spread": value_text(p["error_std"]),
+        }
+        for p in points
+    )
+    text = _("%(metric)s of %(baseline)s measured on growing slices of the data: %(points)s.") % {
+        "metric": metric_label,
+        "baseline": result.get("baseline") or _("a baseline"),
+        "points": measured,
+    }
+    fit = result.get("fit")
+    if fit:
+        text += " " + _("The fitted power law levels off at %(limit)s.") % {"limit": value_text(shown(float(fit["c"])))}
+    if needed is not None:
+        text += " " + answer_text(needed)
+    return text
