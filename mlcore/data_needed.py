@@ -203,6 +203,8 @@ def answer_text(answer: Mapping[str, Any]) -> str:
     low = count_text(about(answer["low"]))
     if answer["high"] is None:
         band = _("80%% band: %(low)s or more") % {"low": low}
+    elif about(answer["low"]) == about(answer["high"]):
+        band = _("80%% band: about %(low)s") % {"low": low}
     else:
         band = _("80%% band %(low)s–%(high)s") % {"low": low, "high": count_text(about(answer["high"]))}
     values = {
