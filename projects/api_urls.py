@@ -27,4 +27,6 @@ urlpatterns = [
     path("workspaces/<int:workspace_id>/weights/", apis.WeightsApi.as_view(), name="projects_weights"),
     path("ideas/<int:idea_id>/", apis.IdeaDetailApi.as_view(), name="projects_idea_detail"),
     path("ideas/<int:idea_id>/evaluation/", apis.MyEvaluationApi.as_view(), name="projects_my_evaluation"),
+    path("ideas/<int:idea_id>/data/", apis.IdeaDataApi.as_view(), name="projects_idea_data"),
+    path("ideas/<int:idea_id>/data/measure/", apis.IdeaMeasureApi.as_view(), name="projects_idea_measure"),
 ]

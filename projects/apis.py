@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,6 +26,7 @@ from rest_framework.views import APIView
 from projects import errors, rubric, selectors, services
 from projects.criteria_text import criteria_definitions
 from projects.exports import ranking_response
+from projects.forms import DATA_SAMPLE_MAX_BYTES
 from projects.models import Idea, Invite, Membership, OneSecondTest, Role, ValueDriver, Workspace
 from projects.payloads import score_payload
 
@@ -439,6 +441,92 @@ class IdeaDetailApi(ProjectApiView):
     def delete(self, request: Request, idea_id: int) -> Response:
         services.idea_delete(idea=_idea(request, idea_id), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeasurementJobSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    state = serializers.CharField()
+    progress = serializers.FloatField()
+    finished = serializers.BooleanField()
+    error = serializers.CharField()
+
+
+class MeasurementOutputSerializer(serializers.Serializer):
+    sample = serializers.DictField(help_text="{name, rows, kind, task} of the attached data set")
+    job = MeasurementJobSerializer(allow_null=True)
+    answer = serializers.CharField(help_text="How many examples the target takes, in a sentence")
+    evidence = serializers.DictField(allow_null=True, help_text="What the rubric uses (null until measured)")
+
+
+def _measurement_data(idea: Idea) -> dict[str, Any] | None:
+    from projects.payloads import evidence_payload
+
+    view = selectors.idea_measurement(idea)
+    if view is None:
+        return None
+    return {
+        "sample": view["sample"],
+        "job": view["job"],
+        "answer": view["answer"],
+        "evidence": evidence_payload(selectors.idea_data_evidence(idea)),
+    }
+
+
+class IdeaDataApi(ProjectApiView):
+    """The idea's data sample: attach one (and measure its learning curve), read the measurement,
+    measure again, or remove it."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    class DataInputSerializer(serializers.Serializer):
+        file = serializers.FileField(help_text="A CSV table or a zip with one folder of images per class")
+        answer_column = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+    @extend_schema(responses={200: MeasurementOutputSerializer, **_errors(401, 404)}, summary="The measurement")
+    def get(self, request: Request, idea_id: int) -> Response:
+        data = _measurement_data(_idea(request, idea_id))
+        if data is None:
+            raise exceptions.NotFound(_("This idea has no data sample."))
+        return Response(data)
+
+    @extend_schema(
+        request={"multipart/form-data": DataInputSerializer},
+        responses={201: MeasurementOutputSerializer, **_errors(400, 401, 403, 404)},
+        summary="Attach a data sample (owners and evaluators); its learning curve starts measuring",
+    )
+    def post(self, request: Request, idea_id: int) -> Response:
+        idea = _idea(request, idea_id)
+        data = self.DataInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        if upload.size > DATA_SAMPLE_MAX_BYTES:
+            raise exceptions.ValidationError(
+                {"file": _("The sample is larger than %(max)s MB: upload a smaller sample.") % {"max": 50}}
+            )
+        idea = services.idea_attach_data(
+            idea=idea,
+            user=request.user,
+            filename=upload.name,
+            data=upload.read(),
+            answer_column=data.validated_data["answer_column"],
+        )
+        return Response(_measurement_data(idea), status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None, **_errors(401, 403, 404)}, summary="Remove the data sample")
+    def delete(self, request: Request, idea_id: int) -> Response:
+        services.idea_detach_data(idea=_idea(request, idea_id), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class IdeaMeasureApi(ProjectApiView):
+    @extend_schema(
+        request=None,
+        responses={202: MeasurementOutputSerializer, **_errors(400, 401, 403, 404)},
+        summary="Measure the data sample's learning curve again (e.g. after changing the target)",
+    )
+    def post(self, request: Request, idea_id: int) -> Response:
+        idea = services.idea_measure_data(idea=_idea(request, idea_id), user=request.user)
+        return Response(_measurement_data(idea), status=status.HTTP_202_ACCEPTED)
 
 
 class EvaluationOutputSerializer(serializers.Serializer):

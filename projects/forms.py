@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from projects import rubric
@@ -271,3 +272,35 @@ class StudentIdeaForm(forms.Form):
 
     def idea_fields(self) -> dict[str, str]:
         return {k: self.cleaned_data[k] for k in ("title", "input_a", "output_b", "users", "pain_point")}
+
+
+#: A sample, not the whole data: enough for a learning curve, small enough to upload from a browser.
+DATA_SAMPLE_MAX_BYTES = 50_000_000
+
+
+class DataSampleForm(forms.Form):
+    """A sample of the idea's A -> B data: a CSV table or a zip with one folder of images per class."""
+
+    file = forms.FileField(
+        label=_("Data sample"),
+        help_text=_(
+            "A CSV table (one row per example, the answer B in one column) or a zip with one folder of "
+            "images per class (cat/1.png, dog/2.png). At most 50 MB."
+        ),
+    )
+    answer_column = forms.CharField(
+        label=_("Answer column (B), for a CSV"),
+        help_text=_("Leave empty to use the last column."),
+        max_length=200,
+        required=False,
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > DATA_SAMPLE_MAX_BYTES:
+            raise forms.ValidationError(
+                gettext("The sample is larger than %(max)s MB: upload a smaller sample.")
+                % {"max": DATA_SAMPLE_MAX_BYTES // 1_000_000},
+                code="too_large",
+            )
+        return upload

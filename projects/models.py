@@ -166,8 +166,24 @@ class Idea(models.Model):
     submitted_by_nickname = models.CharField(_("student nickname"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    # Room for the data-backed part: ``data_sample`` (an mlcore data set) and ``learning_curve``
-    # join here; ``selectors.idea_data_evidence`` turns them into a ``rubric.DataEvidence``.
+    # The data-backed part: a sample of the A -> B data (an mlcore data set) and the learning curve
+    # measured on it; ``selectors.idea_data_evidence`` turns them into a ``rubric.DataEvidence``.
+    data_sample = models.ForeignKey(
+        "mlcore.Dataset",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="project_ideas",
+        verbose_name=_("data sample"),
+    )
+    learning_curve = models.ForeignKey(
+        "mlcore.LearningCurveJob",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="project_ideas",
+        verbose_name=_("learning curve"),
+    )
 
     class Meta:
         verbose_name = _("idea")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
@@ -114,12 +115,65 @@ def counted_evaluations(workspace: Workspace, ideas: Iterable[int] | None = None
 def idea_data_evidence(idea: Idea) -> rubric.DataEvidence | None:
     """What a learning curve measured on the idea's data sample, for the rubric.
 
-    The one place the data-backed part plugs in: once an idea has a data sample and a finished
-    learning-curve job, return ``DataEvidence(examples_on_hand=..., examples_needed=...,
-    needed_low=..., needed_high=..., target_metric=..., reachable=...)`` from it. Until then
-    there is no measurement and the evaluators' judgement stands.
-    """
-    return None
+    Only a finished measurement of a classifier with a target accuracy counts (the canvas's target is
+    an accuracy); the examples on hand are what the canvas says exist, else the sample's size. Until
+    then there is no measurement and the evaluators' judgement stands."""
+    from mlcore.data_needed import examples_needed_for
+    from mlcore.models import JobState, Task
+
+    job = idea.learning_curve
+    target = idea.performance_target
+    if job is None or job.state != JobState.SUCCEEDED or not job.result or target is None:
+        return None
+    if job.task == Task.REGRESSION:
+        return None
+    answer = examples_needed_for(job.result, target)
+    if answer["reachable"] is None:
+        return None
+    on_hand = idea.examples_on_hand if idea.examples_on_hand is not None else answer["examples_on_hand"]
+    return rubric.DataEvidence(
+        examples_on_hand=on_hand,
+        examples_needed=answer["estimate"],
+        needed_low=answer["low"],
+        needed_high=answer["high"],
+        target_metric=float(target),
+        reachable=bool(answer["reachable"]),
+    )
+
+
+def idea_measurement(idea: Idea) -> dict[str, Any] | None:
+    """The data sample and its learning curve as the idea page shows them: the job's state and
+    progress, the answer in a sentence and the chart (server-side SVG), or ``None`` without a sample."""
+    from mlcore.charts import learning_curve_svg
+    from mlcore.data_needed import answer_text, examples_needed_for
+    from mlcore.errors import message_for
+    from mlcore.models import JobState, Task
+
+    sample = idea.data_sample
+    if sample is None:
+        return None
+    job = idea.learning_curve
+    view: dict[str, Any] = {
+        "sample": {"name": sample.name, "rows": sample.row_count, "kind": sample.kind, "task": sample.task},
+        "job": None,
+        "answer": "",
+        "chart": "",
+    }
+    if job is None:
+        return view
+    view["job"] = {
+        "id": job.id,
+        "state": job.state,
+        "progress": job.progress,
+        "finished": job.finished,
+        "error": message_for(job.error_code, job.error_params) if job.error_code else "",
+    }
+    if job.state == JobState.SUCCEEDED and job.result:
+        target = idea.performance_target if job.task != Task.REGRESSION else None
+        if target is not None:
+            view["answer"] = answer_text(examples_needed_for(job.result, target))
+        view["chart"] = learning_curve_svg(job.result, target=target, chart_id=f"idea-{idea.id}-curve")
+    return view
 
 
 def idea_facts(idea: Idea) -> rubric.IdeaFacts:

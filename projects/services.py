@@ -350,3 +350,85 @@ def evaluation_upsert(*, idea: Idea, user: User, scores: Mapping[str, Any], comm
 def evaluation_delete(*, idea: Idea, user: User) -> None:
     _require_writer(idea.workspace, user)
     Evaluation.objects.filter(idea=idea, evaluator=user).delete()
+
+
+# --- data-backed feasibility --------------------------------------------------------------------
+
+
+def _data_refusal(exc: Any) -> errors.ProjectError:
+    """An mlcore refusal (bad CSV, zip, too few rows, ...) as this app's error, same code and message."""
+    error = errors.DataRejected(str(exc.message))
+    error.code = exc.code
+    return error
+
+
+def _is_zip(filename: str, data: bytes) -> bool:
+    return filename.lower().endswith(".zip") or data[:4] == b"PK\x03\x04"
+
+
+def idea_attach_data(*, idea: Idea, user: User, filename: str, data: bytes, answer_column: str = "") -> Idea:
+    """Attach a sample of the idea's A -> B data and start measuring its learning curve.
+
+    A CSV is a table whose answer column (B) is ``answer_column`` (the last column when empty); a zip
+    holds one folder of images per class. The sample becomes an mlcore data set owned by whoever
+    attached it; members see the measurement through the idea. Checks and refusals are mlcore's."""
+    from mlcore.errors import MlError
+    from mlcore.services import datasets
+
+    _require_writer(idea.workspace, user)
+    name = f"{idea.title[:150]} · {_('data sample')}"
+    try:
+        if _is_zip(filename, data):
+            dataset = datasets.dataset_create_from_zip(owner=user, name=name, data=data).dataset
+        else:
+            dataset = datasets.dataset_create_from_csv(owner=user, name=name, data=data)
+            column = answer_column.strip() or (dataset.columns[-1] if dataset.columns else "")
+            try:
+                datasets.dataset_configure_table(dataset=dataset, target=column)
+            except MlError:
+                datasets.dataset_delete(dataset=dataset)
+                raise
+    except MlError as exc:
+        raise _data_refusal(exc) from None
+    previous = idea.data_sample
+    idea.data_sample, idea.learning_curve = dataset, None
+    idea.save(update_fields=["data_sample", "learning_curve", "updated_at"])
+    if previous is not None and previous.owner_id == user.id and not previous.project_ideas.exists():
+        datasets.dataset_delete(dataset=previous)
+    return idea_measure_data(idea=idea, user=user)
+
+
+def idea_measure_data(*, idea: Idea, user: User) -> Idea:
+    """(Re)measure the learning curve of the idea's data sample against its target accuracy.
+
+    The job runs as the sample's owner (mlcore objects belong to one user); any writer of the
+    workspace may ask for it."""
+    from mlcore.errors import MlError
+    from mlcore.models import Task
+    from mlcore.services.learning_curves import learning_curve_job_create
+
+    _require_writer(idea.workspace, user)
+    sample = idea.data_sample
+    if sample is None:
+        raise errors.NoDataSample()
+    target = idea.performance_target if sample.task != Task.REGRESSION else None
+    try:
+        job = learning_curve_job_create(owner=sample.owner, dataset=sample, target=target)
+    except MlError as exc:
+        raise _data_refusal(exc) from None
+    idea.learning_curve = job
+    idea.save(update_fields=["learning_curve", "updated_at"])
+    return idea
+
+
+def idea_detach_data(*, idea: Idea, user: User) -> Idea:
+    """Take the data sample off the idea: the evaluators' judgement of the data counts again."""
+    from mlcore.services.datasets import dataset_delete
+
+    _require_writer(idea.workspace, user)
+    sample = idea.data_sample
+    idea.data_sample, idea.learning_curve = None, None
+    idea.save(update_fields=["data_sample", "learning_curve", "updated_at"])
+    if sample is not None and not sample.project_ideas.exists():
+        dataset_delete(dataset=sample)
+    return idea

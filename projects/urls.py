@@ -26,6 +26,10 @@ urlpatterns = [
     path("ideas/<int:idea_id>/edit/", views.idea_edit, name="idea_edit"),
     path("ideas/<int:idea_id>/delete", views.idea_delete, name="idea_delete"),
     path("ideas/<int:idea_id>/evaluate", views.idea_evaluate, name="idea_evaluate"),
+    path("ideas/<int:idea_id>/data/", views.idea_data_attach, name="idea_data_attach"),
+    path("ideas/<int:idea_id>/data/measure", views.idea_data_measure, name="idea_data_measure"),
+    path("ideas/<int:idea_id>/data/remove", views.idea_data_remove, name="idea_data_remove"),
+    path("ideas/<int:idea_id>/data/status", views.idea_data_status, name="idea_data_status"),
     path("submit/", views.student_code, name="student_code"),
     path("submit/<str:code>/", views.student_submit, name="student_submit"),
 ]

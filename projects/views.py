@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from projects.charts import quadrant_svg
 from projects.criteria_text import DATA_BACKED_NOTE, QUADRANT_HELP, QUADRANT_LABELS, TEXT, UNSCORED_LABEL
 from projects.exports import ranking_response
 from projects.forms import (
+    DataSampleForm,
     EvaluationForm,
     IdeaForm,
     RoleForm,
@@ -429,7 +430,13 @@ def idea_delete(request: HttpRequest, idea_id: int) -> HttpResponse:
     return redirect("projects:workspace", workspace_id=idea.workspace_id)
 
 
-def _idea_page(request: HttpRequest, idea: Idea, form: EvaluationForm | None = None, status: int = 200) -> HttpResponse:
+def _idea_page(
+    request: HttpRequest,
+    idea: Idea,
+    form: EvaluationForm | None = None,
+    status: int = 200,
+    data_form: DataSampleForm | None = None,
+) -> HttpResponse:
     flags = _role_flags(idea.workspace)
     mine = selectors.evaluation_get(idea, request.user)
     score = selectors.idea_score(idea)
@@ -453,6 +460,8 @@ def _idea_page(request: HttpRequest, idea: Idea, form: EvaluationForm | None = N
             "form": form or EvaluationForm.for_evaluation(mine),
             "drivers": [label for value, label in ValueDriver.choices if value in (idea.value_drivers or [])],
             "data_backed_note": DATA_BACKED_NOTE,
+            "measurement": selectors.idea_measurement(idea),
+            "data_form": data_form or DataSampleForm(),
         },
         status=status,
     )
@@ -484,6 +493,67 @@ def idea_evaluate(request: HttpRequest, idea_id: int) -> HttpResponse:
         return _idea_page(request, idea, form, status=400)
     messages.success(request, _("Your scores are saved."))
     return redirect(reverse("projects:idea", kwargs={"idea_id": idea.id}) + "#score")
+
+
+# --- the data sample and its learning curve ------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def idea_data_attach(request: HttpRequest, idea_id: int) -> HttpResponse:
+    """Upload a sample of the A -> B data; its learning curve starts measuring at once."""
+    idea = _idea(request, idea_id)
+    form = DataSampleForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _idea_page(request, idea, status=400, data_form=form)
+    upload = form.cleaned_data["file"]
+    try:
+        services.idea_attach_data(
+            idea=idea,
+            user=request.user,
+            filename=upload.name,
+            data=upload.read(),
+            answer_column=form.cleaned_data["answer_column"],
+        )
+    except errors.NotAllowed as exc:
+        _refused(request, exc)
+        return redirect("projects:idea", idea_id=idea.id)
+    except errors.ProjectError as exc:
+        form.add_error("file", exc.message)
+        return _idea_page(request, idea, status=400, data_form=form)
+    messages.success(request, _("The data sample is attached; its learning curve is being measured."))
+    return redirect(reverse("projects:idea", kwargs={"idea_id": idea.id}) + "#data")
+
+
+@login_required
+@require_POST
+def idea_data_measure(request: HttpRequest, idea_id: int) -> HttpResponse:
+    idea = _idea(request, idea_id)
+    try:
+        services.idea_measure_data(idea=idea, user=request.user)
+    except errors.ProjectError as exc:
+        _refused(request, exc)
+    return redirect(reverse("projects:idea", kwargs={"idea_id": idea.id}) + "#data")
+
+
+@login_required
+@require_POST
+def idea_data_remove(request: HttpRequest, idea_id: int) -> HttpResponse:
+    idea = _idea(request, idea_id)
+    try:
+        services.idea_detach_data(idea=idea, user=request.user)
+    except errors.ProjectError as exc:
+        _refused(request, exc)
+    return redirect(reverse("projects:idea", kwargs={"idea_id": idea.id}) + "#data")
+
+
+@login_required
+@require_GET
+def idea_data_status(request: HttpRequest, idea_id: int) -> JsonResponse:
+    """The measurement's state for the idea page to follow (any member may read it)."""
+    view = selectors.idea_measurement(_idea(request, idea_id))
+    job = view["job"] if view else None
+    return JsonResponse({"job": {k: job[k] for k in ("state", "progress", "finished")} if job else None})
 
 
 # --- students (no account) -------------------------------------------------------------------------

@@ -245,6 +245,7 @@ class HostConsumer(QuizSocket):
         "end": "on_end",
         "sync": "on_sync",
         "train": "on_train",
+        "curve": "on_curve",
         "guess_round": "on_guess_round",
         "drawing_hide": "on_drawing_hide",
         "drawing_remove": "on_drawing_remove",
@@ -266,15 +267,15 @@ class HostConsumer(QuizSocket):
         if session is not None:
             await self.join_group(session.id)
         await self.on_sync({})
-        round_id = await database_sync_to_async(self._training_round)()
-        if round_id is not None:
-            drawing_relay.ensure_watch(round_id)
+        await self._relay_running_jobs()
 
-    def _training_round(self) -> int | None:
-        """The current drawing round whose training is still running (someone must relay it)."""
+    async def _relay_running_jobs(self) -> None:
+        """Relay the current drawing round's running jobs to the room from this process."""
         if self.session_id is None:
-            return None
-        return drawing_selectors.round_training_now(self.session_id)
+            return
+        round_id, kinds = await database_sync_to_async(drawing_selectors.round_jobs_running)(self.session_id)
+        for kind in kinds:
+            drawing_relay.ensure_watch(round_id, kind)
 
     async def on_sync(self, frame: dict[str, Any]) -> None:
         state = await database_sync_to_async(self._state)()
@@ -323,9 +324,11 @@ class HostConsumer(QuizSocket):
         if not isinstance(doodles, int) or isinstance(doodles, bool):
             raise errors.InvalidState()
         await self._call(drawings.round_train, doodles_per_class=doodles)
-        round_id = await database_sync_to_async(self._training_round)()
-        if round_id is not None:
-            drawing_relay.ensure_watch(round_id)
+        await self._relay_running_jobs()
+
+    async def on_curve(self, frame: dict[str, Any]) -> None:
+        await self._call(drawings.round_measure_curve)
+        await self._relay_running_jobs()
 
     async def on_guess_round(self, frame: dict[str, Any]) -> None:
         await self._call(drawings.guess_round_start)

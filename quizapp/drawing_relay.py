@@ -1,4 +1,4 @@
-"""A drawing round's training progress, relayed to the whole room.
+"""A drawing round's jobs (training, the learning curve), relayed to the room.
 
 The training job runs in a Celery worker and writes its progress to its row (``mlcore``). Students
 have no account, so they cannot watch mlcore's job sockets; instead the web process whose host
@@ -22,23 +22,30 @@ from quizapp import groups, messages
 
 logger = logging.getLogger(__name__)
 POLL_INTERVAL_S = 0.5
-_watching: dict[int, asyncio.Task] = {}
+#: What each watched job is: the round's field, the message builder and who hears it.
+WATCHED = {
+    "training": ("training_job", "training_message", fanout.EVERYONE),
+    "curve": ("curve_job", "curve_message", "hosts"),
+}
+_watching: dict[tuple[int, str], asyncio.Task] = {}
 
 
-def ensure_watch(round_id: int) -> None:
-    """Start watching the round's training in this process unless it already is."""
-    task = _watching.get(round_id)
+def ensure_watch(round_id: int, kind: str = "training") -> None:
+    """Start watching the round's ``kind`` job in this process unless it already is."""
+    key = (round_id, kind)
+    task = _watching.get(key)
     if task is None or task.done():
-        _watching[round_id] = asyncio.get_running_loop().create_task(_watch(round_id))
+        _watching[key] = asyncio.get_running_loop().create_task(_watch(round_id, kind))
 
 
-def _revision(round_id: int) -> tuple[int, int, bool] | None:
+def _revision(round_id: int, kind: str) -> tuple[int, int, bool] | None:
     from mlcore.models import FINISHED_STATES
     from quizapp.models import DrawingRound
 
+    field = WATCHED[kind][0]
     row = (
-        DrawingRound.objects.filter(id=round_id, training_job__isnull=False)
-        .values_list("training_job_id", "training_job__revision", "training_job__state")
+        DrawingRound.objects.filter(id=round_id, **{f"{field}__isnull": False})
+        .values_list(f"{field}_id", f"{field}__revision", f"{field}__state")
         .first()
     )
     if row is None:
@@ -47,32 +54,36 @@ def _revision(round_id: int) -> tuple[int, int, bool] | None:
     return job_id, revision, state in FINISHED_STATES
 
 
-def _message(round_id: int) -> tuple[int, str]:
-    from quizapp.drawing_selectors import training_message
+def _message(round_id: int, kind: str) -> tuple[int, str]:
+    from quizapp import drawing_selectors
     from quizapp.models import DrawingRound
 
-    round_ = DrawingRound.objects.select_related("question", "training_job", "session__quiz").get(id=round_id)
+    build = getattr(drawing_selectors, WATCHED[kind][1])
+    round_ = DrawingRound.objects.select_related("question", "training_job", "curve_job", "session__quiz").get(
+        id=round_id
+    )
     with translation.override(round_.session.quiz.language):
-        return round_.session_id, messages.dumps(training_message(round_))
+        return round_.session_id, messages.dumps(build(round_))
 
 
-async def _watch(round_id: int) -> None:
+async def _watch(round_id: int, kind: str) -> None:
     seen: tuple[int, int] | None = None
+    audience = WATCHED[kind][2]
     try:
         while True:
-            state = await database_sync_to_async(_revision)(round_id)
+            state = await database_sync_to_async(_revision)(round_id, kind)
             if state is None:
                 return
             job_id, revision, finished = state
             if (job_id, revision) != seen:
                 seen = (job_id, revision)
-                session_id, text = await database_sync_to_async(_message)(round_id)
-                await fanout.publish(groups.session_group(session_id), text)
+                session_id, text = await database_sync_to_async(_message)(round_id, kind)
+                await fanout.publish(groups.session_group(session_id), text, audience=audience)
             if finished:
                 return
             await asyncio.sleep(POLL_INTERVAL_S)
     except Exception:  # never kill the socket that started it; a reconnecting host starts a new watch
-        logger.exception("quiz: relaying training of drawing round %s stopped", round_id)
+        logger.exception("quiz: relaying the %s job of drawing round %s stopped", kind, round_id)
     finally:
-        if _watching.get(round_id) is asyncio.current_task():
-            _watching.pop(round_id, None)
+        if _watching.get((round_id, kind)) is asyncio.current_task():
+            _watching.pop((round_id, kind), None)

@@ -47,7 +47,7 @@ def prompts_by_member(session: QuizSession, question: Question) -> dict[str, str
 
 def round_of(session: QuizSession, question: Question) -> DrawingRound | None:
     return (
-        DrawingRound.objects.select_related("question", "training_job", "dataset")
+        DrawingRound.objects.select_related("question", "training_job", "curve_job", "dataset")
         .filter(session=session, question=question)
         .first()
     )
@@ -148,6 +148,45 @@ def round_public(round_: DrawingRound) -> dict[str, Any]:
     }
 
 
+def curve_public(round_: DrawingRound) -> dict[str, Any] | None:
+    """The round's learning curve for the hosts: progress while it runs, then the chart (SVG made
+    here, so the console and the projector show the same picture) and the numbers behind it."""
+    from django.utils.translation import gettext as _
+
+    from mlcore.charts import learning_curve_svg
+    from mlcore.errors import message_for
+    from mlcore.models import JobState
+
+    job = round_.curve_job
+    if job is None:
+        return None
+    state: dict[str, Any] = {
+        "job_id": job.id,
+        "state": job.state,
+        "progress": round(float(job.progress), 4),
+        "revision": job.revision,
+        "error": message_for(job.error_code, job.error_params) if job.error_code else None,
+        "svg": None,
+        "points": None,
+    }
+    if job.state == JobState.SUCCEEDED and job.result:
+        state["points"] = [
+            {"drawings": round(p["n"]), "accuracy": round(1 - p["error_mean"], 4)} for p in job.result["points"]
+        ]
+        state["svg"] = learning_curve_svg(
+            job.result,
+            accuracy=True,
+            x_label=_("Drawings the model learnt from"),
+            title=_("More drawings, better model"),
+            chart_id=f"round-{round_.id}-curve",
+        )
+    return state
+
+
+def curve_message(round_: DrawingRound) -> dict[str, Any]:
+    return message("curve", question_id=round_.question_id, curve=curve_public(round_))
+
+
 def training_message(round_: DrawingRound) -> dict[str, Any]:
     return message("training", question_id=round_.question_id, training=training_public(round_))
 
@@ -204,17 +243,19 @@ def guess_target(*, session_id: int, question_id: int) -> tuple[Any, dict[str, s
     return model, {p["key"]: p["text"] for p in question_prompts(round_.question)}
 
 
-def round_training_now(session_id: int) -> int | None:
-    """The id of the session's current drawing round if its training is queued or running."""
+def round_jobs_running(session_id: int) -> tuple[int | None, list[str]]:
+    """The session's current drawing round and which of its jobs (``training``, ``curve``) are
+    queued or running: someone must relay them to the room."""
     from mlcore.models import FINISHED_STATES
 
     session = QuizSession.objects.filter(id=session_id).first()
     round_ = current_round(session) if session is not None else None
-    if round_ is None or round_.training_job is None or round_.training_job.state in FINISHED_STATES:
-        return None
-    return round_.id
+    if round_ is None:
+        return None, []
+    jobs = {"training": round_.training_job, "curve": round_.curve_job}
+    return round_.id, [kind for kind, job in jobs.items() if job is not None and job.state not in FINISHED_STATES]
 
 
 def host_round(round_: DrawingRound) -> dict[str, Any]:
-    """The round for the console and projector: everything the students see, plus the wall."""
-    return {**round_public(round_), "wall": round_wall(round_)}
+    """The round for the console and projector: everything the students see, the wall and the curve."""
+    return {**round_public(round_), "wall": round_wall(round_), "curve": curve_public(round_)}

@@ -238,6 +238,10 @@ class DrawingRound(models.Model):
     training_job = models.ForeignKey(
         "mlcore.TrainingJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="drawing_rounds"
     )
+    #: The virtuous cycle: accuracy against the number of drawings (a learning curve on the data set).
+    curve_job = models.ForeignKey(
+        "mlcore.LearningCurveJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="drawing_rounds"
+    )
     #: Generated doodles per class that joined the data set (0: the class's drawings only).
     doodles_per_class = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -36,6 +36,7 @@ from quizapp import drawing_prompts, errors, groups, messages
 from quizapp.drawing_selectors import (
     MAX_GUESS_DRAWINGS,
     current_round,
+    curve_message,
     drawing_public,
     prompt_for_join_index,
     question_prompts,
@@ -433,6 +434,40 @@ def _add_doodles(round_: DrawingRound, per_class: int) -> None:
         locked.doodles_per_class = per_class
         locked.save(update_fields=["doodles_per_class"])
     round_.doodles_per_class = per_class
+
+
+#: Folds of the round's learning curve: two keep it to eight small trainings, quick enough for a class.
+CURVE_FOLDS = 2
+
+
+def round_measure_curve(*, session_id: int, user: User) -> Any:
+    """The virtuous cycle made visible: train on growing shares of the round's drawings (a learning
+    curve, an mlcore job) and plot held-out accuracy against the number of drawings."""
+    from mlcore.errors import MlError
+    from mlcore.models import FINISHED_STATES
+    from mlcore.services.learning_curves import learning_curve_job_create
+
+    with transaction.atomic():
+        session, round_ = _host_round(session_id, user)
+        round_ = round_open(session, round_.question)
+        job = round_.curve_job
+        if job is not None and job.state not in FINISHED_STATES:
+            raise errors.TrainingRunning()
+    _render_pending(round_)
+    with transaction.atomic():
+        _session, round_ = _host_round(session_id, user)
+        dataset = round_.dataset
+        dataset.refresh_from_db()
+        if sum(1 for n in dataset.class_counts.values() if n >= 2) < 2:
+            raise errors.TooFewDrawings()
+        try:
+            job = learning_curve_job_create(owner=user, dataset=dataset, folds=CURVE_FOLDS)
+        except MlError as exc:
+            raise errors.InvalidState(str(exc.message)) from None
+        round_.curve_job = job
+        round_.save(update_fields=["curve_job"])
+        _broadcast(session_id, curve_message(round_), audience=HOSTS)
+    return job
 
 
 @transaction.atomic

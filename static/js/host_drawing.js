@@ -21,6 +21,7 @@ export class DrawingWall {
         this.send("train", { doodles_per_class: doodles });
       });
       $("guess-round").addEventListener("click", () => this.send("guess_round"));
+      $("curve").addEventListener("click", () => this.send("curve"));
     }
   }
 
@@ -66,6 +67,12 @@ export class DrawingWall {
           this.renderTrainingPanel();
         }
         break;
+      case "curve":
+        if (this.round && data.question_id === this.round.question_id) {
+          this.round.curve = data.curve;
+          this.renderCurve();
+        }
+        break;
       case "session_ended":
         this.reset(null);
         break;
@@ -93,6 +100,7 @@ export class DrawingWall {
   renderAll() {
     this.renderCounts();
     this.renderTrainingPanel();
+    this.renderCurve();
     const guessing = this.round.phase === "guess";
     this.$("phase").textContent = guessing
       ? gettext("Guess round: students draw any prompt and the model guesses")
@@ -109,6 +117,28 @@ export class DrawingWall {
       this.$("train").disabled = running;
       this.$("train").textContent = training ? gettext("Train again on all drawings") : gettext("Train the model");
       this.$("guess-round").disabled = !(training?.state === "succeeded") || this.round.phase === "guess";
+    }
+  }
+
+  // The virtuous cycle: held-out accuracy against the number of drawings (an SVG made by the server).
+  renderCurve() {
+    const panel = this.$("curve-panel");
+    const curve = this.round?.curve;
+    panel.hidden = !curve;
+    if (!curve) return;
+    if (curve.state === "succeeded" && curve.svg) {
+      const template = document.createElement("template");
+      template.innerHTML = curve.svg; // the server's own chart: numbers and translated labels only
+      panel.replaceChildren(template.content);
+    } else if (curve.state === "failed" || curve.state === "cancelled") {
+      panel.replaceChildren(el("p", { class: "error" }, curve.error || gettext("The learning curve could not be measured.")));
+    } else {
+      const bar = el("progress", { max: "1", value: String(curve.progress || 0) });
+      panel.replaceChildren(el("p", {}, gettext("Training on growing shares of the drawings…")), bar);
+    }
+    if (this.controls) {
+      const running = curve.state === "queued" || curve.state === "running";
+      this.$("curve").disabled = running;
     }
   }
 

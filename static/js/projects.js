@@ -33,3 +33,24 @@ document.addEventListener("submit", (event) => {
 });
 
 document.querySelectorAll("[data-action='print']").forEach((button) => { button.hidden = false; });
+
+// While a data sample's learning curve is measured: follow its progress, reload when it is done.
+const curveStatus = document.querySelector("[data-role='curve-status']");
+if (curveStatus) {
+  const bar = curveStatus.querySelector("progress");
+  const follow = async () => {
+    try {
+      const response = await fetch(curveStatus.dataset.statusUrl, { headers: { Accept: "application/json" } });
+      const body = await response.json();
+      if (!body.job || body.job.finished) {
+        window.location.reload();
+        return;
+      }
+      if (bar) bar.value = body.job.progress;
+    } catch {
+      // offline for a moment: try again at the next tick
+    }
+    window.setTimeout(follow, 1500);
+  };
+  window.setTimeout(follow, 1500);
+}

@@ -124,7 +124,9 @@ def test_students_draw_the_wall_fills_the_model_trains_and_guesses(browser, live
             done = host.get_by_test_id("host-training").get_by_text("학습", exact=False)
             projector.locator("table.confusion").wait_for(timeout=120_000)
             assert "%" in projector.get_by_test_id("host-training").inner_text(), worker.log()
-        screenshot(projector, "projector-trained")
+            host.get_by_test_id("host-curve").click()  # the virtuous cycle, on the same worker
+            projector.get_by_test_id("curve-panel").locator("svg").wait_for(timeout=120_000)
+        screenshot(projector, "projector-trained-with-curve")
         assert done.count() >= 0
         students[0].get_by_test_id("reveal-training").get_by_text("%", exact=False).wait_for()
         screenshot(students[0], "student-trained")

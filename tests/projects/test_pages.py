@@ -199,7 +199,7 @@ def test_score_an_idea_through_the_form(client, owner, evaluator, idea):
     assert "Clear task" in html
     bad = client.post(url, {"c_frequency": "9"})
     assert bad.status_code == 400
-    empty = client.post(url, {})
+    empty = client.post(url, {}, HTTP_ACCEPT_LANGUAGE="en")
     assert empty.status_code == 400
     assert "Score at least one criterion." in empty.content.decode()
 

@@ -12,6 +12,7 @@ from channels.db import database_sync_to_async
 
 from mlcore.learn.drawings import synthetic_drawing
 from mlcore.models import DatasetImage, TrainedModel
+from mlcore.services.learning_curves import learning_curve_job_run
 from mlcore.services.training import training_job_run
 from quizapp import drawing_prompts
 from quizapp.models import Drawing, DrawingRound, QuizSession
@@ -155,6 +156,21 @@ async def test_a_drawing_round_from_collecting_to_guessing(layer):  # noqa: F811
         assert result["accuracy"] is not None
         assert result["labels"] == sorted(KEYS)
         assert len(result["confusion_matrix"]) == len(KEYS)
+
+        # The virtuous cycle: accuracy against the number of drawings (a learning-curve job).
+        await host.send_json_to({"type": "curve"})
+        queued = await receive_type(host, "curve")
+        assert queued["curve"]["state"] == "queued"
+        round_ = await database_sync_to_async(DrawingRound.objects.select_related("curve_job").get)()
+        assert await database_sync_to_async(learning_curve_job_run)(job_id=round_.curve_job_id) == "succeeded"
+        curve = await receive_type(host, "curve", timeout=10)
+        while curve["curve"]["state"] != "succeeded":
+            curve = await receive_type(host, "curve", timeout=10)
+        points = curve["curve"]["points"]
+        assert [p["drawings"] for p in points] == sorted(p["drawings"] for p in points)
+        assert all(0 <= p["accuracy"] <= 1 for p in points)
+        assert curve["curve"]["svg"].startswith("<svg")
+        assert 'role="img"' in curve["curve"]["svg"]
 
         await host.send_json_to({"type": "guess_round"})
         guess_round = await receive_type(kim, "guess_round")

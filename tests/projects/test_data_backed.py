@@ -1,0 +1,202 @@
+"""Data-backed feasibility on the canvas: attach a sample of an idea's A -> B data (CSV or zip), a
+learning-curve job measures it, and the rubric's data criteria then come from the measurement.
+
+The job runs here through the same service the Celery task calls (``learning_curve_job_run``);
+``test_data_backed_worker`` below runs it on a real worker, and ``tests/mlcore`` checks the
+prediction against training on that much data."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from django.urls import reverse
+
+from mlcore.models import Dataset, LearningCurveJob
+from mlcore.services.learning_curves import learning_curve_job_run
+from projects import selectors, services
+from projects.models import Idea
+from tests.projects.conftest import FULL_SCORES, make_user
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+def sample_csv(rows: int = 400, seed: int = 0, noise: float = 0.1) -> bytes:
+    """Two numeric inputs and a yes/no answer that a straight line separates, with some label noise:
+    a baseline learns it, and more data still helps a little."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(rows, 2))
+    y = (x[:, 0] + 0.5 * x[:, 1] > 0) ^ (rng.random(rows) < noise)
+    out = io.StringIO()
+    out.write("length,width,spam\n")
+    for (a, b), label in zip(x, y, strict=True):
+        out.write(f"{a:.4f},{b:.4f},{'yes' if label else 'no'}\n")
+    return out.getvalue().encode()
+
+
+def api_post_file(client, url, data: bytes, name: str, **fields):
+    upload = io.BytesIO(data)
+    upload.name = name
+    return client.post(url, {"file": upload, **fields})
+
+
+@pytest.fixture
+def target_idea(idea) -> Idea:
+    idea.performance_target = 0.85
+    idea.examples_on_hand = 5000
+    idea.save()
+    return idea
+
+
+def test_attach_a_csv_measure_it_and_the_rubric_uses_the_measurement(client, owner, target_idea):
+    client.force_login(owner)
+    url = reverse("api:projects_idea_data", kwargs={"idea_id": target_idea.id})
+    response = api_post_file(client, url, sample_csv(), "sample.csv")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["sample"]["rows"] == 400
+    assert body["job"]["state"] == "queued"
+    assert body["evidence"] is None  # nothing measured yet: the evaluators' judgement stands
+
+    target_idea.refresh_from_db()
+    assert target_idea.data_sample.target == "spam"  # the last column, as the form says
+    assert learning_curve_job_run(job_id=target_idea.learning_curve_id) == "succeeded"
+
+    body = client.get(url).json()
+    assert body["job"]["state"] == "succeeded"
+    evidence = body["evidence"]
+    assert evidence["reachable"] is True
+    assert evidence["target_metric"] == 0.85
+    assert evidence["examples_on_hand"] == 5000  # what the canvas says exists, not the sample's size
+    assert evidence["examples_needed"] >= 1
+    assert evidence["needed_low"] <= evidence["examples_needed"]
+    assert "0.85" in body["answer"] or "85" in body["answer"]
+
+    # An evaluator guessed the data was scarce; the measurement (5,000 on hand, ~40 needed) overrides it.
+    services.evaluation_upsert(idea=target_idea, user=owner, scores={**FULL_SCORES, "enough_data": 1})
+    score = selectors.idea_score(target_idea)
+    assert score.data_backed
+    assert score.criteria["enough_data"].mean == 5
+    detail = client.get(reverse("api:projects_idea_detail", kwargs={"idea_id": target_idea.id})).json()
+    assert detail["score"]["data_backed"] is True
+
+    page = client.get(reverse("projects:idea", kwargs={"idea_id": target_idea.id}), HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert 'data-testid="curve-chart"' in html
+    assert "<svg" in html
+    assert 'data-testid="curve-answer"' in html
+
+
+def test_an_unreachable_target_says_so_and_lowers_the_data_criterion(client, owner, target_idea):
+    """Half the labels are noise: no amount of this data reaches 99 %."""
+    target_idea.performance_target = 0.99
+    target_idea.save()
+    services.idea_attach_data(
+        idea=target_idea, user=owner, filename="noisy.csv", data=sample_csv(noise=0.3), answer_column="spam"
+    )
+    target_idea.refresh_from_db()
+    assert learning_curve_job_run(job_id=target_idea.learning_curve_id) == "succeeded"
+    target_idea.refresh_from_db()
+    evidence = selectors.idea_data_evidence(target_idea)
+    assert evidence is not None
+    assert evidence.reachable is False
+    services.evaluation_upsert(idea=target_idea, user=owner, scores={**FULL_SCORES, "performance_reachable": 5})
+    score = selectors.idea_score(target_idea)
+    assert score.data_backed
+    assert score.criteria["performance_reachable"].mean < 5  # the measurement says it is out of reach
+
+
+def test_bad_samples_are_refused_with_a_translated_reason_and_nothing_is_kept(client, owner, target_idea):
+    client.force_login(owner)
+    url = reverse("api:projects_idea_data", kwargs={"idea_id": target_idea.id})
+    before = Dataset.objects.count()
+    broken_zip = api_post_file(client, url, b"PK\x03\x04 not really a zip", "cats.zip", HTTP_ACCEPT_LANGUAGE="en")
+    assert broken_zip.status_code == 400
+    assert broken_zip.json()["error"]["message"]
+    wrong_column = api_post_file(client, url, sample_csv(), "s.csv", answer_column="nope", HTTP_ACCEPT_LANGUAGE="ko")
+    assert wrong_column.status_code == 400
+    assert "nope" in wrong_column.json()["error"]["message"]
+    too_few = api_post_file(client, url, b"a,b\n1,x\n", "tiny.csv")
+    assert too_few.status_code == 400
+    assert Dataset.objects.count() == before
+    target_idea.refresh_from_db()
+    assert target_idea.data_sample is None
+
+
+def test_only_writers_of_the_workspace_attach_and_nobody_outside_sees_it(client, owner, viewer, target_idea):
+    services.idea_attach_data(idea=target_idea, user=owner, filename="s.csv", data=sample_csv())
+    url = reverse("api:projects_idea_data", kwargs={"idea_id": target_idea.id})
+    client.force_login(viewer)
+    assert client.get(url).status_code == 200  # members read the measurement
+    refused = api_post_file(client, url, sample_csv(), "s.csv")
+    assert refused.status_code == 403
+    assert client.post(reverse("api:projects_idea_measure", kwargs={"idea_id": target_idea.id})).status_code == 403
+    assert client.delete(url).status_code == 403
+
+    stranger = make_user("stranger")
+    client.force_login(stranger)
+    assert client.get(url).status_code == 404
+    assert api_post_file(client, url, sample_csv(), "s.csv").status_code == 404
+    assert client.get(reverse("projects:idea_data_status", kwargs={"idea_id": target_idea.id})).status_code == 404
+    # the mlcore objects stay the attaching owner's: a stranger cannot reach them there either
+    job = LearningCurveJob.objects.get()
+    assert client.get(f"/api/learning-curves/{job.id}/").status_code == 404
+
+
+def test_an_evaluator_measures_again_and_removes_the_sample(client, owner, evaluator, target_idea):
+    services.idea_attach_data(idea=target_idea, user=owner, filename="s.csv", data=sample_csv())
+    target_idea.refresh_from_db()
+    first = target_idea.learning_curve_id
+    client.force_login(evaluator)
+    response = client.post(reverse("api:projects_idea_measure", kwargs={"idea_id": target_idea.id}))
+    assert response.status_code == 202
+    target_idea.refresh_from_db()
+    assert target_idea.learning_curve_id != first
+    assert LearningCurveJob.objects.get(id=target_idea.learning_curve_id).owner == owner  # the sample's owner
+    assert client.delete(reverse("api:projects_idea_data", kwargs={"idea_id": target_idea.id})).status_code == 204
+    target_idea.refresh_from_db()
+    assert target_idea.data_sample is None
+    assert not Dataset.objects.exists()
+    assert selectors.idea_data_evidence(target_idea) is None
+
+
+def test_attach_through_the_page(client, owner, target_idea):
+    client.force_login(owner)
+    url = reverse("projects:idea_data_attach", kwargs={"idea_id": target_idea.id})
+    upload = io.BytesIO(sample_csv())
+    upload.name = "sample.csv"
+    response = client.post(url, {"file": upload, "answer_column": "spam"})
+    assert response.status_code == 302
+    page = client.get(reverse("projects:idea", kwargs={"idea_id": target_idea.id}), HTTP_ACCEPT_LANGUAGE="en")
+    assert 'data-testid="curve-status"' in page.content.decode()
+    status = client.get(reverse("projects:idea_data_status", kwargs={"idea_id": target_idea.id})).json()
+    assert status["job"]["state"] == "queued"
+    bad = io.BytesIO(b"only one column\n1\n")
+    bad.name = "bad.csv"
+    refused = client.post(url, {"file": bad}, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 400
+    assert 'class="error"' in refused.content.decode() or 'role="alert"' in refused.content.decode()
+
+
+@pytest.mark.worker
+@pytest.mark.embedded
+def test_a_real_worker_measures_the_sample_and_the_idea_becomes_data_backed(client, owner, target_idea):
+    import time
+
+    from tests.mlcore.workers import killable_worker
+
+    with killable_worker(name="projects-curve", DJANGO_SETTINGS_MODULE="tests.mlcore.worker_settings") as worker:
+        services.idea_attach_data(idea=target_idea, user=owner, filename="s.csv", data=sample_csv())
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            target_idea.refresh_from_db()
+            target_idea.learning_curve.refresh_from_db()
+            if target_idea.learning_curve.finished:
+                break
+            time.sleep(0.2)
+        assert target_idea.learning_curve.state == "succeeded", worker.log()
+    services.evaluation_upsert(idea=target_idea, user=owner, scores=FULL_SCORES)
+    client.force_login(owner)
+    detail = client.get(reverse("api:projects_idea_detail", kwargs={"idea_id": target_idea.id})).json()
+    assert detail["score"]["data_backed"] is True
