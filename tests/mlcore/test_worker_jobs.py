@@ -30,6 +30,13 @@ def doodles(teacher):
     return datasets.dataset_create_builtin(owner=teacher, which="doodles", per_class=4)
 
 
+@pytest.fixture
+def more_doodles(teacher):
+    """Enough work that a cancel or a kill lands while the job runs (40 images finished 40 epochs
+    before the test could see the first one on a fast machine): about 1,000 optimiser steps."""
+    return datasets.dataset_create_builtin(owner=teacher, which="doodles", per_class=20)
+
+
 def wait_for(job, predicate, timeout: float, seen: list | None = None):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -69,9 +76,9 @@ def test_train_then_classify_through_a_worker(teacher, doodles):
     assert ClassificationJob.objects.count() == 1
 
 
-def test_cancel_a_running_job(teacher, doodles):
+def test_cancel_a_running_job(teacher, more_doodles):
     with killable_worker(name="mlcore-cancel", **WORKER_SETTINGS) as worker:
-        job = training_job_create(owner=teacher, dataset=doodles, params=LONG)
+        job = training_job_create(owner=teacher, dataset=more_doodles, params=LONG)
         wait_for(job, lambda j: j.state == "running" and j.epoch >= 1, 40)
         training_job_cancel(owner=teacher, job=job)
         wait_for(job, lambda j: j.finished, 15)
@@ -96,9 +103,9 @@ def test_a_failing_job_is_failed_with_its_code(teacher, doodles):
     assert not TrainedModel.objects.exists()
 
 
-def test_a_worker_killed_during_a_job_does_not_leave_it_running(teacher, doodles):
+def test_a_worker_killed_during_a_job_does_not_leave_it_running(teacher, more_doodles):
     with killable_worker(name="mlcore-killed", **WORKER_SETTINGS) as first:
-        job = training_job_create(owner=teacher, dataset=doodles, params=LONG)
+        job = training_job_create(owner=teacher, dataset=more_doodles, params=LONG)
         wait_for(job, lambda j: j.state == "running" and j.epoch >= 2, 40)
         first.kill()
     job.refresh_from_db()
