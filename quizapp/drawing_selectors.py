@@ -98,22 +98,29 @@ def round_model(round_: DrawingRound) -> Any:
     return TrainedModel.objects.filter(job=job).first()
 
 
-def training_public(round_: DrawingRound) -> dict[str, Any] | None:
-    """The round's training as the room sees it: progress while it runs, results once done."""
+def _job_public(job: Any) -> dict[str, Any]:
+    """What every screen shows of a round's mlcore job: its state, progress, revision and error."""
     from mlcore.errors import message_for
 
+    return {
+        "job_id": job.id,
+        "state": job.state,
+        "progress": round(float(job.progress), 4),
+        "revision": job.revision,
+        "error": message_for(job.error_code, job.error_params) if job.error_code else None,
+    }
+
+
+def training_public(round_: DrawingRound) -> dict[str, Any] | None:
+    """The round's training as the room sees it: progress while it runs, results once done."""
     job = round_.training_job
     if job is None:
         return None
     state: dict[str, Any] = {
-        "job_id": job.id,
-        "state": job.state,
-        "progress": round(float(job.progress), 4),
+        **_job_public(job),
         "epoch": job.epoch,
         "epochs": job.epochs,
         "eta_seconds": job.eta_seconds,
-        "revision": job.revision,
-        "error": message_for(job.error_code, job.error_params) if job.error_code else None,
         "result": None,
     }
     model = round_model(round_)
@@ -154,21 +161,12 @@ def curve_public(round_: DrawingRound) -> dict[str, Any] | None:
     from django.utils.translation import gettext as _
 
     from mlcore.charts import learning_curve_svg
-    from mlcore.errors import message_for
     from mlcore.models import JobState
 
     job = round_.curve_job
     if job is None:
         return None
-    state: dict[str, Any] = {
-        "job_id": job.id,
-        "state": job.state,
-        "progress": round(float(job.progress), 4),
-        "revision": job.revision,
-        "error": message_for(job.error_code, job.error_params) if job.error_code else None,
-        "svg": None,
-        "points": None,
-    }
+    state: dict[str, Any] = {**_job_public(job), "svg": None, "points": None}
     if job.state == JobState.SUCCEEDED and job.result:
         state["points"] = [
             {"drawings": round(p["n"]), "accuracy": round(1 - p["error_mean"], 4)} for p in job.result["points"]
