@@ -257,3 +257,24 @@ def test_a_deleted_data_set_is_rebuilt_from_the_drawings_when_training(transacti
     assert round_.dataset is not None
     assert round_.dataset.row_count == 8
     assert job.dataset_id == round_.dataset_id
+
+
+def test_reports_and_exports_of_a_session_with_a_drawing_round(transactional_db, client):
+    """A drawing question has no right answer and no Answer rows: the report, the results page and
+    the exports still work (and do not pretend anyone answered)."""
+    teacher, session, _cookie = make_drawing_game()
+    live.session_next(session_id=session.id, user=teacher)
+    joined = live.participant_join(code="DRAWS", nickname="kim", address="10.2.2.2")
+    round_ = DrawingRound.objects.get()
+    request = drawings.DrawingRequest(joined.participant.id, round_.question_id, _wire("circle", 3))
+    assert isinstance(drawings.drawings_submit([request])[0], drawings.DrawingReceipt)
+    live.session_end(session_id=session.id, user=teacher)
+    client.force_login(teacher)
+    for url in (
+        f"/sessions/{session.id}/",
+        f"/sessions/{session.id}/report/",
+        f"/sessions/{session.id}/export.csv",
+        f"/sessions/{session.id}/export.xlsx",
+    ):
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200, url
