@@ -18,9 +18,10 @@ from typing import Any
 from quizapp import errors
 
 logger = logging.getLogger(__name__)
-#: Small batches: rendering costs the same per drawing in any batch, while a big batch makes every
-#: guess that arrives during it wait for all of it (bench/draw_load.py, 500 students: guess p95 392 ms
-#: with batches of 256, 24 ms with batches of 32, two runs on a shared machine, the first under more load).
+#: At most 32 drawings a batch, so a guess never waits behind a long one. Measured with
+#: bench/draw_load.py (500 students, 1,500 guesses in 3 s) on a quiet machine, the size matters less
+#: than the machine's load: guess p95 24 and 89 ms with 32, 66 ms with 256 (392 ms with 256 while
+#: other test runs loaded the machine).
 MAX_BATCH = 32
 #: Guesses waiting beyond this are refused at once (``guess_busy``) rather than answered late.
 MAX_WAITING = 4000
