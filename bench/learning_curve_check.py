@@ -44,7 +44,7 @@ def main() -> int:
         X, y = teacher_student(args.sample, args.dimensions, seed)
         rows = [{f"x{j + 1}": f"{v:.6g}" for j, v in enumerate(row)} for row in X]
         curve = learning_curve(rows, [str(v) for v in y], task="classification", seed=0)
-        estimate, low, high = examples_needed(curve["fit"], 1 - args.accuracy)
+        estimate, low, high = examples_needed(curve["fit"], 1 - args.accuracy, measured_max=max(curve["sizes"]))
         ratio = estimate / truth
         ratios.append(ratio)
         covered += low <= truth <= high

@@ -133,7 +133,8 @@ def examples_needed_for(result: Mapping[str, Any], target: Any) -> dict[str, Any
     if not fit:
         return answer
     answer["limit"] = performance(metric, float(fit["c"]))
-    estimate, low, high = examples_needed(fit, answer["target_error"])
+    measured_max = max((float(p["n"]) for p in result.get("points") or ()), default=None)
+    estimate, low, high = examples_needed(fit, answer["target_error"], measured_max=measured_max)
     if math.isinf(estimate):
         answer["reachable"] = False
         answer["enough"] = False

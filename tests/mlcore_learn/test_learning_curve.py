@@ -109,3 +109,15 @@ def test_learning_curve_bad_arguments(kwargs):
     with pytest.raises(LearnError) as info:
         learning_curve([[1], [2], [3], [4]] * 5, ["a", "b"] * 10, **kwargs)
     assert info.value.code in ("bad_task", "bad_param")
+
+
+def test_an_extrapolated_estimate_has_at_least_a_factor_two_band():
+    """Beyond the largest slice measured, the bootstrap's band is too narrow (it sees only the
+    measured points' scatter): the band widens to estimate / 2 .. estimate x 2."""
+    fit = (2.0, 0.5, 0.0)  # error = 2 / sqrt(n): 0.02 needs 10,000 examples
+    assert examples_needed(fit, 0.02) == (10000.0, 10000.0, 10000.0)
+    assert examples_needed(fit, 0.02, measured_max=2000) == (10000.0, 5000.0, 20000.0)
+    # inside the measured range nothing changes
+    assert examples_needed(fit, 0.02, measured_max=20000) == (10000.0, 10000.0, 10000.0)
+    # unreachable stays unreachable
+    assert examples_needed((1.0, 0.5, 0.1), 0.05, measured_max=100) == (math.inf, math.inf, math.inf)
