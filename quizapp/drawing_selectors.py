@@ -257,3 +257,53 @@ def round_jobs_running(session_id: int) -> tuple[int | None, list[str]]:
 def host_round(round_: DrawingRound) -> dict[str, Any]:
     """The round for the console and projector: everything the students see, the wall and the curve."""
     return {**round_public(round_), "wall": round_wall(round_), "curve": curve_public(round_)}
+
+
+def report_rounds(session: QuizSession) -> list[dict[str, Any]]:
+    """The session's drawing rounds for its report: prompts with their counts, every drawing kept
+    (with who drew it and, in a guess round, what the model said), the training's result and the
+    learning curve."""
+    rounds = (
+        DrawingRound.objects.filter(session=session)
+        .select_related("question", "training_job", "curve_job")
+        .order_by("question__position", "question_id")
+    )
+    report = []
+    for round_ in rounds:
+        prompts = {p["key"]: p["text"] for p in question_prompts(round_.question)}
+        drawings = Drawing.objects.filter(round=round_, removed=False).select_related("participant").order_by("id")
+        report.append(
+            {
+                "round": round_,
+                "prompts": [{"text": text, "count": n} for (key, text), n in _counted(prompts, round_)],
+                "drawings": [
+                    {
+                        "id": d.id,
+                        "nickname": d.participant.nickname,
+                        "prompt": prompts.get(d.label, d.label),
+                        "phase": d.phase,
+                        "hidden": d.hidden,
+                        "guess": prompts.get(d.guesses[0]["label"], d.guesses[0]["label"]) if d.guesses else "",
+                        "guess_right": bool(d.guesses) and d.guesses[0]["label"] == d.label,
+                    }
+                    for d in drawings
+                ],
+                "training": training_public(round_),
+                "curve": curve_public(round_),
+            }
+        )
+    return report
+
+
+def _counted(prompts: dict[str, str], round_: DrawingRound) -> list[tuple[tuple[str, str], int]]:
+    counts = round_counts(round_)
+    return [((key, text), counts.get(key, 0)) for key, text in prompts.items()]
+
+
+def drawing_for_owner(*, user: Any, session_id: int, drawing_id: int) -> Drawing | None:
+    """A drawing of a session the user's room holds (reports show them to the instructor only)."""
+    return (
+        Drawing.objects.select_related("round")
+        .filter(id=drawing_id, round__session_id=session_id, round__session__room__owner=user, removed=False)
+        .first()
+    )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from quizapp import charts, exports
+from quizapp import charts, drawing_selectors, exports
 from quizapp.models import QuizSession
 from quizapp.reports import DistributionEntry, QuestionStats, SessionReport, session_for_owner, session_report
 
@@ -84,6 +84,7 @@ def session_report_page(request: HttpRequest, session_id: int) -> HttpResponse:
             "report": report,
             "question_sections": [(stats, _question_chart(stats)) for stats in report.question_stats],
             "calibration_chart": _calibration_chart(report),
+            "drawing_rounds": drawing_selectors.report_rounds(session),
             "csv_tables": [
                 (name, label)
                 for name, label in _csv_table_labels().items()
@@ -121,3 +122,22 @@ def session_export_xlsx(request: HttpRequest, session_id: int) -> HttpResponse:
         content_type=exports.XLSX_CONTENT_TYPE,
         filename=exports.export_filename(report, "xlsx"),
     )
+
+
+@login_required
+@require_GET
+def drawing_image(request: HttpRequest, session_id: int, drawing_id: int) -> HttpResponse:
+    """A drawing as the student drew it (the picture the worker rendered; made now if it has not)."""
+    from mlcore.learn.drawings import parse_strokes, render_display
+
+    drawing = drawing_selectors.drawing_for_owner(user=request.user, session_id=session_id, drawing_id=drawing_id)
+    if drawing is None:
+        raise Http404(_("You have no drawing with that id."))
+    if drawing.image:
+        with drawing.image.open("rb") as stored:
+            content = stored.read()
+    else:
+        content = render_display(parse_strokes(drawing.strokes))
+    response = HttpResponse(content, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -143,6 +143,17 @@ def test_students_draw_the_wall_fills_the_model_trains_and_guesses(browser, live
         projector.locator(".wall-guess").first.wait_for()
         screenshot(projector, "projector-guess")
         assert Participant.objects.filter(nickname="Lee").get().drawings.filter(phase="guess").count() == 1
+
+        # The session report keeps the round: counts, the result, the curve and every drawing.
+        host.goto(base + f"/sessions/{QuizSession.objects.get().id}/report/")
+        section = host.get_by_test_id("report-drawings")
+        section.locator("svg").first.wait_for()
+        images = section.locator("img")
+        assert images.count() == 19
+        images.last.scroll_into_view_if_needed()
+        host.wait_for_function("() => [...document.querySelectorAll('.report-drawings img')].every(i => i.complete)")
+        assert host.evaluate("document.querySelector('.report-drawings img').naturalWidth") == 256
+        screenshot(host, "report-drawings")
     finally:
         for context in contexts:
             context.close()

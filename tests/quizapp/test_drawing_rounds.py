@@ -9,6 +9,7 @@ import json
 import numpy as np
 import pytest
 from channels.db import database_sync_to_async
+from django.contrib.auth.models import User
 
 from mlcore.learn.drawings import synthetic_drawing
 from mlcore.models import DatasetImage, TrainedModel
@@ -278,3 +279,18 @@ def test_reports_and_exports_of_a_session_with_a_drawing_round(transactional_db,
     ):
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 200, url
+    report = client.get(f"/sessions/{session.id}/report/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="report-drawings"' in report
+    drawing = Drawing.objects.get()
+    assert f"/sessions/{session.id}/drawings/{drawing.id}.png" in report
+    # the picture, made on the spot when the worker has not rendered it yet, then the stored one
+    image = client.get(f"/sessions/{session.id}/drawings/{drawing.id}.png")
+    assert image.status_code == 200
+    assert image["Content-Type"] == "image/png"
+    assert image.content.startswith(b"\x89PNG")
+    drawings.drawings_render(drawing_ids=[drawing.id])
+    stored = client.get(f"/sessions/{session.id}/drawings/{drawing.id}.png")
+    assert stored.content.startswith(b"\x89PNG")
+    # nobody else's
+    client.force_login(User.objects.create_user("other-teacher", password="x-long-password-2"))
+    assert client.get(f"/sessions/{session.id}/drawings/{drawing.id}.png").status_code == 404
