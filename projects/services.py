@@ -128,9 +128,12 @@ def workspace_update(
 
 
 @transaction.atomic
+@transaction.atomic
 def workspace_delete(*, workspace: Workspace, user: User) -> None:
     _require_owner(workspace, user)
+    samples = [idea.data_sample for idea in workspace.ideas.exclude(data_sample=None).select_related("data_sample")]
     workspace.delete()
+    _delete_unused_samples(samples)
 
 
 @transaction.atomic
@@ -285,9 +288,21 @@ def idea_update(*, idea: Idea, user: User, **fields: Any) -> Idea:
 
 
 @transaction.atomic
+@transaction.atomic
 def idea_delete(*, idea: Idea, user: User) -> None:
     _require_writer(idea.workspace, user)
+    sample = idea.data_sample
     idea.delete()
+    _delete_unused_samples([sample] if sample is not None else [])
+
+
+def _delete_unused_samples(samples: list[Any]) -> None:
+    """Data samples go with the last idea that used them (they were uploaded for it)."""
+    from mlcore.services.datasets import dataset_delete
+
+    for sample in samples:
+        if not sample.project_ideas.exists():
+            dataset_delete(dataset=sample)
 
 
 def rate_key(scope: str, *parts: object) -> str:
@@ -393,8 +408,7 @@ def idea_attach_data(*, idea: Idea, user: User, filename: str, data: bytes, answ
     previous = idea.data_sample
     idea.data_sample, idea.learning_curve = dataset, None
     idea.save(update_fields=["data_sample", "learning_curve", "updated_at"])
-    if previous is not None and previous.owner_id == user.id and not previous.project_ideas.exists():
-        datasets.dataset_delete(dataset=previous)
+    _delete_unused_samples([previous] if previous is not None else [])
     return idea_measure_data(idea=idea, user=user)
 
 
@@ -423,12 +437,9 @@ def idea_measure_data(*, idea: Idea, user: User) -> Idea:
 
 def idea_detach_data(*, idea: Idea, user: User) -> Idea:
     """Take the data sample off the idea: the evaluators' judgement of the data counts again."""
-    from mlcore.services.datasets import dataset_delete
-
     _require_writer(idea.workspace, user)
     sample = idea.data_sample
     idea.data_sample, idea.learning_curve = None, None
     idea.save(update_fields=["data_sample", "learning_curve", "updated_at"])
-    if sample is not None and not sample.project_ideas.exists():
-        dataset_delete(dataset=sample)
+    _delete_unused_samples([sample] if sample is not None else [])
     return idea

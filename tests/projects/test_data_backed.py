@@ -200,3 +200,15 @@ def test_a_real_worker_measures_the_sample_and_the_idea_becomes_data_backed(clie
     client.force_login(owner)
     detail = client.get(reverse("api:projects_idea_detail", kwargs={"idea_id": target_idea.id})).json()
     assert detail["score"]["data_backed"] is True
+
+
+def test_a_sample_goes_with_its_idea_or_workspace(owner, target_idea, workspace):
+    services.idea_attach_data(idea=target_idea, user=owner, filename="s.csv", data=sample_csv())
+    services.idea_attach_data(idea=target_idea, user=owner, filename="s.csv", data=sample_csv(seed=1))
+    assert Dataset.objects.count() == 1  # the replaced sample is gone
+    services.idea_delete(idea=target_idea, user=owner)
+    assert not Dataset.objects.exists()
+    other = services.idea_create(workspace=workspace, user=owner, title="Spam filter")
+    services.idea_attach_data(idea=other, user=owner, filename="s.csv", data=sample_csv())
+    services.workspace_delete(workspace=workspace, user=owner)
+    assert not Dataset.objects.exists()
