@@ -402,7 +402,9 @@ def round_train(*, session_id: int, user: User, doodles_per_class: int = 0) -> A
     if doodles_per_class and not round_.doodles_per_class:
         _add_doodles(round_, doodles_per_class)
     with transaction.atomic():
-        _session, round_ = _host_round(session_id, user)
+        _session, round_ = _host_round(session_id, user)  # the session's row lock orders two presses
+        if round_.training_job is not None and round_.training_job.state not in FINISHED_STATES:
+            raise errors.TrainingRunning()
         dataset = round_.dataset
         dataset.refresh_from_db()
         if sum(1 for n in dataset.class_counts.values() if n >= 2) < 2:
@@ -410,11 +412,18 @@ def round_train(*, session_id: int, user: User, doodles_per_class: int = 0) -> A
         try:
             job = training_job_create(owner=user, dataset=dataset, params={"epochs": TRAIN_EPOCHS})
         except MlError as exc:
-            raise errors.InvalidState(str(exc.message)) from None
+            raise _ml_refusal(exc) from None
         round_.training_job = job
         round_.save(update_fields=["training_job"])
         _broadcast(session_id, training_message(round_))
     return job
+
+
+def _ml_refusal(exc: Any) -> errors.QuizError:
+    """mlcore's refusal (too few examples, ...) with its own code and message, as the quiz's error."""
+    error = errors.InvalidState(str(exc.message))
+    error.code = exc.code
+    return error
 
 
 def _add_doodles(round_: DrawingRound, per_class: int) -> None:
@@ -456,6 +465,8 @@ def round_measure_curve(*, session_id: int, user: User) -> Any:
     _render_pending(round_)
     with transaction.atomic():
         _session, round_ = _host_round(session_id, user)
+        if round_.curve_job is not None and round_.curve_job.state not in FINISHED_STATES:
+            raise errors.TrainingRunning()
         dataset = round_.dataset
         dataset.refresh_from_db()
         if sum(1 for n in dataset.class_counts.values() if n >= 2) < 2:
@@ -463,7 +474,7 @@ def round_measure_curve(*, session_id: int, user: User) -> Any:
         try:
             job = learning_curve_job_create(owner=user, dataset=dataset, folds=CURVE_FOLDS)
         except MlError as exc:
-            raise errors.InvalidState(str(exc.message)) from None
+            raise _ml_refusal(exc) from None
         round_.curve_job = job
         round_.save(update_fields=["curve_job"])
         _broadcast(session_id, curve_message(round_), audience=HOSTS)

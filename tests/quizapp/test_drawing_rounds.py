@@ -294,3 +294,25 @@ def test_reports_and_exports_of_a_session_with_a_drawing_round(transactional_db,
     # nobody else's
     client.force_login(User.objects.create_user("other-teacher", password="x-long-password-2"))
     assert client.get(f"/sessions/{session.id}/drawings/{drawing.id}.png").status_code == 404
+
+
+def test_train_twice_while_the_first_runs_is_refused(transactional_db):
+    teacher, session, _cookie = make_drawing_game()
+    live.session_next(session_id=session.id, user=teacher)
+    round_ = DrawingRound.objects.get()
+    joined = [live.participant_join(code="DRAWS", nickname=f"t{i}", address="10.3.3.3") for i in range(8)]
+    requests = [
+        drawings.DrawingRequest(j.participant.id, round_.question_id, _wire(KEYS[i % 4], i))
+        for i, j in enumerate(joined)
+    ]
+    drawings.drawings_submit(requests)
+    drawings.round_train(session_id=session.id, user=teacher)
+    with pytest.raises(drawings.errors.TrainingRunning):
+        drawings.round_train(session_id=session.id, user=teacher)
+    with pytest.raises(drawings.errors.InvalidState) as refused:  # eight drawings make no curve
+        drawings.round_measure_curve(session_id=session.id, user=teacher)
+    assert refused.value.code == "too_few_for_curve"
+    assert refused.value.message
+    stranger = User.objects.create_user("intruder", password="x-long-password-3")
+    with pytest.raises(drawings.errors.NotAllowed):
+        drawings.round_train(session_id=session.id, user=stranger)
