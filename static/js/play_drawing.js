@@ -71,6 +71,7 @@ export class DrawingRound {
   }
 
   changed() {
+    if (!(this.sent && this.round?.phase !== "guess")) this.$("draw-status").textContent = "";
     if (this.round?.phase !== "guess" || this.pad.isEmpty()) return;
     const wait = this.lastGuessAt + GUESS_EVERY_MS - Date.now();
     window.clearTimeout(this.guessTimer);
