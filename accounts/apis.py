@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from core.api_errors import error_body
+from core.errors import error_body
 
 
 class MeApi(APIView):

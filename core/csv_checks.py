@@ -38,7 +38,9 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
+
+from core.rejections import Rejected
 
 __all__ = [
     "CSV_REJECTION_CODES",
@@ -78,17 +80,11 @@ SNIFF_CHARS = 32_000
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d*)?(?:[eE][+-]?\d+)?", re.ASCII)
 
 
-class CsvRejected(ValueError):
+class CsvRejected(Rejected):
     """A CSV that cannot be used; ``code`` is stable, ``params`` fill in the message."""
 
     CODES = CSV_REJECTION_CODES
-
-    def __init__(self, code: str, params: dict[str, Any] | None = None) -> None:
-        if code not in CSV_REJECTION_CODES:
-            raise ValueError(f"unknown csv rejection code {code!r}")
-        self.code = code
-        self.params: dict[str, Any] = dict(params or {})
-        super().__init__(f"{code}: {self.params}" if self.params else code)
+    KIND = "csv"
 
 
 @dataclass(frozen=True)

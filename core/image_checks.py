@@ -47,10 +47,12 @@ import struct
 import warnings
 import zlib
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from core.rejections import Rejected
 
 __all__ = [
     "ALLOWED_FORMATS",
@@ -95,17 +97,11 @@ _HEIF_BRANDS = {b"heic": "HEIC", b"heix": "HEIC", b"mif1": "HEIF", b"msf1": "HEI
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError, struct.error, zlib.error)
 
 
-class ImageRejected(ValueError):
+class ImageRejected(Rejected):
     """An upload that must not be used; ``code`` is stable, ``params`` fill in the message."""
 
     CODES = IMAGE_REJECTION_CODES
-
-    def __init__(self, code: str, params: dict[str, Any] | None = None) -> None:
-        if code not in IMAGE_REJECTION_CODES:
-            raise ValueError(f"unknown image rejection code {code!r}")
-        self.code = code
-        self.params: dict[str, Any] = dict(params or {})
-        super().__init__(f"{code}: {self.params}" if self.params else code)
+    KIND = "image"
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from core.api_errors import json_error
+from core.apis import json_error
 from core.health import health_report
 
 

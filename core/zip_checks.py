@@ -56,6 +56,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from core.image_checks import CheckedImage, ImageRejected, check_image, mb
+from core.rejections import Rejected
 
 __all__ = [
     "MEMBER_PROBLEM_CODES",
@@ -95,17 +96,11 @@ _FLAG_UTF8 = 0x800
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
-class ZipRejected(ValueError):
+class ZipRejected(Rejected):
     """A zip that must not be used; ``code`` is stable, ``params`` fill in the message."""
 
     CODES = ZIP_REJECTION_CODES
-
-    def __init__(self, code: str, params: dict[str, Any] | None = None) -> None:
-        if code not in ZIP_REJECTION_CODES:
-            raise ValueError(f"unknown zip rejection code {code!r}")
-        self.code = code
-        self.params: dict[str, Any] = dict(params or {})
-        super().__init__(f"{code}: {self.params}" if self.params else code)
+    KIND = "zip"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import AppError
+
 MESSAGES: dict[str, Any] = {
     # --- mlcore.learn ---------------------------------------------------------------------
     "learn_error": _("Training could not run with this data."),
@@ -177,22 +179,23 @@ def message_for(code: str, params: dict[str, Any] | None = None) -> str:
         return template
 
 
-class MlError(Exception):
+#: HTTP status of the codes that are not a plain 400.
+STATUS: dict[str, int] = {"job_finished": 409, "dataset_full": 409, "curve_not_ready": 409}
+
+
+class MlError(AppError):
     """A refused request or a failed job: ``code`` is stable, ``message`` translated when read."""
 
     def __init__(self, code: str, **params: Any) -> None:
         if code not in MESSAGES:
             raise ValueError(f"unknown mlcore error code {code!r}")
         self.code = code
-        self.params = params
-        super().__init__(code)
+        self.status = STATUS.get(code, 400)
+        super().__init__(**params)
 
     @property
     def message(self) -> str:
         return message_for(self.code, self.params)
-
-    def __str__(self) -> str:
-        return f"{self.code}: {self.params}" if self.params else self.code
 
 
 def from_image_rejection(exc: Any) -> MlError:

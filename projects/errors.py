@@ -3,28 +3,20 @@ message a person can act on (rendered when read, in the reader's language)."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import AppError, error_type
 
-class ProjectError(Exception):
+
+class ProjectError(AppError):
     code = "project_error"
-    status = 400
     default_message = _("That cannot be done.")
 
-    def __init__(self, message: str | None = None, **params: object) -> None:
-        self.params = params
-        self._message = message
-        super().__init__(self.code)
 
-    @property
-    def message(self) -> str:
-        text = str(self._message if self._message is not None else self.default_message)
-        return text % self.params if self.params else text
-
-
-def _error(code: str, status: int, message) -> type[ProjectError]:
-    name = "".join(part.title() for part in code.split("_"))
-    return type(name, (ProjectError,), {"code": code, "status": status, "default_message": message})
+def _error(code: str, status: int, message: Any) -> type[ProjectError]:
+    return cast(type[ProjectError], error_type(code, message, status=status, base=ProjectError))
 
 
 NotAllowed = _error("not_allowed", 403, _("Your role in this workspace only lets you read. Ask an owner to change it."))

@@ -196,7 +196,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "core.api_errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.apis.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": "10/minute"},
 }
 SPECTACULAR_SETTINGS = {
