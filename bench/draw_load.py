@@ -32,6 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.harness import log, now_ms, pct, print_table, served  # noqa: E402
+from quizapp.live import join as joining  # noqa: E402
 
 PROMPTS = ["원 / circle", "삼각형 / triangle", "집 / house", "물고기 / fish"]
 
@@ -48,11 +49,11 @@ def prepare(var_dir: str, n: int) -> tuple[str, int, list[str]]:
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
 
-    from quizapp import nicknames
+    from quizapp.authoring.services import quiz_create
+    from quizapp.live import session as live
+    from quizapp.live.rooms import room_create
     from quizapp.models import Participant
-    from quizapp.services import live
-    from quizapp.services.quizzes import quiz_create
-    from quizapp.services.rooms import room_create
+    from quizapp.rules import nicknames
 
     call_command("migrate", verbosity=0)
     teacher = User.objects.create_user("bench-teacher", password="bench-password-1")  # noqa: S106 - a throwaway bench database
@@ -69,7 +70,7 @@ def prepare(var_dir: str, n: int) -> tuple[str, int, list[str]]:
             for i in range(n)
         ]
     )
-    tokens = [live.participant_token(p) for p in Participant.objects.filter(session=session).order_by("id")]
+    tokens = [joining.participant_token(p) for p in Participant.objects.filter(session=session).order_by("id")]
     store = SessionStore()
     store[SESSION_KEY] = str(teacher.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -91,7 +92,7 @@ def reference_guess_ms(session_id: int, samples: int = 200) -> float:
 
     from mlcore.learn.drawings import render_normalised, synthetic_drawing
     from mlcore.services.registry import predict_arrays
-    from quizapp.drawing_selectors import round_model
+    from quizapp.drawing.selectors import round_model
     from quizapp.models import DrawingRound
 
     model = round_model(DrawingRound.objects.select_related("training_job").get(session_id=session_id))

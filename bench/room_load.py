@@ -44,9 +44,9 @@ def prepare(var_dir: str, questions: int) -> tuple[str, int]:
     from django.core.management import call_command
 
     from core.demo import demo_load_all
+    from quizapp.authoring.services import quiz_create
+    from quizapp.live import session as live
     from quizapp.selectors import room_get_by_code
-    from quizapp.services import live
-    from quizapp.services.quizzes import quiz_create
 
     call_command("migrate", verbosity=0)
     instructor, _ = demo_load_all()

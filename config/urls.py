@@ -15,9 +15,9 @@ api_urlpatterns = [
 
 urlpatterns = [
     path("", include("core.urls")),
-    path("sessions/", include("quizapp.report_urls")),
+    path("sessions/", include("quizapp.reporting.urls")),
     path("", include("quizapp.urls")),
-    path("quizzes/", include("quizapp.builder_urls")),
+    path("quizzes/", include("quizapp.authoring.urls")),
     path("accounts/", include("accounts.urls")),
     path("ml/", include("mlcore.urls")),
     path("projects/", include("projects.urls")),

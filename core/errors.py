@@ -78,6 +78,8 @@ class InvalidInput(AppError):
 
     @classmethod
     def from_validation_error(cls, exc: DjangoValidationError) -> InvalidInput:
+        """The messages joined for people; ``fields`` only when the error names fields."""
         fields = validation_fields(exc)
         messages = [m for field_messages in fields.values() for m in field_messages]
-        return cls(" ".join(messages) if messages else None, fields=fields)
+        named = fields if hasattr(exc, "error_dict") else None
+        return cls(" ".join(messages) if messages else None, fields=named)

@@ -13,7 +13,7 @@ from projects import rubric
 from projects.criteria_text import AXIS_LABELS, TEXT
 from projects.models import Idea, Role, ValueDriver, Workspace
 from projects.services import IDEA_FIELDS
-from quizapp import room_codes
+from quizapp.rules import room_codes
 
 
 class WorkspaceForm(forms.Form):

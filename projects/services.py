@@ -30,7 +30,7 @@ from projects.models import (
     Workspace,
 )
 from projects.selectors import membership_get
-from quizapp.nicknames import nickname_key, validate_nickname
+from quizapp.rules.nicknames import nickname_key, validate_nickname
 from quizapp.selectors import room_get_for_host
 
 #: Fields of the canvas a member may set (students set only a few, see ``STUDENT_FIELDS``).

@@ -2,10 +2,10 @@
 
 from django.contrib.auth.models import User
 
+from quizapp.authoring.services import quiz_create
+from quizapp.live.rooms import room_create
 from quizapp.models import Quiz
 from quizapp.selectors import room_get_by_code
-from quizapp.services.quizzes import quiz_create
-from quizapp.services.rooms import room_create
 
 DEMO_ROOM_CODE = "MODULABS"
 TITLE_KO = "이 AI, 가능할까? 불가능할까?"

@@ -55,3 +55,6 @@ TooFewDrawings = _error(
 )
 GuessBusy = _error("guess_busy", _("Too many guesses at once: wait a moment and draw on."))
 DrawingNotStored = _error("drawing_not_stored", _("Your drawing could not be stored. Please send it again."))
+QuizInUse = _error(
+    "quiz_in_use", _("This quiz has been played: its results keep it. Duplicate it instead."), status=409
+)

@@ -1,4 +1,9 @@
-"""The one place that names channel-layer groups and cache keys of the live quiz."""
+"""The one place that names the live quiz's channel-layer groups, audiences and cache keys."""
+
+#: Who hears a room message besides everyone (``core.fanout.EVERYONE``): the students' phones or
+#: the instructor's console and projector.
+STUDENTS = "students"
+HOSTS = "hosts"
 
 
 def session_group(session_id: int) -> str:
@@ -7,6 +12,11 @@ def session_group(session_id: int) -> str:
 
 def member_key(participant_id: int) -> str:
     return str(participant_id)
+
+
+def member_audience(participant_id: int) -> str:
+    """One student's sockets only (``core.fanout`` audiences of the form ``member:<key>``)."""
+    return f"member:{member_key(participant_id)}"
 
 
 def tally_key(session_id: int) -> str:

@@ -4,7 +4,10 @@ Nothing here reveals a correct answer unless its name says ``reveal``.
 """
 
 import json
+from datetime import datetime
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 from core.ws_protocol import message
 from quizapp.models import Participant, Question, QuizSession
@@ -14,7 +17,7 @@ def dumps(payload: dict[str, Any]) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
-def epoch_ms(value) -> int | None:
+def epoch_ms(value: datetime | None) -> int | None:
     return int(value.timestamp() * 1000) if value is not None else None
 
 
@@ -73,6 +76,4 @@ def participant_public(participant: Participant) -> dict[str, Any]:
 
 def team_names() -> list[str]:
     """The teams' names, in the active language; pages hand them to their scripts."""
-    from django.utils.translation import gettext as _
-
     return [_("Red"), _("Blue"), _("Yellow"), _("Green"), _("Purple"), _("Teal")]

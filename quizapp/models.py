@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from quizapp import room_codes
+from quizapp.rules import room_codes
 
 
 class Room(models.Model):

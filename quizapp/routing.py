@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizapp.consumers import HostConsumer, StudentConsumer
+from quizapp.live.consumers import HostConsumer, StudentConsumer
 
 websocket_urlpatterns = [
     path("ws/rooms/<str:code>/play/", StudentConsumer.as_asgi()),

@@ -2,15 +2,14 @@
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Count, QuerySet
-from django.utils import timezone
 
-from quizapp import answer_matching, calibration, messages, room_codes, scoring, teams
+from quizapp import errors, messages
 from quizapp.models import Answer, Participant, Question, Quiz, QuizSession, Room
+from quizapp.rules import answer_matching, calibration, room_codes, scoring, teams
 
 
 def room_get_by_code(code: str) -> Room | None:
@@ -30,6 +29,14 @@ def rooms_for_owner(user: User) -> QuerySet[Room]:
 
 def quizzes_for_owner(user: User) -> QuerySet[Quiz]:
     return Quiz.objects.filter(owner=user, is_adhoc=False)
+
+
+def session_lock_for_host(*, session_id: int, user: User) -> QuizSession:
+    """The session row, locked for a write by its room's owner; anyone else is refused."""
+    session = QuizSession.objects.select_for_update().select_related("quiz", "room").get(id=session_id)
+    if session.room.owner_id != user.id:
+        raise errors.NotAllowed()
+    return session
 
 
 def live_session(room: Room) -> QuizSession | None:
@@ -56,61 +63,6 @@ def leaderboard_rows(session: QuizSession) -> list[dict[str, Any]]:
     rows = [{**p, "rank": ranks[p["id"]]} for p in players]
     rows.sort(key=lambda r: (r["rank"], r["id"]))
     return rows
-
-
-def student_state(participant: Participant) -> dict[str, Any]:
-    """Everything a (re)connecting student needs: the session, the open question, their answer
-    to it, their score and rank; the correct answer only once revealed."""
-    session = participant.session
-    questions = session_questions(session)
-    state: dict[str, Any] = {
-        "session": messages.session_public(session),
-        "server_now_ms": messages.epoch_ms(timezone.now()),
-        "you": {
-            "id": participant.id,
-            "nickname": participant.nickname,
-            "score": participant.score,
-            "team": participant.team,
-        },
-        "question": None,
-        "answer": None,
-        "reveal": None,
-    }
-    if session.mode == QuizSession.Mode.STUDENT_PACED:
-        index, opened_at = participant.current_index, participant.question_opened_at
-        state["finished"] = index >= len(questions)
-        deadline = None
-        if not state["finished"] and opened_at is not None:
-            deadline = opened_at + timedelta(seconds=questions[index].time_limit_s)
-    else:
-        index, opened_at, deadline = session.current_index, session.question_opened_at, session.question_deadline
-    if 0 <= index < len(questions) and opened_at is not None:
-        question = questions[index]
-        state["question"] = messages.question_public(question, index=index, total=len(questions))
-        state["opened_at_ms"] = messages.epoch_ms(opened_at)
-        state["deadline_ms"] = messages.epoch_ms(deadline)
-        vote = session.current_vote if session.mode != QuizSession.Mode.STUDENT_PACED else 1
-        state["vote"] = vote
-        answer = Answer.objects.filter(participant=participant, question=question, vote=vote).first()
-        if answer is not None:
-            state["answer"] = {"choices": answer.choices, "text": answer.text, "confidence": answer.confidence}
-        revealed = session.state == QuizSession.State.REVEAL or (
-            session.mode == QuizSession.Mode.STUDENT_PACED and answer is not None
-        )
-        if revealed:
-            state["reveal"] = {
-                **messages.question_reveal(question),
-                "correct": answer.correct if answer else None,
-                "points": (answer.points + answer.streak_bonus) if answer else 0,
-            }
-    state["you"]["rank"] = participant_rank(participant)
-    question = questions[index] if 0 <= index < len(questions) and opened_at is not None else None
-    if question is not None and question.is_drawing:
-        from quizapp import drawing_selectors
-
-        round_ = drawing_selectors.round_of(session, question)
-        state["drawing"] = drawing_selectors.student_round(participant, round_) if round_ else None
-    return state
 
 
 def participant_rank(participant: Participant) -> int | None:
@@ -156,40 +108,6 @@ def answer_cell(answer: Answer) -> dict[str, Any]:
         "points": answer.points + answer.streak_bonus,
         "confidence": answer.confidence,
     }
-
-
-def host_state(session: QuizSession) -> dict[str, Any]:
-    """What the console and projector show on (re)connect."""
-    questions = session_questions(session)
-    current = questions[session.current_index] if 0 <= session.current_index < len(questions) else None
-    state: dict[str, Any] = {
-        "session": messages.session_public(session),
-        "server_now_ms": messages.epoch_ms(timezone.now()),
-        "questions": len(questions),
-        "current_index": session.current_index,
-        "question": None,
-        "participants": [
-            messages.participant_public(p) for p in session.participants.filter(removed=False).order_by("joined_at")
-        ],
-        "grid": results_grid(session),
-        "leaderboard": leaderboard_rows(session)[:5],
-        "teams": team_standings(session) if session.team_count else None,
-    }
-    if current is not None:
-        state["question"] = {
-            **messages.question_public(current, index=session.current_index, total=len(questions)),
-            **messages.question_reveal(current),
-        }
-        state["opened_at_ms"] = messages.epoch_ms(session.question_opened_at)
-        state["deadline_ms"] = messages.epoch_ms(session.question_deadline)
-        state["tally"] = tally(session, current)
-        if current.is_drawing:
-            from quizapp import drawing_selectors
-
-            round_ = drawing_selectors.round_of(session, current)
-            if round_ is not None:
-                state["drawing"] = drawing_selectors.host_round(round_)
-    return state
 
 
 def tally(session: QuizSession, question: Question) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from quizapp.services.drawings import drawings_render
+from quizapp.drawing.services import drawings_render
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizapp import views
+from quizapp.live import views
 
 app_name = "quizapp"
 

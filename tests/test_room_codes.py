@@ -1,9 +1,10 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from quizapp import room_codes
+from quizapp.live.rooms import room_create
+from quizapp.rules import room_codes
 from quizapp.selectors import room_get_by_code
-from quizapp.services.rooms import room_create
+from tests.factories import InstructorFactory
 
 
 def test_lookalikes_share_a_key():
@@ -25,7 +26,7 @@ def test_fullwidth_input_is_normalised():
 @pytest.mark.embedded
 @pytest.mark.django_db
 def test_codes_are_unique_up_to_lookalikes(django_user_model):
-    owner = django_user_model.objects.create_user("teacher")
+    owner = InstructorFactory(username="teacher")
     room = room_create(owner=owner, code="modulabs")
     assert room.code == "MODULABS"
     assert room_get_by_code("m0du1abs") == room

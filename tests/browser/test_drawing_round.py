@@ -11,11 +11,13 @@ import pytest
 from django.contrib.auth.models import User
 
 from mlcore.learn.drawings import synthetic_drawing
-from quizapp import drawing_selectors
+from quizapp.authoring.services import quiz_create
+from quizapp.drawing import selectors as drawing_selectors
+from quizapp.drawing import services as drawings
+from quizapp.live import join as joining
+from quizapp.live import session as live
+from quizapp.live.rooms import room_create
 from quizapp.models import Drawing, DrawingRound, Participant, QuizSession
-from quizapp.services import drawings, live
-from quizapp.services.quizzes import quiz_create
-from quizapp.services.rooms import room_create
 from tests.mlcore.workers import killable_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
@@ -42,7 +44,7 @@ def _class_drawings() -> None:
     round_ = DrawingRound.objects.select_related("question").get()
     requests = []
     for i in range(16):
-        joined = live.participant_join(code="DRAWIT", nickname=f"class{i}", address=f"10.9.0.{i}")
+        joined = joining.participant_join(code="DRAWIT", nickname=f"class{i}", address=f"10.9.0.{i}")
         prompt = drawing_selectors.participant_prompt(joined.participant, round_.question)["key"]
         strokes = synthetic_drawing(prompt, np.random.default_rng(50 + i)).to_wire()
         requests.append(drawings.DrawingRequest(joined.participant.id, round_.question_id, strokes))

@@ -5,9 +5,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.contrib.auth.models import User
 
-from quizapp.services import live
-from quizapp.services.quizzes import quiz_create
-from quizapp.services.rooms import room_create
+from quizapp.authoring.services import quiz_create
+from quizapp.live import answers as live_answers
+from quizapp.live import join as joining
+from quizapp.live import session as live
+from quizapp.live.rooms import room_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
 
@@ -24,11 +26,13 @@ def play_one_question():
     room = room_create(owner=teacher, code="RACE42")
     quiz = quiz_create(owner=teacher, title="Race", language="en", questions=[TF, {**TF, "prompt": "Translation?"}])
     session = live.session_start(room=room, quiz=quiz, mode="instructor_paced", user=teacher, team_count=3)
-    players = [live.participant_join(code="RACE42", nickname=f"Player {i}", address="127.0.0.1") for i in range(7)]
+    players = [joining.participant_join(code="RACE42", nickname=f"Player {i}", address="127.0.0.1") for i in range(7)]
     live.session_next(session_id=session.id, user=teacher)
     question = quiz.questions.order_by("position").first()
     for i, joined in enumerate(players):
-        live.answer_submit(participant_id=joined.participant.id, question_id=question.id, choices=[0 if i % 3 else 1])
+        live_answers.answer_submit(
+            participant_id=joined.participant.id, question_id=question.id, choices=[0 if i % 3 else 1]
+        )
     live.session_reveal(session_id=session.id, user=teacher)
 
 

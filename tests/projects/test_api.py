@@ -308,7 +308,7 @@ def test_an_evaluator_cannot_manage_members(client, evaluator, viewer, workspace
 
 
 def test_link_a_room_through_the_api(client, owner, workspace):
-    from quizapp.services.rooms import room_create
+    from quizapp.live.rooms import room_create
 
     room_create(owner=owner, code="WORKSHOP")
     api = as_user(client, owner)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from projects import services
 from projects.models import Evaluation, Idea, Membership, Role, Workspace
-from quizapp.services.rooms import room_create
+from quizapp.live.rooms import room_create
 from tests.projects.conftest import FULL_SCORES, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from projects import errors, rubric, selectors, services
 from projects.models import Evaluation, Idea, Membership, Role
-from quizapp.services.rooms import room_create
+from quizapp.live.rooms import room_create
 from tests.projects.conftest import FULL_SCORES, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]

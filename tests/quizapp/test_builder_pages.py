@@ -8,10 +8,11 @@ import pytest
 from django.contrib.auth.models import User
 from PIL import Image, PngImagePlugin
 
+from quizapp.authoring.services import question_add, quiz_create, quiz_export
+from quizapp.live import session as live
+from quizapp.live.rooms import room_create
 from quizapp.models import Question, Quiz, QuizSession
-from quizapp.services import live
-from quizapp.services.quizzes import question_add, quiz_create, quiz_export
-from quizapp.services.rooms import room_create
+from tests.factories import InstructorFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
@@ -38,7 +39,7 @@ POLL = {"kind": "poll", "prompt": "Favourite?", "options": ["trees", "nets"], "p
 
 @pytest.fixture
 def teacher() -> User:
-    return User.objects.create_user("teacher", password="a-long-password-1")
+    return InstructorFactory(username="teacher", password="a-long-password-1")
 
 
 @pytest.fixture
@@ -110,7 +111,7 @@ def test_pages_need_an_instructor_login(client):
 def test_list_shows_my_quizzes_escaped_and_not_quick_questions(teacher_client, teacher, quiz):
     quiz_create(owner=teacher, title="<b>bold</b> quiz")
     Quiz.objects.create(owner=teacher, title="quick one", is_adhoc=True)
-    quiz_create(owner=User.objects.create_user("other"), title="Someone else's")
+    quiz_create(owner=InstructorFactory(username="other"), title="Someone else's")
     page = teacher_client.get("/quizzes/", HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
     html = page.content.decode()
@@ -491,7 +492,7 @@ def test_replace_and_remove_a_question_image(teacher_client, quiz, media):
 
 
 def test_another_instructor_gets_404_everywhere(client, quiz, media):
-    stranger = User.objects.create_user("stranger", password="a-long-password-2")
+    stranger = InstructorFactory(username="stranger", password="a-long-password-2")
     client.force_login(stranger)
     question = quiz.questions.first()
     q = f"/quizzes/{quiz.id}/questions/{question.id}"

@@ -9,17 +9,20 @@ import json
 import numpy as np
 import pytest
 from channels.db import database_sync_to_async
-from django.contrib.auth.models import User
 
 from mlcore.learn.drawings import synthetic_drawing
 from mlcore.models import DatasetImage, TrainedModel
 from mlcore.services.learning_curves import learning_curve_job_run
 from mlcore.services.training import training_job_run
-from quizapp import drawing_prompts
+from quizapp.authoring.services import quiz_create
+from quizapp.drawing import rounds
+from quizapp.drawing import services as drawings
+from quizapp.live import join as joining
+from quizapp.live import session as live
+from quizapp.live.rooms import room_create
 from quizapp.models import Drawing, DrawingRound, QuizSession
-from quizapp.services import drawings, live
-from quizapp.services.quizzes import quiz_create
-from quizapp.services.rooms import room_create
+from quizapp.rules import drawing_prompts
+from tests.factories import InstructorFactory
 from tests.quizapp.test_live_game import connect, join, layer, receive_type  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,10 +33,9 @@ STUDENTS = 12
 
 
 def make_drawing_game(code: str = "DRAWS"):
-    from django.contrib.auth.models import User
     from django.test import Client
 
-    teacher = User.objects.create_user("teacher", password="x-long-password-1")
+    teacher = InstructorFactory(username="teacher", password="x-long-password-1")
     room = room_create(owner=teacher, code=code)
     quiz = quiz_create(
         owner=teacher,
@@ -244,7 +246,7 @@ def test_a_deleted_data_set_is_rebuilt_from_the_drawings_when_training(transacti
     teacher, session, _cookie = make_drawing_game()
     live.session_next(session_id=session.id, user=teacher)
     round_ = DrawingRound.objects.select_related("question", "dataset").get()
-    joined = [live.participant_join(code="DRAWS", nickname=f"p{i}", address="10.1.1.1") for i in range(8)]
+    joined = [joining.participant_join(code="DRAWS", nickname=f"p{i}", address="10.1.1.1") for i in range(8)]
     requests = [
         drawings.DrawingRequest(j.participant.id, round_.question_id, _wire(KEYS[i % 4], i))
         for i, j in enumerate(joined)
@@ -253,7 +255,7 @@ def test_a_deleted_data_set_is_rebuilt_from_the_drawings_when_training(transacti
     drawings.drawings_render(drawing_ids=list(Drawing.objects.values_list("id", flat=True)))
     dataset_delete(dataset=round_.dataset)
     assert Drawing.objects.filter(dataset_image__isnull=False).count() == 0
-    job = drawings.round_train(session_id=session.id, user=teacher)
+    job = rounds.round_train(session_id=session.id, user=teacher)
     round_.refresh_from_db()
     assert round_.dataset is not None
     assert round_.dataset.row_count == 8
@@ -265,7 +267,7 @@ def test_reports_and_exports_of_a_session_with_a_drawing_round(transactional_db,
     the exports still work (and do not pretend anyone answered)."""
     teacher, session, _cookie = make_drawing_game()
     live.session_next(session_id=session.id, user=teacher)
-    joined = live.participant_join(code="DRAWS", nickname="kim", address="10.2.2.2")
+    joined = joining.participant_join(code="DRAWS", nickname="kim", address="10.2.2.2")
     round_ = DrawingRound.objects.get()
     request = drawings.DrawingRequest(joined.participant.id, round_.question_id, _wire("circle", 3))
     assert isinstance(drawings.drawings_submit([request])[0], drawings.DrawingReceipt)
@@ -292,7 +294,7 @@ def test_reports_and_exports_of_a_session_with_a_drawing_round(transactional_db,
     stored = client.get(f"/sessions/{session.id}/drawings/{drawing.id}.png")
     assert stored.content.startswith(b"\x89PNG")
     # nobody else's
-    client.force_login(User.objects.create_user("other-teacher", password="x-long-password-2"))
+    client.force_login(InstructorFactory(username="other-teacher", password="x-long-password-2"))
     assert client.get(f"/sessions/{session.id}/drawings/{drawing.id}.png").status_code == 404
 
 
@@ -300,19 +302,19 @@ def test_train_twice_while_the_first_runs_is_refused(transactional_db):
     teacher, session, _cookie = make_drawing_game()
     live.session_next(session_id=session.id, user=teacher)
     round_ = DrawingRound.objects.get()
-    joined = [live.participant_join(code="DRAWS", nickname=f"t{i}", address="10.3.3.3") for i in range(8)]
+    joined = [joining.participant_join(code="DRAWS", nickname=f"t{i}", address="10.3.3.3") for i in range(8)]
     requests = [
         drawings.DrawingRequest(j.participant.id, round_.question_id, _wire(KEYS[i % 4], i))
         for i, j in enumerate(joined)
     ]
     drawings.drawings_submit(requests)
-    drawings.round_train(session_id=session.id, user=teacher)
+    rounds.round_train(session_id=session.id, user=teacher)
     with pytest.raises(drawings.errors.TrainingRunning):
-        drawings.round_train(session_id=session.id, user=teacher)
+        rounds.round_train(session_id=session.id, user=teacher)
     with pytest.raises(drawings.errors.InvalidState) as refused:  # eight drawings make no curve
-        drawings.round_measure_curve(session_id=session.id, user=teacher)
+        rounds.round_measure_curve(session_id=session.id, user=teacher)
     assert refused.value.code == "too_few_for_curve"
     assert refused.value.message
-    stranger = User.objects.create_user("intruder", password="x-long-password-3")
+    stranger = InstructorFactory(username="intruder", password="x-long-password-3")
     with pytest.raises(drawings.errors.NotAllowed):
-        drawings.round_train(session_id=session.id, user=stranger)
+        rounds.round_train(session_id=session.id, user=stranger)

@@ -12,9 +12,10 @@ from channels.db import database_sync_to_async
 
 from mlcore.learn.drawings import render_normalised, synthetic_drawing
 from mlcore.services.registry import predict_arrays
-from quizapp import drawing_selectors
+from quizapp.drawing import selectors as drawing_selectors
+from quizapp.drawing import services as drawings
+from quizapp.live import join as joining
 from quizapp.models import Drawing, DrawingRound
-from quizapp.services import drawings, live
 from tests.mlcore.workers import killable_worker
 from tests.quizapp.test_drawing_rounds import KEYS, make_drawing_game
 from tests.quizapp.test_live_game import connect, receive_type
@@ -28,7 +29,7 @@ WORKER_SETTINGS = {"DJANGO_SETTINGS_MODULE": "tests.mlcore.worker_settings"}
 def _class_draws(session) -> list[int]:
     """4 x 30 students join and draw their assigned prompt (synthetic, human-like strokes)."""
     joined = [
-        live.participant_join(code="DRAWS", nickname=f"s{i}", address=f"10.0.{i // 200}.{i % 200}")
+        joining.participant_join(code="DRAWS", nickname=f"s{i}", address=f"10.0.{i // 200}.{i % 200}")
         for i in range(PER_PROMPT * len(KEYS))
     ]
     requests = []

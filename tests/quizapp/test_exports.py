@@ -6,11 +6,11 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 
 from core.spreadsheet_safety import DANGEROUS_PREFIXES
 from quizapp.models import Answer, Participant, QuizSession
+from tests.factories import InstructorFactory
 from tests.quizapp.test_reports import PASSWORD, play, true_false
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
@@ -26,7 +26,7 @@ SHORT = {"kind": "short_answer", "prompt": "고양이는 영어로?", "accepted_
 
 @pytest.fixture
 def teacher():
-    return User.objects.create_user("teacher", password=PASSWORD)
+    return InstructorFactory(username="teacher", password=PASSWORD)
 
 
 @pytest.fixture
@@ -220,7 +220,7 @@ def test_control_characters_xlsx_cannot_hold_are_dropped_before_neutralising(tea
 
 def test_exports_are_for_the_owner_only(client, teacher):
     session = play(teacher, questions=[true_false("Q")], answers={"Kim": [{"choices": [0]}]})
-    User.objects.create_user("other", password=PASSWORD)
+    InstructorFactory(username="other", password=PASSWORD)
     client.login(username="other", password=PASSWORD)
     assert client.get(csv_url(session)).status_code == 404
     assert client.get(csv_url(session, "summary")).status_code == 404

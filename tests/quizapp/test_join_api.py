@@ -5,10 +5,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from quizapp.authoring.services import quiz_create
+from quizapp.live import join as joining
+from quizapp.live import session as live
+from quizapp.live.rooms import room_create
 from quizapp.models import Participant, QuizSession
-from quizapp.services import live
-from quizapp.services.quizzes import quiz_create
-from quizapp.services.rooms import room_create
+from tests.factories import InstructorFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
@@ -25,7 +27,7 @@ HOSTILE = "<script>x()</script>"
 
 @pytest.fixture
 def teacher() -> User:
-    return User.objects.create_user("teacher", password="a-long-password-1")
+    return InstructorFactory(username="teacher", password="a-long-password-1")
 
 
 @pytest.fixture
@@ -77,7 +79,7 @@ def test_join_returns_a_token_the_socket_accepts(student, session):
         "room": "MODULABS",
     }
     assert participant.device_id == "device-1"
-    assert live.participant_from_token(body["token"]) == participant
+    assert joining.participant_from_token(body["token"]) == participant
 
 
 def test_a_signed_in_instructor_can_join_too_without_csrf_trouble(client, teacher, session):

@@ -7,16 +7,18 @@ from datetime import timedelta
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing.websocket import WebsocketCommunicator
-from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
 from config.asgi import application
 from quizapp import errors
+from quizapp.authoring.services import quiz_create
+from quizapp.live import answers as live_answers
+from quizapp.live import join as joining
+from quizapp.live import session as live
+from quizapp.live.rooms import room_create
 from quizapp.models import Answer, QuizSession
-from quizapp.services import live
-from quizapp.services.quizzes import quiz_create
-from quizapp.services.rooms import room_create
+from tests.factories import InstructorFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,7 +49,7 @@ def layer(request, settings):
 
 
 def make_game(code: str = "MODULABS"):
-    teacher = User.objects.create_user("teacher", password="x-long-password-1")
+    teacher = InstructorFactory(username="teacher", password="x-long-password-1")
     room = room_create(owner=teacher, code=code)
     quiz = quiz_create(owner=teacher, title="Lecture quiz", questions=QUESTIONS)
     session = live.session_start(room=room, quiz=quiz, mode=QuizSession.Mode.INSTRUCTOR_PACED, user=teacher)
@@ -78,7 +80,7 @@ async def receive_type(communicator: WebsocketCommunicator, wanted: str, timeout
 
 
 async def join(code: str, nickname: str) -> tuple[WebsocketCommunicator, str]:
-    result = await database_sync_to_async(live.participant_join)(code=code, nickname=nickname, address="127.0.0.1")
+    result = await database_sync_to_async(joining.participant_join)(code=code, nickname=nickname, address="127.0.0.1")
     student = await connect(f"/ws/rooms/{code.lower()}/play/")
     await student.send_json_to({"type": "hello", "token": result.token})
     state = await receive_type(student, "state")
@@ -202,7 +204,7 @@ async def test_host_socket_is_for_the_owner_only(layer):
     await anonymous.disconnect()
 
     def other_cookie():
-        other = User.objects.create_user("other")
+        other = InstructorFactory(username="other")
         client = Client()
         client.force_login(other)
         return client.cookies["sessionid"].value
@@ -238,7 +240,7 @@ async def test_wrong_room_token_and_removed_student(layer):
         await host.send_json_to({"type": "remove", "participant_id": participant_id, "ban": True})
         assert (await receive_type(kim, "removed"))["banned"] is True
         with pytest.raises(errors.Banned):
-            await database_sync_to_async(live.participant_join)(code="MODULABS", nickname="kim", address="127.0.0.2")
+            await database_sync_to_async(joining.participant_join)(code="MODULABS", nickname="kim", address="127.0.0.2")
     finally:
         for socket in (host, kim, wrong):
             await socket.disconnect()
@@ -246,7 +248,7 @@ async def test_wrong_room_token_and_removed_student(layer):
 
 async def test_student_paced_session(layer):
     def setup():
-        teacher = User.objects.create_user("teacher2")
+        teacher = InstructorFactory(username="teacher2")
         room = room_create(owner=teacher, code="PACED1")
         quiz = quiz_create(owner=teacher, title="At your pace", questions=QUESTIONS[:2])
         return live.session_start(room=room, quiz=quiz, mode=QuizSession.Mode.STUDENT_PACED, user=teacher)
@@ -285,15 +287,17 @@ async def test_locked_room_refuses_newcomers(layer):
         await host.send_json_to({"type": "lock"})
         assert (await receive_type(host, "locked"))["locked"] is True
         with pytest.raises(errors.RoomLocked):
-            await database_sync_to_async(live.participant_join)(code="MODULABS", nickname="Late", address="127.0.0.1")
+            await database_sync_to_async(joining.participant_join)(
+                code="MODULABS", nickname="Late", address="127.0.0.1"
+            )
         await host.send_json_to({"type": "unlock"})
         await receive_type(host, "locked")
-        result = await database_sync_to_async(live.participant_join)(
+        result = await database_sync_to_async(joining.participant_join)(
             code="MODULABS", nickname="Late", address="127.0.0.1"
         )
         assert result.token
         with pytest.raises(errors.NicknameTaken):
-            await database_sync_to_async(live.participant_join)(
+            await database_sync_to_async(joining.participant_join)(
                 code="MODULABS", nickname="ＬＡＴＥ", address="127.0.0.1"
             )
     finally:
@@ -343,12 +347,12 @@ async def test_peer_instruction_revote(layer):
 
 async def test_friendly_nicknames_are_handed_out(layer):
     def setup():
-        teacher = User.objects.create_user("teacher3")
+        teacher = InstructorFactory(username="teacher3")
         room = room_create(owner=teacher, code="KIDS01")
         quiz = quiz_create(owner=teacher, title="Young class", questions=QUESTIONS[:1], language="ko")
         live.session_start(room=room, quiz=quiz, mode="instructor_paced", user=teacher, friendly_nicknames=True)
         return [
-            live.participant_join(code="KIDS01", nickname="rude word", address="127.0.0.1").participant.nickname
+            joining.participant_join(code="KIDS01", nickname="rude word", address="127.0.0.1").participant.nickname
             for _ in range(30)
         ]
 
@@ -359,18 +363,18 @@ async def test_friendly_nicknames_are_handed_out(layer):
 
 async def test_team_mode_balances_and_scores_by_the_mean(layer):
     def setup():
-        teacher = User.objects.create_user("teacher4")
+        teacher = InstructorFactory(username="teacher4")
         room = room_create(owner=teacher, code="TEAMS1")
         quiz = quiz_create(owner=teacher, title="Teams", questions=QUESTIONS[:1])
         session = live.session_start(room=room, quiz=quiz, mode="instructor_paced", user=teacher, team_count=2)
-        joined = [live.participant_join(code="TEAMS1", nickname=f"p{i}", address="127.0.0.1") for i in range(5)]
+        joined = [joining.participant_join(code="TEAMS1", nickname=f"p{i}", address="127.0.0.1") for i in range(5)]
         live.session_next(session_id=session.id, user=teacher)
         question = quiz.questions.get()
         # Team 0 gets p0, p2, p4 (three members); team 1 gets p1, p3 (two).
         teams_of = {j.participant.nickname: j.participant.team for j in joined}
         for j in joined:
             if j.participant.nickname in {"p0", "p1"}:
-                live.answer_submit(participant_id=j.participant.id, question_id=question.id, choices=[0])
+                live_answers.answer_submit(participant_id=j.participant.id, question_id=question.id, choices=[0])
         live.session_reveal(session_id=session.id, user=teacher)
         from quizapp.selectors import team_standings
 
@@ -391,7 +395,7 @@ async def test_team_mode_balances_and_scores_by_the_mean(layer):
 
 async def test_confidence_and_the_calibration_verdict_at_the_end(layer):
     def setup():
-        teacher = User.objects.create_user("teacher5")
+        teacher = InstructorFactory(username="teacher5")
         room = room_create(owner=teacher, code="CONF01")
         quiz = quiz_create(owner=teacher, title="Sure?", questions=QUESTIONS, ask_confidence=True)
         session = live.session_start(room=room, quiz=quiz, mode="instructor_paced", user=teacher)
@@ -428,15 +432,15 @@ async def test_confidence_and_the_calibration_verdict_at_the_end(layer):
 
 async def test_a_team_can_be_chosen_at_join(layer):
     def setup():
-        teacher = User.objects.create_user("teacher6")
+        teacher = InstructorFactory(username="teacher6")
         room = room_create(owner=teacher, code="TEAMS2", max_participants=3)
         quiz = quiz_create(owner=teacher, title="Teams", questions=QUESTIONS[:1])
         live.session_start(room=room, quiz=quiz, mode="instructor_paced", user=teacher, team_count=3)
-        chosen = live.participant_join(code="TEAMS2", nickname="a", address="127.0.0.1", team=2).participant.team
-        invalid = live.participant_join(code="TEAMS2", nickname="b", address="127.0.0.1", team=9).participant.team
-        live.participant_join(code="TEAMS2", nickname="c", address="127.0.0.1")
+        chosen = joining.participant_join(code="TEAMS2", nickname="a", address="127.0.0.1", team=2).participant.team
+        invalid = joining.participant_join(code="TEAMS2", nickname="b", address="127.0.0.1", team=9).participant.team
+        joining.participant_join(code="TEAMS2", nickname="c", address="127.0.0.1")
         with pytest.raises(errors.RoomFull):
-            live.participant_join(code="TEAMS2", nickname="d", address="127.0.0.1")
+            joining.participant_join(code="TEAMS2", nickname="d", address="127.0.0.1")
         return chosen, invalid
 
     chosen, invalid = await database_sync_to_async(setup)()

@@ -1,9 +1,11 @@
 import pytest
-from django.contrib.auth.models import User
 
 from core.demo import demo_load_all
+from quizapp.live import answers as live_answers
+from quizapp.live import join as joining
+from quizapp.live import session as live
 from quizapp.models import Quiz, QuizSession
-from quizapp.services import live
+from tests.factories import InstructorFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
@@ -35,7 +37,7 @@ def test_unknown_code_is_a_translated_error_and_guessing_is_throttled(client, de
 
 def test_console_and_projector_are_for_the_owner(client, demo):
     assert client.get("/rooms/MODULABS/console/").status_code == 302  # to log in
-    User.objects.create_user("other", password="pw-long-enough-1")
+    InstructorFactory(username="other", password="pw-long-enough-1")
     client.login(username="other", password="pw-long-enough-1")
     assert client.get("/rooms/MODULABS/console/").status_code == 404
     client.login(username="demo", password="modulabs-demo")
@@ -67,10 +69,10 @@ def test_past_session_results_page(client, demo):
     room = demo.rooms.get()
     quiz = Quiz.objects.get(title="Is this AI possible or impossible?")
     session = live.session_start(room=room, quiz=quiz, mode="instructor_paced", user=demo)
-    joined = live.participant_join(code="MODULABS", nickname="<i>Kim</i>", address="10.0.0.1")
+    joined = joining.participant_join(code="MODULABS", nickname="<i>Kim</i>", address="10.0.0.1")
     live.session_next(session_id=session.id, user=demo)
     question = quiz.questions.order_by("position").first()
-    live.answer_submit(participant_id=joined.participant.id, question_id=question.id, choices=[0])
+    live_answers.answer_submit(participant_id=joined.participant.id, question_id=question.id, choices=[0])
     live.session_end(session_id=session.id, user=demo)
     page = client.get(f"/sessions/{session.id}/")
     html = page.content.decode()
@@ -95,12 +97,14 @@ def test_exit_ticket_in_one_click(client, demo):
         ("open", "What did you learn today?"),
         ("open", "Which demo surprised you?"),
     ]
-    joined = live.participant_join(code="MODULABS", nickname="Kim", address="10.0.0.2")
+    joined = joining.participant_join(code="MODULABS", nickname="Kim", address="10.0.0.2")
     participant, first = live.student_advance(participant_id=joined.participant.id)
-    receipt = live.answer_submit(participant_id=participant.id, question_id=first.id, choices=[3])
+    receipt = live_answers.answer_submit(participant_id=participant.id, question_id=first.id, choices=[3])
     assert receipt.answer.correct is None
     participant, second = live.student_advance(participant_id=participant.id)
-    open_answer = live.answer_submit(participant_id=participant.id, question_id=second.id, text="A -> B needs data")
+    open_answer = live_answers.answer_submit(
+        participant_id=participant.id, question_id=second.id, text="A -> B needs data"
+    )
     assert (open_answer.answer.text, open_answer.answer.correct, open_answer.answer.points) == (
         "A -> B needs data",
         None,

@@ -5,10 +5,13 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from quizapp.authoring.services import quiz_create, quiz_export
+from quizapp.live import answers as live_answers
+from quizapp.live import join as joining
+from quizapp.live import session as live
+from quizapp.live.rooms import room_create
 from quizapp.models import Question, Quiz, QuizSession, Room
-from quizapp.services import live
-from quizapp.services.quizzes import quiz_create, quiz_export
-from quizapp.services.rooms import room_create
+from tests.factories import InstructorFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
@@ -30,7 +33,7 @@ SHORT = {"kind": "short_answer", "prompt": "고양이 in English?", "accepted_an
 
 @pytest.fixture
 def teacher() -> User:
-    return User.objects.create_user("teacher", password="a-long-password-1")
+    return InstructorFactory(username="teacher", password="a-long-password-1")
 
 
 @pytest.fixture
@@ -82,7 +85,7 @@ def test_token_auth_works_for_scripts(client, teacher, quiz):
 
 def test_list_has_only_my_real_quizzes(api, teacher, quiz):
     Quiz.objects.create(owner=teacher, title="adhoc", is_adhoc=True)
-    quiz_create(owner=User.objects.create_user("other"), title="Other's")
+    quiz_create(owner=InstructorFactory(username="other"), title="Other's")
     body = api.get("/api/quizzes/").json()
     assert body == [
         {
@@ -321,9 +324,9 @@ def test_quick_question(api, teacher, room):
 
 def test_results_grid(api, teacher, quiz, room):
     session = live.session_start(room=room, quiz=quiz, mode=QuizSession.Mode.INSTRUCTOR_PACED, user=teacher)
-    student = live.participant_join(code="MODULABS", nickname="Mina", address="10.0.0.1").participant
+    student = joining.participant_join(code="MODULABS", nickname="Mina", address="10.0.0.1").participant
     live.session_next(session_id=session.id, user=teacher)
-    live.answer_submit(participant_id=student.id, question_id=quiz.questions.first().id, choices=[0])
+    live_answers.answer_submit(participant_id=student.id, question_id=quiz.questions.first().id, choices=[0])
     response = api.get(f"/api/sessions/{session.id}/results/")
     assert response.status_code == 200
     grid = response.json()
@@ -341,7 +344,7 @@ def test_results_grid(api, teacher, quiz, room):
 
 @pytest.fixture
 def stranger_api(client, teacher):
-    stranger = User.objects.create_user("stranger", password="a-long-password-2")
+    stranger = InstructorFactory(username="stranger", password="a-long-password-2")
     quiz_create(owner=stranger, title="Stranger's own", questions=[TF])
     room_create(owner=stranger, code="STRANGE")
     client.force_login(stranger)

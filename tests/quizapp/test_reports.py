@@ -7,19 +7,23 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from quizapp import calibration, charts
+from quizapp.authoring.services import quiz_create
+from quizapp.live import answers as live_answers
+from quizapp.live import join as joining
+from quizapp.live import session as live
+from quizapp.live.rooms import room_create
 from quizapp.models import Answer, Participant, QuizSession
-from quizapp.reports import (
+from quizapp.reporting import charts
+from quizapp.reporting.build import (
     AnswerRow,
     ParticipantRow,
     QuestionRow,
     SessionInfo,
     report_build,
-    session_report,
 )
-from quizapp.services import live
-from quizapp.services.quizzes import quiz_create
-from quizapp.services.rooms import room_create
+from quizapp.reporting.load import session_report
+from quizapp.rules import calibration
+from tests.factories import InstructorFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
@@ -49,7 +53,7 @@ def play(
     quiz = quiz_create(owner=teacher, title=title, questions=questions, ask_confidence=ask_confidence)
     session = live.session_start(room=room, quiz=quiz, mode=QuizSession.Mode.INSTRUCTOR_PACED, user=teacher)
     players = {
-        nickname: live.participant_join(code=code, nickname=nickname, address=f"10.0.0.{n}").participant
+        nickname: joining.participant_join(code=code, nickname=nickname, address=f"10.0.0.{n}").participant
         for n, nickname in enumerate(answers, start=1)
     }
     for index, question in enumerate(quiz.questions.order_by("position", "id")):
@@ -58,7 +62,9 @@ def play(
             if index < len(given) and given[index] is not None:
                 spec = dict(given[index])
                 ms = spec.pop("ms", None)
-                receipt = live.answer_submit(participant_id=players[nickname].id, question_id=question.id, **spec)
+                receipt = live_answers.answer_submit(
+                    participant_id=players[nickname].id, question_id=question.id, **spec
+                )
                 if ms is not None:
                     Answer.objects.filter(id=receipt.answer.id).update(response_ms=ms)
         live.session_reveal(session_id=session.id, user=teacher)
@@ -68,7 +74,7 @@ def play(
 
 @pytest.fixture
 def teacher():
-    return User.objects.create_user("teacher", password=PASSWORD)
+    return InstructorFactory(username="teacher", password=PASSWORD)
 
 
 @pytest.fixture
@@ -343,7 +349,7 @@ def test_report_and_exports_are_for_the_owner_only(client, teacher):
         response = client.get(url)
         assert response.status_code == 302, url
         assert "/accounts/login" in response["Location"]
-    User.objects.create_user("other", password=PASSWORD)
+    InstructorFactory(username="other", password=PASSWORD)
     client.login(username="other", password=PASSWORD)
     for url in urls:
         assert client.get(url).status_code == 404, url

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizapp.answer_matching import choice_correct, matches, normalise_answer
+from quizapp.rules.answer_matching import choice_correct, matches, normalise_answer
 
 FAST = settings(max_examples=60, deadline=None)
 

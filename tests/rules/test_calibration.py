@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizapp.calibration import (
+from quizapp.rules.calibration import (
     Bin,
     Verdict,
     brier_score,

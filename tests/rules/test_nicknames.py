@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizapp.nicknames import (
+from quizapp.rules.nicknames import (
     FRIENDLY_WORDS,
     MAX_CODE_POINTS,
     MAX_LENGTH,

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizapp.scoring import (
+from quizapp.rules.scoring import (
     AnswerOutcome,
     ScoringRules,
     answer_points,

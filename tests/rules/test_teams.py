@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizapp.teams import balanced_assignment, team_scores
+from quizapp.rules.teams import balanced_assignment, team_scores
 
 FAST = settings(max_examples=60, deadline=None)
 

@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Sequence
 from functools import cache
 
+from mlcore.learn.doodles import DOODLE_CLASSES
+
 MIN_PROMPTS, MAX_PROMPTS = 2, 10
 MAX_PROMPT_LENGTH = 60
 #: "고양이 / cat": a prompt may give its name in both languages.
@@ -30,8 +32,6 @@ def prompt_names(text: str) -> list[str]:
 
 @cache
 def _doodle_index() -> dict[str, str]:
-    from mlcore.learn.doodles import DOODLE_CLASSES
-
     index: dict[str, str] = {}
     for key, names in DOODLE_CLASSES.items():
         for name in (key, *names.values()):
@@ -54,8 +54,6 @@ def prompt_key(text: str) -> str:
 
 def is_doodle_class(key: str) -> bool:
     """Whether generated doodles exist for this key (they may join the class's drawings)."""
-    from mlcore.learn.doodles import DOODLE_CLASSES
-
     return key in DOODLE_CLASSES
 
 

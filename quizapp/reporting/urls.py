@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from quizapp import report_views
+from quizapp.reporting import views as report_views
 
 app_name = "reports"
 

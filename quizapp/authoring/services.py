@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.image_checks import CheckedImage
 from quizapp.models import Question, Quiz
+from quizapp.rules import drawing_prompts
 
 EXPORT_FORMAT = "a2blab.quiz"
 EXPORT_VERSION = 1
@@ -116,8 +117,6 @@ def question_validate(
 
 def _drawing_prompts(options: Any) -> list[dict[str, Any]]:
     """A drawing round's prompts: 2 to 10 short names, no two of them the same class."""
-    from quizapp import drawing_prompts
-
     cleaned = _clean_options(options or [])
     low, high = drawing_prompts.MIN_PROMPTS, drawing_prompts.MAX_PROMPTS
     if not low <= len(cleaned) <= high:

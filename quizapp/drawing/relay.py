@@ -18,14 +18,17 @@ from channels.db import database_sync_to_async
 from django.utils import translation
 
 from core import fanout
+from mlcore.models import FINISHED_STATES
 from quizapp import groups, messages
+from quizapp.drawing import selectors as drawing_selectors
+from quizapp.models import DrawingRound
 
 logger = logging.getLogger(__name__)
 POLL_INTERVAL_S = 0.5
 #: What each watched job is: the round's field, the message builder and who hears it.
 WATCHED = {
     "training": ("training_job", "training_message", fanout.EVERYONE),
-    "curve": ("curve_job", "curve_message", "hosts"),
+    "curve": ("curve_job", "curve_message", groups.HOSTS),
 }
 _watching: dict[tuple[int, str], asyncio.Task] = {}
 
@@ -39,9 +42,6 @@ def ensure_watch(round_id: int, kind: str = "training") -> None:
 
 
 def _revision(round_id: int, kind: str) -> tuple[int, int, bool] | None:
-    from mlcore.models import FINISHED_STATES
-    from quizapp.models import DrawingRound
-
     field = WATCHED[kind][0]
     row = (
         DrawingRound.objects.filter(id=round_id, **{f"{field}__isnull": False})
@@ -55,9 +55,6 @@ def _revision(round_id: int, kind: str) -> tuple[int, int, bool] | None:
 
 
 def _message(round_id: int, kind: str) -> tuple[int, str]:
-    from quizapp import drawing_selectors
-    from quizapp.models import DrawingRound
-
     build = getattr(drawing_selectors, WATCHED[kind][1])
     round_ = DrawingRound.objects.select_related("question", "training_job", "curve_job", "session__quiz").get(
         id=round_id

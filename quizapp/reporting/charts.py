@@ -18,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from quizapp import calibration
+from quizapp.rules import calibration
 
 __all__ = ["Series", "bar_chart_svg", "calibration_chart_svg"]
 

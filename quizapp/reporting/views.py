@@ -8,9 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from quizapp import charts, drawing_selectors, exports
+from mlcore.learn.drawings import parse_strokes, render_display
+from quizapp.drawing import selectors as drawing_selectors
 from quizapp.models import QuizSession
-from quizapp.reports import DistributionEntry, QuestionStats, SessionReport, session_for_owner, session_report
+from quizapp.reporting import charts, exports
+from quizapp.reporting.build import DistributionEntry, QuestionStats, SessionReport
+from quizapp.reporting.load import session_for_owner, session_report
 
 
 def _owned_session(request: HttpRequest, session_id: int) -> QuizSession:
@@ -128,8 +131,6 @@ def session_export_xlsx(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_GET
 def drawing_image(request: HttpRequest, session_id: int, drawing_id: int) -> HttpResponse:
     """A drawing as the student drew it (the picture the worker rendered; made now if it has not)."""
-    from mlcore.learn.drawings import parse_strokes, render_display
-
     drawing = drawing_selectors.drawing_for_owner(user=request.user, session_id=session_id, drawing_id=drawing_id)
     if drawing is None:
         raise Http404(_("You have no drawing with that id."))

@@ -1,8 +1,8 @@
 """The instructor's report of one session, built from rows already loaded.
 
 :func:`report_build` is pure: it takes plain rows (questions, participants, answers) and returns a
-:class:`SessionReport` for the report page and the CSV/XLSX exports (:mod:`quizapp.exports`).
-:func:`session_report` loads those rows for a session in a fixed number of queries.
+:class:`SessionReport` for the report page and the CSV/XLSX exports (:mod:`quizapp.reporting.exports`).
+:func:`quizapp.reporting.load.session_report` loads those rows for a session in a fixed number of queries.
 
 What counts
 -----------
@@ -13,7 +13,7 @@ What counts
 * "% correct" is out of the answers that have a right or wrong verdict (a poll has none), so
   students who did not answer are not counted as wrong; ``answered`` says how many answered.
 * Calibration pairs an answer's confidence with whether it was right, using the pure rules of
-  :mod:`quizapp.calibration`; answers without a confidence, and poll answers, do not count.
+  :mod:`quizapp.rules.calibration`; answers without a confidence, and poll answers, do not count.
 """
 
 from __future__ import annotations
@@ -23,14 +23,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
-from quizapp import answer_matching, calibration
-from quizapp.models import Answer, Question, QuizSession
-from quizapp.selectors import session_questions
+from quizapp.models import Question
+from quizapp.rules import answer_matching, calibration
 
 __all__ = [
     "AnswerRow",
@@ -48,8 +45,6 @@ __all__ = [
     "StudentCalibration",
     "VoteStats",
     "report_build",
-    "session_for_owner",
-    "session_report",
 ]
 
 #: How many different short answers a distribution lists (the most frequent first).
@@ -517,64 +512,3 @@ def report_build(
         summary=summary,
         calibration=_class_calibration([p for p in participants if not p.removed], counted),
     )
-
-
-# --- loading ------------------------------------------------------------------------------
-
-
-def session_for_owner(*, user: User, session_id: int) -> QuizSession | None:
-    """The session, only if ``user`` owns its room."""
-    if not user.is_authenticated:
-        return None
-    return QuizSession.objects.select_related("quiz", "room").filter(id=session_id, room__owner_id=user.id).first()
-
-
-ANSWER_FIELDS = (
-    "participant_id",
-    "question_id",
-    "vote",
-    "choices",
-    "text",
-    "correct",
-    "response_ms",
-    "points",
-    "streak_bonus",
-    "confidence",
-)
-
-
-def _answer_row(values: dict[str, Any]) -> AnswerRow:
-    choices = values["choices"] if isinstance(values["choices"], list) else []
-    return AnswerRow(
-        participant_id=values["participant_id"],
-        question_id=values["question_id"],
-        vote=values["vote"],
-        choices=tuple(c for c in choices if isinstance(c, int) and not isinstance(c, bool)),
-        text=values["text"] or "",
-        correct=values["correct"],
-        response_ms=values["response_ms"],
-        points=values["points"] + values["streak_bonus"],
-        confidence=values["confidence"],
-    )
-
-
-def session_report(session: QuizSession) -> SessionReport:
-    """Load a session's questions, participants and answers (three queries) and build its report."""
-    questions = [QuestionRow.from_model(q, number=i) for i, q in enumerate(session_questions(session), start=1)]
-    participants = [
-        ParticipantRow(id=p["id"], nickname=p["nickname"], score=p["score"], removed=p["removed"])
-        for p in session.participants.order_by("joined_at", "id").values("id", "nickname", "score", "removed")
-    ]
-    answers = [
-        _answer_row(values)
-        for values in Answer.objects.filter(session=session).order_by("vote", "id").values(*ANSWER_FIELDS)
-    ]
-    info = SessionInfo(
-        id=session.id,
-        quiz_title=session.quiz.title,
-        room_code=session.room.code,
-        mode_label=str(session.get_mode_display()),
-        started_at=session.created_at,
-        ended_at=session.ended_at,
-    )
-    return report_build(session=info, questions=questions, participants=participants, answers=answers)

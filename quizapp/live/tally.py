@@ -1,6 +1,6 @@
 """Coalesced tallies for the instructor: a few updates a second, however fast answers come.
 
-Each web process buffers the answers its sockets stored and, at most every
+Each web process buffers the answers its batch queue stored and, at most every
 ``QUIZ_TALLY_INTERVAL_S``, sends the hosts one ``tally`` with the counts (read from the
 database, so every process reports the truth) and the new cells of the results grid.
 """
@@ -14,10 +14,17 @@ from django.conf import settings
 from core import fanout
 from core.ws_protocol import message
 from quizapp import groups, messages
-from quizapp.selectors import current_tally
+from quizapp.selectors import answer_cell, current_tally
 
 _pending: dict[int, list[dict[str, Any]]] = {}
 _scheduled: set[int] = set()
+
+
+def answers_stored(receipts: list[Any]) -> None:
+    """The store path's hook (:mod:`quizapp.live.batching`): each stored answer reaches the hosts'
+    tally within one interval."""
+    for receipt in receipts:
+        note_answer(receipt.answer.session_id, answer_cell(receipt.answer))
 
 
 def note_answer(session_id: int, cell: dict[str, Any]) -> None:

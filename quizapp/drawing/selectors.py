@@ -1,6 +1,7 @@
 """Reads of drawing rounds: prompts and who draws what, the wall, counts and training state.
 
-The rules live in :mod:`quizapp.drawing_prompts`; the writes in :mod:`quizapp.services.drawings`.
+The rules live in :mod:`quizapp.rules.drawing_prompts`; the writes in :mod:`quizapp.drawing.services`
+and :mod:`quizapp.drawing.rounds`.
 """
 
 from __future__ import annotations
@@ -8,10 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from core.ws_protocol import message
-from quizapp import drawing_prompts, groups, messages
+from mlcore.charts import learning_curve_svg
+from mlcore.errors import message_for
+from mlcore.models import FINISHED_STATES, JobState, TrainedModel
+from quizapp import errors, groups, messages
 from quizapp.models import Drawing, DrawingRound, Participant, Question, QuizSession
+from quizapp.rules import drawing_prompts
 from quizapp.selectors import session_questions
 
 #: Drawings a student may add in one guess round (each joins the data set).
@@ -90,8 +96,6 @@ def round_counts(round_: DrawingRound) -> dict[str, int]:
 
 def round_model(round_: DrawingRound) -> Any:
     """The model the round's latest successful training registered, or ``None``."""
-    from mlcore.models import JobState, TrainedModel
-
     job = round_.training_job
     if job is None or job.state != JobState.SUCCEEDED:
         return None
@@ -100,8 +104,6 @@ def round_model(round_: DrawingRound) -> Any:
 
 def _job_public(job: Any) -> dict[str, Any]:
     """What every screen shows of a round's mlcore job: its state, progress, revision and error."""
-    from mlcore.errors import message_for
-
     return {
         "job_id": job.id,
         "state": job.state,
@@ -158,11 +160,6 @@ def round_public(round_: DrawingRound) -> dict[str, Any]:
 def curve_public(round_: DrawingRound) -> dict[str, Any] | None:
     """The round's learning curve for the hosts: progress while it runs, then the chart (SVG made
     here, so the console and the projector show the same picture) and the numbers behind it."""
-    from django.utils.translation import gettext as _
-
-    from mlcore.charts import learning_curve_svg
-    from mlcore.models import JobState
-
     job = round_.curve_job
     if job is None:
         return None
@@ -218,10 +215,8 @@ def labelled_top(top: list[dict[str, Any]], prompts: dict[str, str]) -> list[dic
 def guess_target(*, session_id: int, question_id: int) -> tuple[Any, dict[str, str]]:
     """The model a guess in this session goes to and the prompt texts, or the error that says why not.
 
-    The same for every student of the session, so sockets share it (``quizapp.consumers``): a
+    The same for every student of the session, so sockets share it (``quizapp.live.consumers``): a
     student's own standing was checked when they said ``hello``, and a guess stores nothing."""
-    from quizapp import errors
-
     session = QuizSession.objects.filter(id=session_id).first()
     if session is None or session.ended_at is not None:
         raise errors.SessionEnded()
@@ -244,8 +239,6 @@ def guess_target(*, session_id: int, question_id: int) -> tuple[Any, dict[str, s
 def round_jobs_running(session_id: int) -> tuple[int | None, list[str]]:
     """The session's current drawing round and which of its jobs (``training``, ``curve``) are
     queued or running: someone must relay them to the room."""
-    from mlcore.models import FINISHED_STATES
-
     session = QuizSession.objects.filter(id=session_id).first()
     round_ = current_round(session) if session is not None else None
     if round_ is None:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from quizapp import builder_views as views
+from quizapp.authoring import views
 
 app_name = "builder"
 

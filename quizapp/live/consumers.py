@@ -4,7 +4,6 @@ Broadcasts never pass through these consumers: services publish through core.fan
 which writes to the sockets directly (see that module for why).
 """
 
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -15,19 +14,18 @@ from django.utils.translation import gettext as _
 
 from core import fanout
 from core.ws_protocol import ProtocolError, error_message, message, parse_frame, socket_language
-from quizapp import drawing_relay, drawing_selectors, errors, groups, messages, room_codes, selectors, tally
-from quizapp.answer_queue import answer_queue, drawing_queue
-from quizapp.guess_queue import guess_queue
+from quizapp import errors, groups, messages, selectors
+from quizapp.drawing import guesses, relay, rounds
+from quizapp.drawing import selectors as drawing_selectors
+from quizapp.drawing import services as drawings
+from quizapp.live import answers, join, state
+from quizapp.live import session as live
+from quizapp.live.batching import answer_queue, drawing_queue
 from quizapp.models import Participant, QuizSession
-from quizapp.services import drawings, live
+from quizapp.rules import room_codes
 
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
-#: Live guesses a socket may ask for per second (the page asks after each stroke, throttled).
-GUESSES_PER_SECOND = 8
-#: How long the process trusts what it read about the round a session guesses for.
-GUESS_TARGET_TTL_S = 1.0
-_guess_targets: dict[tuple[int | None, int], tuple[float, Any]] = {}
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -91,7 +89,7 @@ def _id_field(frame: dict[str, Any], name: str, error: type[errors.QuizError]) -
 class StudentConsumer(QuizSocket):
     """``/ws/rooms/<code>/play/``: a student's phone. First frame: ``hello`` with the join token."""
 
-    audience = live.STUDENTS
+    audience = groups.STUDENTS
     handlers = {
         "hello": "on_hello",
         "answer": "on_answer",
@@ -103,7 +101,7 @@ class StudentConsumer(QuizSocket):
     async def connect(self) -> None:
         self.participant_id: int | None = None
         self.session_id: int | None = None
-        self.guess_times: list[float] = []
+        self.guess_throttle = guesses.GuessThrottle()
         await super().connect()
 
     def _require_joined(self) -> int:
@@ -122,7 +120,7 @@ class StudentConsumer(QuizSocket):
         await self.send_json(message("state", **state))
 
     def _resume(self, token: Any) -> Participant:
-        participant = live.participant_from_token(str(token or ""))
+        participant = join.participant_from_token(str(token or ""))
         if participant.session.room.code_key != room_codes.lookup_key(self.scope["url_route"]["kwargs"]["code"]):
             raise errors.BadToken()
         session = participant.session
@@ -132,7 +130,7 @@ class StudentConsumer(QuizSocket):
 
     def _state(self) -> dict[str, Any]:
         participant = Participant.objects.select_related("session__quiz", "session__room").get(id=self.participant_id)
-        return selectors.student_state(participant)
+        return state.student_state(participant)
 
     async def on_answer(self, frame: dict[str, Any]) -> None:
         participant_id = self._require_joined()
@@ -140,7 +138,7 @@ class StudentConsumer(QuizSocket):
         if not isinstance(question_id, int) or isinstance(question_id, bool):
             raise errors.InvalidAnswer()
         receipt = await answer_queue.submit(
-            live.AnswerRequest(
+            answers.AnswerRequest(
                 participant_id=participant_id,
                 question_id=question_id,
                 choices=frame.get("choices"),
@@ -152,7 +150,6 @@ class StudentConsumer(QuizSocket):
         if receipt.immediate_result is not None:
             ack["result"] = receipt.immediate_result
         await self.send_json(message("answer_received", **ack))
-        tally.note_answer(self.session_id, selectors.answer_cell(receipt.answer))
 
     async def on_next(self, frame: dict[str, Any]) -> None:
         participant_id = self._require_joined()
@@ -166,19 +163,18 @@ class StudentConsumer(QuizSocket):
         question_id = _id_field(frame, "question_id", errors.DrawingRejected)
         strokes = drawings.parse_drawing(frame.get("drawing"))
         label = frame.get("label")
-        guesses: list[dict[str, Any]] = []
+        top: list[dict[str, Any]] = []
         if label is not None:
             if not isinstance(label, str):
                 raise errors.UnknownPrompt()
-            model, prompts = await self._guess_target(question_id)
-            guesses = drawing_selectors.labelled_top((await guess_queue.guess(model, strokes))["top"], prompts)
+            top, _ms = await guesses.labelled_guess(self._session_id(), question_id, strokes)
         receipt = await drawing_queue.submit(
             drawings.DrawingRequest(
                 participant_id=participant_id,
                 question_id=question_id,
                 strokes=strokes.to_wire(),
                 label=label,
-                guesses=guesses,
+                guesses=top,
             )
         )
         await self.send_json(
@@ -189,52 +185,30 @@ class StudentConsumer(QuizSocket):
                 drawing_id=receipt.drawing.id,
                 phase=receipt.phase,
                 label=receipt.drawing.label,
-                guesses=guesses,
+                guesses=top,
             )
         )
 
     async def on_guess(self, frame: dict[str, Any]) -> None:
         """The model's top guesses for a drawing in progress (guess round only; nothing is stored)."""
         self._require_joined()
-        now = time.monotonic()
-        self.guess_times = [t for t in self.guess_times if now - t < 1.0]
-        if len(self.guess_times) >= GUESSES_PER_SECOND:
-            raise errors.GuessBusy()
-        self.guess_times.append(now)
+        self.guess_throttle.check()
         question_id = _id_field(frame, "question_id", errors.DrawingRejected)
         strokes = drawings.parse_drawing(frame.get("drawing"))
-        model, prompts = await self._guess_target(question_id)
-        result = await guess_queue.guess(model, strokes)
-        await self.send_json(
-            message(
-                "guesses",
-                id=frame.get("id"),
-                question_id=question_id,
-                top=drawing_selectors.labelled_top(result["top"], prompts),
-                ms=result["ms"],
-            )
-        )
+        top, ms = await guesses.labelled_guess(self._session_id(), question_id, strokes)
+        await self.send_json(message("guesses", id=frame.get("id"), question_id=question_id, top=top, ms=ms))
 
-    async def _guess_target(self, question_id: int) -> tuple[Any, dict[str, str]]:
-        """The round's model and prompt texts, shared by the process's sockets of the session."""
+    def _session_id(self) -> int:
         self._require_joined()
-        key = (self.session_id, question_id)
-        cached = _guess_targets.get(key)
-        now = time.monotonic()
-        if cached is None or now >= cached[0]:
-            # A refusal is not kept: the guess round may open the next moment.
-            target = await database_sync_to_async(drawing_selectors.guess_target)(
-                session_id=self.session_id, question_id=question_id
-            )
-            cached = (now + GUESS_TARGET_TTL_S, target)
-            _guess_targets[key] = cached
-        return cached[1]
+        if self.session_id is None:  # set with participant_id
+            raise errors.BadToken()
+        return self.session_id
 
 
 class HostConsumer(QuizSocket):
     """``/ws/rooms/<code>/host/``: the instructor's console and projector (owner only)."""
 
-    audience = live.HOSTS
+    audience = groups.HOSTS
     handlers = {
         "next": "on_next",
         "reveal": "on_reveal",
@@ -275,7 +249,7 @@ class HostConsumer(QuizSocket):
             return
         round_id, kinds = await database_sync_to_async(drawing_selectors.round_jobs_running)(self.session_id)
         for kind in kinds:
-            drawing_relay.ensure_watch(round_id, kind)
+            relay.ensure_watch(round_id, kind)
 
     async def on_sync(self, frame: dict[str, Any]) -> None:
         state = await database_sync_to_async(self._state)()
@@ -285,7 +259,7 @@ class HostConsumer(QuizSocket):
         if self.session_id is None:
             return {"session": None}
         session = QuizSession.objects.select_related("quiz", "room").get(id=self.session_id)
-        return selectors.host_state(session)
+        return state.host_state(session)
 
     def _session_id(self) -> int:
         if self.session_id is None:
@@ -323,20 +297,20 @@ class HostConsumer(QuizSocket):
         doodles = frame.get("doodles_per_class", 0)
         if not isinstance(doodles, int) or isinstance(doodles, bool):
             raise errors.InvalidState()
-        await self._call(drawings.round_train, doodles_per_class=doodles)
+        await self._call(rounds.round_train, doodles_per_class=doodles)
         await self._relay_running_jobs()
 
     async def on_curve(self, frame: dict[str, Any]) -> None:
-        await self._call(drawings.round_measure_curve)
+        await self._call(rounds.round_measure_curve)
         await self._relay_running_jobs()
 
     async def on_guess_round(self, frame: dict[str, Any]) -> None:
-        await self._call(drawings.guess_round_start)
+        await self._call(live.session_guess_round)
 
     async def on_drawing_hide(self, frame: dict[str, Any]) -> None:
         drawing_id = _id_field(frame, "drawing_id", errors.InvalidState)
-        await self._call(drawings.drawing_set_hidden, drawing_id=drawing_id, hidden=frame.get("hidden", True) is True)
+        await self._call(rounds.drawing_set_hidden, drawing_id=drawing_id, hidden=frame.get("hidden", True) is True)
 
     async def on_drawing_remove(self, frame: dict[str, Any]) -> None:
         drawing_id = _id_field(frame, "drawing_id", errors.InvalidState)
-        await self._call(drawings.drawing_remove, drawing_id=drawing_id)
+        await self._call(rounds.drawing_remove, drawing_id=drawing_id)

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from quizapp import room_codes
 from quizapp.models import Question, QuizSession
+from quizapp.rules import room_codes
 
 
 class JoinCodeForm(forms.Form):

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from quizapp import room_codes
 from quizapp.models import Room
+from quizapp.rules import room_codes
 
 
 @transaction.atomic

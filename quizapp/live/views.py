@@ -16,7 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import rate_limits
 from quizapp import errors, groups, messages
-from quizapp.forms import JoinCodeForm, LaunchForm, QuickQuestionForm, RoomCreateForm
+from quizapp.authoring.services import true_false_options
+from quizapp.live import session as live
+from quizapp.live.forms import JoinCodeForm, LaunchForm, QuickQuestionForm, RoomCreateForm
+from quizapp.live.rooms import room_create
 from quizapp.models import Question, QuizSession
 from quizapp.selectors import (
     live_session,
@@ -27,9 +30,6 @@ from quizapp.selectors import (
     room_get_for_host,
     rooms_for_owner,
 )
-from quizapp.services import live
-from quizapp.services.quizzes import true_false_options
-from quizapp.services.rooms import room_create
 
 logger = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 """Forms of the quiz builder pages. They parse what a browser posts into the keyword arguments
-of the services in :mod:`quizapp.services.quizzes`; the rules themselves live in the services."""
+of the services in :mod:`quizapp.authoring.services`; the rules themselves live in the services."""
 
 import json
 from typing import Any
@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.image_checks import CheckedImage, ImageRejected, check_image
+from quizapp.authoring import services as quizzes
 from quizapp.models import Question, Quiz
-from quizapp.services import quizzes
 
 IMPORT_MAX_BYTES = 1_000_000
 IMAGE_MAX_BYTES = 5_000_000

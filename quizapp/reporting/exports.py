@@ -28,7 +28,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from core.spreadsheet_safety import neutralise_cell, neutralise_row
-from quizapp.reports import SessionReport, VoteStats
+from quizapp.reporting.build import SessionReport, VoteStats
 
 __all__ = [
     "CSV_CONTENT_TYPE",

@@ -19,11 +19,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from quizapp.builder_forms import QuestionForm, QuizImportForm, QuizSettingsForm
+from quizapp.authoring import services as quizzes
+from quizapp.authoring.forms import QuestionForm, QuizImportForm, QuizSettingsForm
+from quizapp.authoring.services import question_image_set, quiz_delete, quiz_update
 from quizapp.models import Question, Quiz
 from quizapp.selectors import quizzes_for_owner
-from quizapp.services import quizzes
-from quizapp.services.quizzes import question_image_set, quiz_delete, quiz_update
 
 
 def _quiz_for(request: HttpRequest, quiz_id: int) -> Quiz:

@@ -1,0 +1,123 @@
+"""Live guesses in batches: the drawings that arrive while the model is busy go through it together.
+
+A guess is a render to 28 x 28 and a forward pass of a small CNN: about a millisecond alone, but
+500 students drawing at once would queue 500 of them one by one. Here each web process keeps one
+queue and one thread for guessing (apart from the database thread, so guesses never wait behind
+writes): whatever arrived while the last batch ran is rendered and predicted in one pass. An idle
+room pays nothing: a lone guess is a batch of one.
+
+Also here: how often one socket may ask (:class:`GuessThrottle`) and the round a session's guesses
+go to, read once a second per process and shared by its sockets (:func:`guess_target`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from channels.db import database_sync_to_async
+
+from core.batching import BatchWorker
+from mlcore.learn.drawings import render_normalised
+from mlcore.services.registry import predict_arrays
+from quizapp import errors
+from quizapp.drawing import selectors as drawing_selectors
+from quizapp.drawing.services import GUESS_TOP
+
+logger = logging.getLogger(__name__)
+#: At most 32 drawings a batch, so a guess never waits behind a long one. Measured with
+#: bench/draw_load.py (500 students, 1,500 guesses in 3 s) on a quiet machine, the size matters less
+#: than the machine's load: guess p95 24 and 89 ms with 32, 66 ms with 256 (392 ms with 256 while
+#: other test runs loaded the machine).
+MAX_BATCH = 32
+#: Guesses waiting beyond this are refused at once (``guess_busy``) rather than answered late.
+MAX_WAITING = 4000
+#: Live guesses a socket may ask for per second (the page asks after each stroke, throttled).
+GUESSES_PER_SECOND = 8
+#: How long the process trusts what it read about the round a session guesses for.
+GUESS_TARGET_TTL_S = 1.0
+
+
+def _predict(model: Any, drawings: list[Any]) -> list[list[dict[str, Any]]]:
+    return predict_arrays(model=model, arrays=[render_normalised(d) for d in drawings], top=GUESS_TOP)
+
+
+class GuessQueue(BatchWorker):
+    max_batch = MAX_BATCH
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="guess")
+
+    async def guess(self, model: Any, drawing: Any) -> dict[str, Any]:
+        """``{"top": [{label, probability}], "ms": server milliseconds}`` for one checked drawing."""
+        if self.waiting() >= MAX_WAITING:
+            raise errors.GuessBusy()
+        future = asyncio.get_running_loop().create_future()
+        self.put((model, drawing, future, time.perf_counter()))
+        return await future
+
+    async def handle(self, batch: list[Any]) -> None:
+        loop = asyncio.get_running_loop()
+        by_model: dict[int, list[tuple]] = {}
+        for item in batch:
+            by_model.setdefault(item[0].id, []).append(item)
+        for items in by_model.values():
+            try:
+                tops = await loop.run_in_executor(self.executor, _predict, items[0][0], [i[1] for i in items])
+            except Exception as exc:
+                logger.exception("guess batch of %d failed", len(items))
+                for *_rest, future, _t in items:
+                    if not future.done():
+                        future.set_exception(exc if isinstance(exc, errors.QuizError) else errors.GuessBusy())
+                continue
+            now = time.perf_counter()
+            for (_m, _d, future, started), top in zip(items, tops, strict=True):
+                if not future.done():
+                    future.set_result({"top": top, "ms": round((now - started) * 1000, 1)})
+
+
+guess_queue = GuessQueue()
+
+
+class GuessThrottle:
+    """One socket's live guesses: at most :data:`GUESSES_PER_SECOND` in any second."""
+
+    def __init__(self, per_second: int = GUESSES_PER_SECOND) -> None:
+        self.per_second = per_second
+        self.times: list[float] = []
+
+    def check(self) -> None:
+        now = time.monotonic()
+        self.times = [t for t in self.times if now - t < 1.0]
+        if len(self.times) >= self.per_second:
+            raise errors.GuessBusy()
+        self.times.append(now)
+
+
+_targets: dict[tuple[int, int], tuple[float, Any]] = {}
+
+
+async def guess_target(session_id: int, question_id: int) -> tuple[Any, dict[str, str]]:
+    """The round's model and prompt texts, shared by the process's sockets of the session."""
+    key = (session_id, question_id)
+    cached = _targets.get(key)
+    now = time.monotonic()
+    if cached is None or now >= cached[0]:
+        # A refusal is not kept: the guess round may open the next moment.
+        target = await database_sync_to_async(drawing_selectors.guess_target)(
+            session_id=session_id, question_id=question_id
+        )
+        cached = (now + GUESS_TARGET_TTL_S, target)
+        _targets[key] = cached
+    return cached[1]
+
+
+async def labelled_guess(session_id: int, question_id: int, strokes: Any) -> tuple[list[dict[str, Any]], float]:
+    """The model's top guesses for ``strokes`` with each prompt's text, and the server time they took."""
+    model, prompts = await guess_target(session_id, question_id)
+    result = await guess_queue.guess(model, strokes)
+    return drawing_selectors.labelled_top(result["top"], prompts), result["ms"]

@@ -1,0 +1,235 @@
+"""Answers: checked against the open question, scored from server-side time, stored in batches.
+
+The unique (participant, question, vote) constraint is the last word on double answers. The live
+socket's batch queue (:mod:`quizapp.live.batching`) stores what arrived meanwhile in one transaction
+and schedules the tally; :func:`answer_submit` is the same path for one answer.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from quizapp import errors, messages
+from quizapp.models import Answer, Participant, Question, Quiz, QuizSession
+from quizapp.rules import answer_matching, scoring
+from quizapp.selectors import session_questions
+
+
+def rules_for(quiz: Quiz) -> scoring.ScoringRules:
+    """The quiz's scoring switches as the pure scoring rules take them."""
+    return scoring.ScoringRules(speed_points=quiz.speed_points, streaks=quiz.streaks)
+
+
+@dataclass(frozen=True)
+class AnswerReceipt:
+    answer: Answer
+    #: Shown to the student at once only in student-paced mode (else at the reveal).
+    immediate_result: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class AnswerRequest:
+    participant_id: int
+    question_id: int
+    choices: Any = None
+    text: Any = None
+    confidence: Any = None
+
+
+def answer_submit(
+    *,
+    participant_id: int,
+    question_id: int,
+    choices: Any = None,
+    text: Any = None,
+    confidence: Any = None,
+) -> AnswerReceipt:
+    """Store one answer, scored from server-side time; a second one is refused."""
+    request = AnswerRequest(participant_id, question_id, choices, text, confidence)
+    outcome = answers_submit([request])[0]
+    if isinstance(outcome, errors.QuizError):
+        raise outcome
+    return outcome
+
+
+def answers_submit(requests: list[AnswerRequest]) -> list[AnswerReceipt | errors.QuizError]:
+    """Store many answers in one transaction (what arrived while the last batch was written).
+
+    Each request gets its receipt or its refusal, in order. The unique constraint stays the
+    last word: if another process stored one of these first, the batch is retried one by one.
+    """
+    try:
+        with transaction.atomic():
+            return _answers_store(requests)
+    except IntegrityError:
+        outcomes: list[AnswerReceipt | errors.QuizError] = []
+        for request in requests:
+            try:
+                with transaction.atomic():
+                    outcomes += _answers_store([request])
+            except IntegrityError:
+                outcomes.append(errors.AlreadyAnswered())
+        return outcomes
+
+
+def _answers_store(requests: list[AnswerRequest]) -> list[AnswerReceipt | errors.QuizError]:
+    now = timezone.now()
+    participant_ids = {r.participant_id for r in requests}
+    participants = {
+        p.id: p
+        for p in Participant.objects.select_for_update()
+        .filter(id__in=participant_ids)
+        .only("id", "session_id", "removed", "score", "streak", "current_index", "question_opened_at")
+    }
+    sessions = {
+        s.id: s
+        for s in QuizSession.objects.select_related("quiz").filter(id__in={p.session_id for p in participants.values()})
+    }
+    existing = set(
+        Answer.objects.filter(
+            participant_id__in=participant_ids, question_id__in={r.question_id for r in requests}
+        ).values_list("participant_id", "question_id", "vote")
+    )
+    outcomes: list[AnswerReceipt | errors.QuizError] = []
+    new_answers: list[Answer] = []
+    changed: dict[int, Participant] = {}
+    for request in requests:
+        participant = participants.get(request.participant_id)
+        try:
+            if participant is None:
+                raise errors.BadToken()
+            session = sessions[participant.session_id]
+            receipt = _answer_build(participant, session, request, now, existing)
+        except errors.QuizError as exc:
+            outcomes.append(exc)
+            continue
+        existing.add((participant.id, request.question_id, receipt.answer.vote))
+        new_answers.append(receipt.answer)
+        changed[participant.id] = participant
+        outcomes.append(receipt)
+    Answer.objects.bulk_create(new_answers)
+    if changed:
+        # One prepared statement run per row: far cheaper than bulk_update's CASE for hundreds.
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {Participant._meta.db_table} SET score = %s, streak = %s WHERE id = %s",  # noqa: S608
+                [(p.score, p.streak, p.id) for p in changed.values()],
+            )
+    return outcomes
+
+
+def _answer_build(
+    participant: Participant,
+    session: QuizSession,
+    request: AnswerRequest,
+    now: datetime,
+    existing: set[tuple[int, int, int]],
+) -> AnswerReceipt:
+    """Check one answer against the open question and score it (in memory; the caller saves)."""
+    if participant.removed:
+        raise errors.Removed()
+    if session.ended_at is not None:
+        raise errors.SessionEnded()
+    questions = session_questions(session)
+    question_id = request.question_id
+    if session.mode == QuizSession.Mode.STUDENT_PACED:
+        index, opened_at = participant.current_index, participant.question_opened_at
+        if index >= len(questions) or questions[index].id != question_id or opened_at is None:
+            raise _not_open_or_answered(participant, question_id)
+        deadline = opened_at + timedelta(seconds=questions[index].time_limit_s)
+    else:
+        index, opened_at, deadline = session.current_index, session.question_opened_at, session.question_deadline
+        if session.state != QuizSession.State.QUESTION or not (0 <= index < len(questions)):
+            raise _not_open_or_answered(participant, question_id)
+        if questions[index].id != question_id:
+            raise _not_open_or_answered(participant, question_id)
+    question = questions[index]
+    vote = session.current_vote if session.mode != QuizSession.Mode.STUDENT_PACED else 1
+    if (participant.id, question_id, vote) in existing:
+        raise errors.AlreadyAnswered()
+    if now > deadline + timedelta(milliseconds=settings.QUIZ_ANSWER_GRACE_MS):
+        raise errors.TooLate()
+    chosen, typed, correct = _check_answer(question, request.choices, request.text)
+    confidence_value = _check_confidence(session.quiz, request.confidence)
+    response_ms = max(0, int((now - opened_at).total_seconds() * 1000))
+    rules = rules_for(session.quiz)
+    counts = question.has_correct_answer and question.points > 0 and vote == 1
+    base = scoring.answer_points(
+        correct=bool(correct),
+        points=question.points if counts else 0,
+        response_ms=response_ms,
+        time_limit_ms=question.time_limit_s * 1000,
+        rules=rules,
+    )
+    bonus, streak = (0, participant.streak)
+    if counts:
+        bonus, streak = scoring.streak_bonus(participant.streak, bool(correct), rules)
+    answer = Answer(
+        session=session,
+        participant=participant,
+        question=question,
+        choices=chosen,
+        text=typed,
+        correct=correct,
+        response_ms=min(response_ms, question.time_limit_s * 1000 + settings.QUIZ_ANSWER_GRACE_MS),
+        points=base,
+        streak_bonus=bonus,
+        confidence=confidence_value,
+        vote=vote,
+    )
+    participant.score += base + bonus
+    participant.streak = streak
+    immediate = None
+    if session.mode == QuizSession.Mode.STUDENT_PACED:
+        immediate = {
+            "question_id": question.id,
+            **messages.question_reveal(question),
+            "correct": correct,
+            "points": base + bonus,
+            "score": participant.score,
+            "streak": streak,
+        }
+    return AnswerReceipt(answer=answer, immediate_result=immediate)
+
+
+def _not_open_or_answered(participant: Participant, question_id: int) -> errors.QuizError:
+    if Answer.objects.filter(participant=participant, question_id=question_id).exists():
+        return errors.AlreadyAnswered()
+    return errors.QuestionNotOpen()
+
+
+def _check_answer(question: Question, choices: Any, text: Any) -> tuple[list[int], str, bool | None]:
+    if question.takes_text:
+        if not isinstance(text, str) or not text.strip() or len(text) > 200:
+            raise errors.InvalidAnswer()
+        if question.kind == Question.Kind.OPEN:
+            return [], text.strip(), None
+        return [], text.strip(), answer_matching.matches(text, question.accepted_answers)
+    if isinstance(choices, int) and not isinstance(choices, bool):
+        choices = [choices]
+    if (
+        not isinstance(choices, list)
+        or not choices
+        or not all(isinstance(c, int) and not isinstance(c, bool) for c in choices)
+        or len(set(choices)) != len(choices)
+        or not all(0 <= c < len(question.options) for c in choices)
+    ):
+        raise errors.InvalidAnswer()
+    correct_set = {i for i, o in enumerate(question.options) if o.get("correct")}
+    if len(choices) > 1 and len(correct_set) <= 1:
+        raise errors.InvalidAnswer()
+    if question.kind == Question.Kind.POLL or not correct_set:
+        return sorted(choices), "", None
+    return sorted(choices), "", answer_matching.choice_correct(set(choices), correct_set)
+
+
+def _check_confidence(quiz: Quiz, confidence: Any) -> float | None:
+    if not quiz.ask_confidence or confidence is None:
+        return None
+    if isinstance(confidence, bool) or not isinstance(confidence, int | float) or not 0.5 <= confidence <= 1.0:
+        raise errors.InvalidAnswer()
+    return float(confidence)

@@ -1,0 +1,126 @@
+"""Joining a room: rate limits, nicknames, bans, locks, teams, and the token that restores a student's place."""
+
+import logging
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from core import rate_limits
+from core.ws_protocol import message
+from quizapp import broadcast, errors, groups, messages
+from quizapp.models import Participant, QuizSession, Room
+from quizapp.rules import nicknames, teams
+from quizapp.selectors import room_get_by_code
+
+logger = logging.getLogger(__name__)
+
+TOKEN_SALT = "quizapp.participant"  # noqa: S105 - a signing namespace, not a secret
+TOKEN_MAX_AGE_S = 24 * 3600
+
+
+@dataclass(frozen=True)
+class JoinResult:
+    participant: Participant
+    token: str
+
+
+def participant_token(participant: Participant) -> str:
+    return signing.dumps({"p": participant.id, "s": participant.session_id}, salt=TOKEN_SALT, compress=True)
+
+
+def participant_from_token(token: str) -> Participant:
+    """The participant a browser's saved token stands for, if they may still play."""
+    try:
+        data = signing.loads(str(token)[:500], salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE_S)
+    except signing.BadSignature:
+        raise errors.BadToken() from None
+    participant = (
+        Participant.objects.select_related("session", "session__quiz", "session__room")
+        .filter(id=data.get("p"), session_id=data.get("s"))
+        .first()
+    )
+    if participant is None:
+        raise errors.BadToken()
+    if participant.banned:
+        raise errors.Banned()
+    if participant.removed:
+        raise errors.Removed()
+    if participant.session.ended_at is not None:
+        raise errors.SessionEnded()
+    return participant
+
+
+def participant_join(
+    *, code: str, nickname: str, address: str, device_id: str = "", team: int | None = None
+) -> JoinResult:
+    """A student joins the live session of the room ``code`` with a nickname."""
+    if not rate_limits.hit(groups.join_rate_key("addr", address), settings.QUIZ_JOIN_RATE_PER_ADDRESS):
+        raise errors.RateLimited()
+    room = room_get_by_code(code)
+    if room is None:
+        if not rate_limits.hit(groups.join_rate_key("guess", address), settings.QUIZ_CODE_GUESS_RATE):
+            logger.warning("quiz: room-code guessing throttled for %s", address)
+            raise errors.RateLimited()
+        raise errors.RoomNotFound()
+    if not rate_limits.hit(groups.join_rate_key("room", str(room.id)), settings.QUIZ_JOIN_RATE_PER_ROOM):
+        raise errors.RateLimited()
+    session = QuizSession.objects.filter(room=room, ended_at__isnull=True).only("friendly_nicknames").first()
+    if session is not None and session.friendly_nicknames:
+        return _join(room=room, nickname=None, device_id=device_id[:64], team=team)
+    cleaned, problem = nicknames.validate_nickname(nickname)
+    if problem is not None:
+        raise errors.NicknameInvalid(_nickname_message(problem))
+    return _join(room=room, nickname=cleaned, device_id=device_id[:64], team=team)
+
+
+def _nickname_message(code: str) -> str:
+    return {
+        "empty": _("Type a nickname."),
+        "too_long": _("A nickname has at most %(max)d characters.") % {"max": nicknames.MAX_LENGTH},
+        "invalid_characters": _("A nickname needs at least one letter or digit."),
+    }.get(str(code), str(errors.NicknameInvalid.default_message))
+
+
+@transaction.atomic
+def _join(*, room: Room, nickname: str | None, device_id: str, team: int | None = None) -> JoinResult:
+    """``nickname=None``: the session hands out a friendly one. ``team``: the team chosen at
+    join (team sessions); without one, the smallest team gets the newcomer."""
+    session = (
+        QuizSession.objects.select_for_update().select_related("quiz").filter(room=room, ended_at__isnull=True).first()
+    )
+    if session is None:
+        raise errors.NoLiveSession()
+    if nickname is None:
+        taken = set(session.participants.values_list("nickname_key", flat=True))
+        nickname = nicknames.friendly_nickname(secrets.SystemRandom(), session.quiz.language, taken=taken)
+    key = nicknames.nickname_key(nickname)
+    banned = session.participants.filter(banned=True)
+    if banned.filter(nickname_key=key).exists() or (device_id and banned.filter(device_id=device_id).exists()):
+        raise errors.Banned()
+    if session.locked:
+        raise errors.RoomLocked()
+    if session.participants.filter(removed=False).count() >= room.max_participants:
+        raise errors.RoomFull()
+    if not session.team_count:
+        team = None
+    elif team is None or not 0 <= team < session.team_count:
+        current = dict(session.participants.filter(removed=False).values_list("id", "team"))
+        team = teams.balanced_assignment([None], session.team_count, existing=current)[None]
+    try:
+        with transaction.atomic():
+            participant = Participant.objects.create(
+                session=session, nickname=nickname, nickname_key=key, device_id=device_id, team=team
+            )
+    except IntegrityError:
+        raise errors.NicknameTaken() from None
+    participant.session = session
+    broadcast.after_commit(
+        session.id,
+        message("participant_joined", participant=messages.participant_public(participant)),
+        audience=groups.HOSTS,
+    )
+    return JoinResult(participant=participant, token=participant_token(participant))

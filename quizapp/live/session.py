@@ -1,0 +1,336 @@
+"""The live session's state machine: start, next, reveal, re-vote, lock, remove, end, the guess round,
+and a student's own pace.
+
+Each action locks the session row, validates, writes in that transaction and, once it commits,
+broadcasts what changed (:func:`quizapp.broadcast.after_commit`). Joining is :mod:`quizapp.live.join`,
+answering :mod:`quizapp.live.answers`; consumers and views call these and nothing else.
+"""
+
+from datetime import timedelta
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.ws_protocol import message
+from quizapp import broadcast, errors, groups, messages
+from quizapp.authoring.services import question_validate, quiz_create
+from quizapp.drawing import rounds
+from quizapp.drawing import selectors as drawing_selectors
+from quizapp.models import Answer, DrawingRound, Participant, Question, Quiz, QuizSession, Room
+from quizapp.selectors import (
+    answer_distribution,
+    leaderboard_rows,
+    participant_calibrations,
+    session_lock_for_host,
+    session_questions,
+    team_standings,
+)
+
+#: Team counts an instructor may choose (0: no teams).
+TEAM_COUNTS = (0, 2, 3, 4, 5, 6)
+
+
+# --- starting and ending --------------------------------------------------------------
+
+
+@transaction.atomic
+def session_start(
+    *, room: Room, quiz: Quiz, mode: str, user: User, friendly_nicknames: bool = False, team_count: int = 0
+) -> QuizSession:
+    """Open a session of ``quiz`` in ``room``; a session still live there is ended first."""
+    if room.owner_id != user.id or quiz.owner_id != user.id:
+        raise errors.NotAllowed()
+    if mode not in QuizSession.Mode.values:
+        raise errors.InvalidState()
+    if team_count not in TEAM_COUNTS:
+        raise errors.InvalidState()
+    if not quiz.questions.exists():
+        raise errors.InvalidState(errors.InvalidState.default_message)
+    for live in QuizSession.objects.select_for_update().filter(room=room, ended_at__isnull=True):
+        _end(live)
+    state = QuizSession.State.RUNNING if mode == QuizSession.Mode.STUDENT_PACED else QuizSession.State.LOBBY
+    session = QuizSession.objects.create(
+        room=room, quiz=quiz, mode=mode, state=state, friendly_nicknames=friendly_nicknames, team_count=team_count
+    )
+    if mode == QuizSession.Mode.QUICK_QUESTION:
+        _open_question(session, 0)
+    return session
+
+
+@transaction.atomic
+def quick_question_start(
+    *, room: Room, user: User, kind: str, prompt: str, options: list[dict] | None = None, accepted: list[str] | None
+) -> QuizSession:
+    """One ad-hoc question without a quiz, open at once."""
+    if room.owner_id != user.id:
+        raise errors.NotAllowed()
+    quiz = Quiz.objects.create(owner=user, title=prompt[:200], is_adhoc=True, streaks=False)
+    fields = question_validate(kind=kind, prompt=prompt, options=options or [], accepted_answers=accepted or [])
+    Question.objects.create(quiz=quiz, position=0, **fields)
+    return session_start(room=room, quiz=quiz, mode=QuizSession.Mode.QUICK_QUESTION, user=user)
+
+
+@transaction.atomic
+def exit_ticket_start(*, room: Room, user: User, own_question: str = "", language: str = "ko") -> QuizSession:
+    """Socrative's exit ticket in one click: how well was it understood, what was learnt, and
+    the instructor's own question — student-paced, so everyone answers at their own speed."""
+    if room.owner_id != user.id:
+        raise errors.NotAllowed()
+    with translation.override(language):
+        questions = [
+            {
+                "kind": Question.Kind.POLL,
+                "prompt": _("How well did you understand today's material?"),
+                "options": [
+                    _("1 — not at all"),
+                    _("2 — a little"),
+                    _("3 — partly"),
+                    _("4 — mostly"),
+                    _("5 — completely"),
+                ],
+                "time_limit_s": 120,
+                "points": 0,
+            },
+            {"kind": Question.Kind.OPEN, "prompt": _("What did you learn today?"), "time_limit_s": 300},
+        ]
+        if own_question.strip():
+            questions.append({"kind": Question.Kind.OPEN, "prompt": own_question.strip(), "time_limit_s": 300})
+        quiz = quiz_create(owner=user, title=_("Exit ticket"), language=language, questions=questions)
+    quiz.is_adhoc = True
+    quiz.save(update_fields=["is_adhoc"])
+    return session_start(room=room, quiz=quiz, mode=QuizSession.Mode.STUDENT_PACED, user=user)
+
+
+def _end(session: QuizSession) -> None:
+    session.state = QuizSession.State.ENDED
+    session.ended_at = timezone.now()
+    if session.question_deadline and session.question_deadline > session.ended_at:
+        session.question_deadline = session.ended_at
+    session.save(update_fields=["state", "ended_at", "question_deadline"])
+    rows = leaderboard_rows(session)
+    calibrations = participant_calibrations(session) if session.quiz.ask_confidence else {}
+    personal = {
+        groups.member_key(r["id"]): messages.dumps(
+            {"rank": r["rank"], "score": r["score"], "calibration": calibrations.get(r["id"])}
+        )
+        for r in rows
+    }
+    extra = {"teams": team_standings(session)} if session.team_count else {}
+    broadcast.after_commit(session.id, message("session_ended", top=rows[:5], **extra), personal=personal)
+
+
+@transaction.atomic
+def session_end(*, session_id: int, user: User) -> QuizSession:
+    session = _host_session(session_id, user)
+    if session.ended_at is None:
+        _end(session)
+    return session
+
+
+def _host_session(session_id: int, user: User) -> QuizSession:
+    return session_lock_for_host(session_id=session_id, user=user)
+
+
+# --- the instructor's controls ------------------------------------------------------------
+
+
+def _open_question(session: QuizSession, index: int) -> None:
+    questions = session_questions(session)
+    question = questions[index]
+    now = timezone.now()
+    session.current_index = index
+    session.current_vote = 1
+    session.state = QuizSession.State.QUESTION
+    session.question_opened_at = now
+    session.question_deadline = now + timedelta(seconds=question.time_limit_s)
+    session.save(update_fields=["current_index", "current_vote", "state", "question_opened_at", "question_deadline"])
+    payload = messages.question_opened(session, question, index=index, total=len(questions))
+    personal = None
+    if question.is_drawing:
+        payload["drawing"] = drawing_selectors.round_public(rounds.round_open(session, question))
+        personal = drawing_selectors.prompts_by_member(session, question)
+    broadcast.after_commit(session.id, payload, personal=personal)
+
+
+@transaction.atomic
+def session_revote(*, session_id: int, user: User) -> QuizSession:
+    """Peer instruction: after the reveal and a discussion, open the same question for a second
+    vote. Second votes score no points; the report shows how the class moved."""
+    session = _host_session(session_id, user)
+    if session.state != QuizSession.State.REVEAL or session.current_vote != 1:
+        raise errors.InvalidState()
+    questions = session_questions(session)
+    question = questions[session.current_index]
+    if question.is_drawing:
+        raise errors.InvalidState()
+    now = timezone.now()
+    session.current_vote = 2
+    session.state = QuizSession.State.QUESTION
+    session.question_opened_at = now
+    session.question_deadline = now + timedelta(seconds=question.time_limit_s)
+    session.save(update_fields=["current_vote", "state", "question_opened_at", "question_deadline"])
+    payload = messages.question_opened(session, question, index=session.current_index, total=len(questions))
+    broadcast.after_commit(session.id, payload)
+    return session
+
+
+@transaction.atomic
+def session_next(*, session_id: int, user: User) -> QuizSession:
+    """Open the next question (from the lobby, the first), or end after the last."""
+    session = _host_session(session_id, user)
+    if session.ended_at is not None:
+        raise errors.SessionEnded()
+    if session.mode == QuizSession.Mode.STUDENT_PACED:
+        raise errors.InvalidState()
+    if session.state == QuizSession.State.QUESTION:
+        _reveal(session)
+    total = len(session_questions(session))
+    if session.current_index + 1 >= total:
+        _end(session)
+    else:
+        _open_question(session, session.current_index + 1)
+    return session
+
+
+@transaction.atomic
+def session_reveal(*, session_id: int, user: User) -> QuizSession:
+    """Close the open question and show the answer, the distribution and each one's result."""
+    session = _host_session(session_id, user)
+    if session.state != QuizSession.State.QUESTION:
+        raise errors.InvalidState()
+    _reveal(session)
+    return session
+
+
+def _reveal(session: QuizSession) -> None:
+    question = session_questions(session)[session.current_index]
+    now = timezone.now()
+    session.state = QuizSession.State.REVEAL
+    if session.question_deadline is None or session.question_deadline > now:
+        session.question_deadline = now
+    session.save(update_fields=["state", "question_deadline"])
+    vote = session.current_vote
+    answers = list(Answer.objects.filter(session=session, question=question, vote=vote))
+    # A missing answer breaks a streak, as a wrong one does (polls and 0-point questions do not count).
+    if vote == 1 and question.has_correct_answer and question.points > 0:
+        answered = {a.participant_id for a in answers}
+        session.participants.exclude(id__in=answered).update(streak=0)
+    rows = leaderboard_rows(session)
+    ranks = {r["id"]: r for r in rows}
+    by_participant = {a.participant_id: a for a in answers}
+    personal = {}
+    for pid, row in ranks.items():
+        answer = by_participant.get(pid)
+        personal[groups.member_key(pid)] = messages.dumps(
+            {
+                "answered": answer is not None,
+                "correct": answer.correct if answer else None,
+                "points": (answer.points + answer.streak_bonus) if answer else 0,
+                "score": row["score"],
+                "rank": row["rank"],
+                "streak": row["streak"],
+            }
+        )
+    extra = {"teams": team_standings(session)} if session.team_count else {}
+    shift = None
+    if vote == 2 and question.has_correct_answer:
+        first = list(
+            Answer.objects.filter(session=session, question=question, vote=1).values_list("correct", flat=True)
+        )
+        shift = {"before": _share_correct(first), "after": _share_correct([a.correct for a in answers])}
+    payload = message(
+        "reveal",
+        question_id=question.id,
+        vote=vote,
+        shift=shift,
+        **messages.question_reveal(question),
+        distribution=answer_distribution(question, [(a.choices, a.text, 1) for a in answers]),
+        answered=len(answers),
+        participants=len(rows),
+        top=rows[:5],
+        **extra,
+    )
+    if question.is_drawing:
+        payload["drawing"] = drawing_selectors.round_public(rounds.round_open(session, question))
+    broadcast.after_commit(session.id, payload, personal=personal)
+
+
+def _share_correct(flags: list[bool | None]) -> float | None:
+    return round(100 * sum(1 for f in flags if f) / len(flags), 1) if flags else None
+
+
+@transaction.atomic
+def session_set_locked(*, session_id: int, user: User, locked: bool) -> QuizSession:
+    session = _host_session(session_id, user)
+    session.locked = locked
+    session.save(update_fields=["locked"])
+    broadcast.after_commit(session.id, message("locked", locked=locked))
+    return session
+
+
+@transaction.atomic
+def participant_remove(*, session_id: int, user: User, participant_id: int, ban: bool) -> Participant:
+    session = _host_session(session_id, user)
+    participant = Participant.objects.select_for_update().filter(session=session, id=participant_id).first()
+    if participant is None:
+        raise errors.InvalidState()
+    participant.removed = True
+    participant.banned = participant.banned or ban
+    participant.save(update_fields=["removed", "banned"])
+    broadcast.after_commit(
+        session.id,
+        message("removed", banned=participant.banned),
+        audience=groups.member_audience(participant.id),
+    )
+    broadcast.after_commit(
+        session.id, message("participant_left", participant_id=participant.id), audience=groups.HOSTS
+    )
+    return participant
+
+
+@transaction.atomic
+def session_guess_round(*, session_id: int, user: User) -> DrawingRound:
+    """Students draw any prompt and the round's trained model guesses while they draw; an open
+    drawing question is revealed first."""
+    session = _host_session(session_id, user)
+    round_ = rounds.current_round_for_host(session)
+    rounds.guess_round_check(round_)
+    if session.state == QuizSession.State.QUESTION:
+        _reveal(session)
+    return rounds.guess_round_open(session, round_)
+
+
+# --- student-paced -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def student_advance(*, participant_id: int) -> tuple[Participant, Question | None]:
+    """Student-paced: move to the next question once the current one is answered (or first)."""
+    participant = (
+        Participant.objects.select_for_update().select_related("session", "session__quiz").get(id=participant_id)
+    )
+    session = participant.session
+    if session.ended_at is not None:
+        raise errors.SessionEnded()
+    if session.mode != QuizSession.Mode.STUDENT_PACED:
+        raise errors.InvalidState()
+    questions = session_questions(session)
+    if participant.question_opened_at is not None and participant.current_index < len(questions):
+        current = questions[participant.current_index]
+        answered = Answer.objects.filter(participant=participant, question=current).exists() or (
+            current.is_drawing and participant.drawings.filter(round__question=current).exists()
+        )
+        time_up = timezone.now() > participant.question_opened_at + timedelta(seconds=current.time_limit_s)
+        if not answered and not time_up:
+            raise errors.NotFinished()
+        if not answered and current.has_correct_answer and current.points > 0:
+            participant.streak = 0
+        participant.current_index += 1
+    participant.question_opened_at = timezone.now() if participant.current_index < len(questions) else None
+    participant.save(update_fields=["current_index", "question_opened_at", "streak"])
+    question = questions[participant.current_index] if participant.current_index < len(questions) else None
+    if question is not None and question.is_drawing:
+        rounds.round_open(session, question)
+    return participant, question

@@ -1,0 +1,99 @@
+"""What a (re)connecting socket is sent: a student's whole state, the console's and projector's.
+
+Assembled from the quiz's reads (:mod:`quizapp.selectors`) and the drawing round's
+(:mod:`quizapp.drawing.selectors`), so neither read layer needs the other.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from quizapp import messages, selectors
+from quizapp.drawing import selectors as drawing_selectors
+from quizapp.models import Answer, Participant, QuizSession
+
+
+def student_state(participant: Participant) -> dict[str, Any]:
+    """Everything a (re)connecting student needs: the session, the open question, their answer
+    to it, their score and rank; the correct answer only once revealed."""
+    session = participant.session
+    questions = selectors.session_questions(session)
+    state: dict[str, Any] = {
+        "session": messages.session_public(session),
+        "server_now_ms": messages.epoch_ms(timezone.now()),
+        "you": {
+            "id": participant.id,
+            "nickname": participant.nickname,
+            "score": participant.score,
+            "team": participant.team,
+        },
+        "question": None,
+        "answer": None,
+        "reveal": None,
+    }
+    if session.mode == QuizSession.Mode.STUDENT_PACED:
+        index, opened_at = participant.current_index, participant.question_opened_at
+        state["finished"] = index >= len(questions)
+        deadline = None
+        if not state["finished"] and opened_at is not None:
+            deadline = opened_at + timedelta(seconds=questions[index].time_limit_s)
+    else:
+        index, opened_at, deadline = session.current_index, session.question_opened_at, session.question_deadline
+    if 0 <= index < len(questions) and opened_at is not None:
+        question = questions[index]
+        state["question"] = messages.question_public(question, index=index, total=len(questions))
+        state["opened_at_ms"] = messages.epoch_ms(opened_at)
+        state["deadline_ms"] = messages.epoch_ms(deadline)
+        vote = session.current_vote if session.mode != QuizSession.Mode.STUDENT_PACED else 1
+        state["vote"] = vote
+        answer = Answer.objects.filter(participant=participant, question=question, vote=vote).first()
+        if answer is not None:
+            state["answer"] = {"choices": answer.choices, "text": answer.text, "confidence": answer.confidence}
+        revealed = session.state == QuizSession.State.REVEAL or (
+            session.mode == QuizSession.Mode.STUDENT_PACED and answer is not None
+        )
+        if revealed:
+            state["reveal"] = {
+                **messages.question_reveal(question),
+                "correct": answer.correct if answer else None,
+                "points": (answer.points + answer.streak_bonus) if answer else 0,
+            }
+    state["you"]["rank"] = selectors.participant_rank(participant)
+    question = questions[index] if 0 <= index < len(questions) and opened_at is not None else None
+    if question is not None and question.is_drawing:
+        round_ = drawing_selectors.round_of(session, question)
+        state["drawing"] = drawing_selectors.student_round(participant, round_) if round_ else None
+    return state
+
+
+def host_state(session: QuizSession) -> dict[str, Any]:
+    """What the console and projector show on (re)connect."""
+    questions = selectors.session_questions(session)
+    current = questions[session.current_index] if 0 <= session.current_index < len(questions) else None
+    state: dict[str, Any] = {
+        "session": messages.session_public(session),
+        "server_now_ms": messages.epoch_ms(timezone.now()),
+        "questions": len(questions),
+        "current_index": session.current_index,
+        "question": None,
+        "participants": [
+            messages.participant_public(p) for p in session.participants.filter(removed=False).order_by("joined_at")
+        ],
+        "grid": selectors.results_grid(session),
+        "leaderboard": selectors.leaderboard_rows(session)[:5],
+        "teams": selectors.team_standings(session) if session.team_count else None,
+    }
+    if current is not None:
+        state["question"] = {
+            **messages.question_public(current, index=session.current_index, total=len(questions)),
+            **messages.question_reveal(current),
+        }
+        state["opened_at_ms"] = messages.epoch_ms(session.question_opened_at)
+        state["deadline_ms"] = messages.epoch_ms(session.question_deadline)
+        state["tally"] = selectors.tally(session, current)
+        if current.is_drawing:
+            round_ = drawing_selectors.round_of(session, current)
+            if round_ is not None:
+                state["drawing"] = drawing_selectors.host_round(round_)
+    return state
