@@ -57,8 +57,7 @@ browser-deps:
 	fi
 
 lint: $(STAMP)
-	@$(PY) -m ruff check .
-	@$(PY) -m ruff format --check .
+	@status=0; $(PY) -m ruff check . || status=1; $(PY) -m ruff format --check . || status=1; exit $$status
 
 format: $(STAMP)
 	@$(PY) -m ruff check --fix .
