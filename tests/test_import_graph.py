@@ -4,7 +4,8 @@ Two checks, both over every import grimp finds in the six application packages, 
 functions included (an import moved into a function still ties the two modules together):
 
 - no import circle between any two modules (a strongly connected component of more than one
-  module); the failure names each circle and the lines that close it;
+  module); the failure names each circle and the lines that close it. Imports under
+  ``if TYPE_CHECKING:`` are left out of this one (they tie nothing at run time);
 - the import-linter contracts in pyproject.toml (`[tool.importlinter]`: the layers
   core < accounts < mlcore < quizapp < projects < config, and mlcore.learn free of Django) hold.
 """
