@@ -1,4 +1,5 @@
-# A2B Lab — `make run` starts the app, `make test` runs the whole suite.
+# A2B Lab — `make run` starts the app, `make test` runs the static checks (`make check`: ruff, import
+# contracts, mypy, migrations) and then the whole suite.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -13,7 +14,7 @@ PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test venv messages migrate demo lint format check-migrations browser-deps test-pg test-embedded clean i18n \
-	bench-room bench-ml bench-learn bench-draw
+	typecheck typecheck-baseline imports check bench-room bench-ml bench-learn bench-draw
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "A2B Lab needs Python 3.11 or newer")'
@@ -56,8 +57,7 @@ browser-deps:
 	fi
 
 lint: $(STAMP)
-	@$(PY) -m ruff check .
-	@$(PY) -m ruff format --check .
+	@status=0; $(PY) -m ruff check . || status=1; $(PY) -m ruff format --check . || status=1; exit $$status
 
 format: $(STAMP)
 	@$(PY) -m ruff check --fix .
@@ -66,9 +66,30 @@ format: $(STAMP)
 check-migrations: $(STAMP)
 	@$(PY) manage.py makemigrations --check --dry-run
 
+# mypy (config in pyproject's [tool.mypy]) against mypy-baseline.txt, which may only shrink:
+# a new error fails, and so does a fixed one until the baseline is rewritten (tools/mypy_check.py).
+typecheck: $(STAMP)
+	@$(PY) tools/mypy_check.py
+
+typecheck-baseline: $(STAMP)
+	@$(PY) tools/mypy_check.py --update
+
+# The import-linter contracts in pyproject's [tool.importlinter] (layers; mlcore.learn without Django).
+# tests/test_import_graph.py runs them too, with the check for import circles.
+imports: $(STAMP)
+	@$(VENV)/bin/lint-imports --no-cache
+
+# Every static check (what .pre-commit-config.yaml runs); all of them run, then it fails if any did.
+check: $(STAMP)
+	@failed=""; \
+	for step in lint imports typecheck check-migrations; do \
+	  $(MAKE) --no-print-directory $$step || failed="$$failed $$step"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "!! failed:$$failed"; exit 1; fi
+
 # The whole suite on the production shape (PostgreSQL + Redis) when PostgreSQL answers,
 # then the embedded-default set on SQLite with the in-memory layer and filesystem broker.
-test: venv messages browser-deps lint check-migrations
+test: venv messages browser-deps check
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(TEST_DATABASE_URL)'.replace('/a2blab','/postgres'), connect_timeout=3).close()" 2>/dev/null; then \
 	  $(MAKE) --no-print-directory test-pg; \
 	else \

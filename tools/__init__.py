@@ -1,0 +1,1 @@
+"""Developer tools that keep the house plan (run from the Makefile)."""
