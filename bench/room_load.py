@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import websockets
 
@@ -183,10 +184,8 @@ async def join_all(port: int, students: list[Student], concurrency: int = 32) ->
     return now_ms() - start
 
 
-async def play(port: int, cookie: str, n: int, questions: int, answer_window_s: float) -> dict:
-    students = [Student(i) for i in range(n)]
-    join_ms = await join_all(port, students)
-    log(f"{n} students joined over HTTP in {join_ms / 1000:.1f} s; connecting sockets")
+async def connect_all(port: int, students: list, answer_window_s: float) -> tuple[list, float]:
+    """Open every student's socket (in bursts of 100) and wait until each has its state."""
     readies = [asyncio.Event() for _ in students]
     connect_start = now_ms()
     tasks = []
@@ -200,10 +199,49 @@ async def play(port: int, cookie: str, n: int, questions: int, answer_window_s: 
         failed = [t for t in tasks if t.done() and t.exception() is not None]
         if failed:
             raise RuntimeError(f"{len(failed)} student sockets failed: {failed[0].exception()!r}")
-        log(f"  {sum(r.is_set() for r in readies)} of {n} sockets have their state")
+        log(f"  {sum(r.is_set() for r in readies)} of {len(students)} sockets have their state")
         if now_ms() - connect_start > 300_000:
             raise TimeoutError("sockets did not all connect in 300 s")
-    connect_ms = now_ms() - connect_start
+    return tasks, now_ms() - connect_start
+
+
+async def one_question(host: Any, host_events: asyncio.Queue, students: list, answer_window_s: float) -> tuple:
+    """Open the next question, wait for the answers, reveal: the question's id and its two fan-outs."""
+    fanout: list[float] = []
+    reveal_fanout: list[float] = []
+    t0 = now_ms()
+    await host.send(json.dumps({"type": "next"}))
+    qid = None
+    while qid is None:
+        msg = await asyncio.wait_for(host_events.get(), 60)
+        if msg["type"] == "question":
+            qid = msg["question"]["id"]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and any(qid not in s.question_at for s in students):
+        await asyncio.sleep(0.05)
+    fanout += [s.question_at[qid] - t0 for s in students if qid in s.question_at]
+    await asyncio.sleep(answer_window_s)
+    # Reveal once every answer is acknowledged (or refused), as an instructor waits for
+    # "25 of 25 answered"; capped so a stuck run still ends.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(s.answered > len(s.acks) + len(s.errors) for s in students):
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.6)  # the last tally lands
+    r0 = now_ms()
+    await host.send(json.dumps({"type": "reveal"}))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and any(qid not in s.reveal_at for s in students):
+        await asyncio.sleep(0.05)
+    reveal_fanout += [s.reveal_at[qid] - r0 for s in students if qid in s.reveal_at]
+    await asyncio.sleep(0.3)
+    return qid, fanout, reveal_fanout
+
+
+async def play(port: int, cookie: str, n: int, questions: int, answer_window_s: float) -> dict:
+    students = [Student(i) for i in range(n)]
+    join_ms = await join_all(port, students)
+    log(f"{n} students joined over HTTP in {join_ms / 1000:.1f} s; connecting sockets")
+    tasks, connect_ms = await connect_all(port, students, answer_window_s)
     log(f"sockets connected in {connect_ms / 1000:.1f} s; playing {questions} questions")
 
     host = await websockets.connect(
@@ -228,32 +266,10 @@ async def play(port: int, cookie: str, n: int, questions: int, answer_window_s: 
     reveal_fanout: list[float] = []
     question_ids: list[int] = []
     for _ in range(questions):
-        t0 = now_ms()
-        await host.send(json.dumps({"type": "next"}))
-        qid = None
-        while qid is None:
-            msg = await asyncio.wait_for(host_events.get(), 60)
-            if msg["type"] == "question":
-                qid = msg["question"]["id"]
+        qid, question_fanout, question_reveal = await one_question(host, host_events, students, answer_window_s)
         question_ids.append(qid)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and any(qid not in s.question_at for s in students):
-            await asyncio.sleep(0.05)
-        fanout += [s.question_at[qid] - t0 for s in students if qid in s.question_at]
-        await asyncio.sleep(answer_window_s)
-        # Reveal once every answer is acknowledged (or refused), as an instructor waits for
-        # "25 of 25 answered"; capped so a stuck run still ends.
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and any(s.answered > len(s.acks) + len(s.errors) for s in students):
-            await asyncio.sleep(0.05)
-        await asyncio.sleep(0.6)  # the last tally lands
-        r0 = now_ms()
-        await host.send(json.dumps({"type": "reveal"}))
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and any(qid not in s.reveal_at for s in students):
-            await asyncio.sleep(0.05)
-        reveal_fanout += [s.reveal_at[qid] - r0 for s in students if qid in s.reveal_at]
-        await asyncio.sleep(0.3)
+        fanout += question_fanout
+        reveal_fanout += question_reveal
 
     # Tally lag: for the k-th acknowledged answer of a question, the time until the host
     # first saw a tally with at least k answers.

@@ -47,8 +47,9 @@ def as_app_error(exc: Exception) -> Exception:
     return exc
 
 
+# Base of every API view: service errors keep their code, status and fields. (A comment, not a
+# docstring: drf-spectacular would show a base class's docstring as every operation's description.)
 class AppApiView(APIView):
-    """Base of every API view: service errors keep their code, status and fields."""
 
     def handle_exception(self, exc: Exception) -> Response:
         exc = as_app_error(exc)

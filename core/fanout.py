@@ -103,7 +103,7 @@ async def _resume(coroutine: Any, waiting_on: Any) -> None:
         if waiting_on is None:  # a bare yield: "let others run"
             await asyncio.sleep(0)
         else:
-            waiting_on._asyncio_future_blocking = False  # as Task.__step does before waiting
+            waiting_on._asyncio_future_blocking = False  # noqa: SLF001 - as Task.__step does before waiting
             await waiting_on
         try:
             waiting_on = coroutine.send(None)

@@ -43,12 +43,16 @@ def live_session(room: Room) -> QuizSession | None:
     return QuizSession.objects.select_related("quiz", "room").filter(room=room, ended_at__isnull=True).first()
 
 
+#: Where :func:`session_questions` keeps a session object's questions (one query per object).
+QUESTIONS_CACHE = "questions_in_order"
+
+
 def session_questions(session: QuizSession) -> list[Question]:
     """The session's questions in order, loaded once per session object."""
-    cached = getattr(session, "_questions_cache", None)
+    cached = getattr(session, QUESTIONS_CACHE, None)
     if cached is None:
         cached = list(session.quiz.questions.order_by("position", "id"))
-        session._questions_cache = cached
+        setattr(session, QUESTIONS_CACHE, cached)
     return cached
 
 

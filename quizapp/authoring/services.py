@@ -85,19 +85,27 @@ def question_validate(
     }
     if kind == Question.Kind.OPEN:
         fields["points"] = 0  # nothing to be right about
-        return fields
-    if kind == Question.Kind.SHORT_ANSWER:
-        accepted = [str(a).strip() for a in (accepted_answers or []) if str(a).strip()]
-        if not accepted:
-            raise ValidationError(_("A short-answer question needs at least one accepted answer."))
-        if len(accepted) > MAX_ACCEPTED or any(len(a) > 200 for a in accepted):
-            raise ValidationError(_("At most 20 accepted answers of at most 200 characters each."))
-        fields["accepted_answers"] = accepted
-        return fields
-    if kind == Question.Kind.DRAWING:
+    elif kind == Question.Kind.SHORT_ANSWER:
+        fields["accepted_answers"] = _accepted_answers(accepted_answers)
+    elif kind == Question.Kind.DRAWING:
         fields["points"] = 0  # a drawing is data, not a right answer
         fields["options"] = _drawing_prompts(options)
-        return fields
+    else:
+        fields["options"] = _choice_options(kind, options)
+    return fields
+
+
+def _accepted_answers(accepted_answers: Any) -> list[str]:
+    accepted = [str(a).strip() for a in (accepted_answers or []) if str(a).strip()]
+    if not accepted:
+        raise ValidationError(_("A short-answer question needs at least one accepted answer."))
+    if len(accepted) > MAX_ACCEPTED or any(len(a) > 200 for a in accepted):
+        raise ValidationError(_("At most 20 accepted answers of at most 200 characters each."))
+    return accepted
+
+
+def _choice_options(kind: str, options: Any) -> list[dict[str, Any]]:
+    """True/false, multiple choice and poll options, with the rules of each kind."""
     cleaned = _clean_options(options or [])
     correct_count = sum(o["correct"] for o in cleaned)
     if kind == Question.Kind.TRUE_FALSE:
@@ -111,8 +119,7 @@ def question_validate(
         raise ValidationError(_("Mark at least one option as correct (or make it a poll)."))
     elif kind == Question.Kind.POLL:
         cleaned = [{**o, "correct": False} for o in cleaned]
-    fields["options"] = cleaned
-    return fields
+    return cleaned
 
 
 def _drawing_prompts(options: Any) -> list[dict[str, Any]]:

@@ -18,6 +18,8 @@ from quizapp.models import Answer, Participant, Question, Quiz, QuizSession
 from quizapp.rules import answer_matching, scoring
 from quizapp.selectors import session_questions
 
+PARTICIPANT_TABLE = Participant._meta.db_table  # noqa: SLF001 - Django's documented Model._meta API
+
 
 def rules_for(quiz: Quiz) -> scoring.ScoringRules:
     """The quiz's scoring switches as the pure scoring rules take them."""
@@ -116,7 +118,7 @@ def _answers_store(requests: list[AnswerRequest]) -> list[AnswerReceipt | errors
         # One prepared statement run per row: far cheaper than bulk_update's CASE for hundreds.
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"UPDATE {Participant._meta.db_table} SET score = %s, streak = %s WHERE id = %s",  # noqa: S608
+                f"UPDATE {PARTICIPANT_TABLE} SET score = %s, streak = %s WHERE id = %s",  # noqa: S608
                 [(p.score, p.streak, p.id) for p in changed.values()],
             )
     return outcomes
