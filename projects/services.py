@@ -16,6 +16,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core import rate_limits
+from mlcore.errors import MlError
+from mlcore.models import Task
+from mlcore.services import datasets
+from mlcore.services.learning_curves import learning_curve_job_create
 from projects import errors, rubric
 from projects.criteria_text import rubric_error_message
 from projects.models import (
@@ -298,11 +302,9 @@ def idea_delete(*, idea: Idea, user: User) -> None:
 
 def _delete_unused_samples(samples: list[Any]) -> None:
     """Data samples go with the last idea that used them (they were uploaded for it)."""
-    from mlcore.services.datasets import dataset_delete
-
     for sample in samples:
         if not sample.project_ideas.exists():
-            dataset_delete(dataset=sample)
+            datasets.dataset_delete(dataset=sample)
 
 
 def rate_key(scope: str, *parts: object) -> str:
@@ -387,9 +389,6 @@ def idea_attach_data(*, idea: Idea, user: User, filename: str, data: bytes, answ
     A CSV is a table whose answer column (B) is ``answer_column`` (the last column when empty); a zip
     holds one folder of images per class. The sample becomes an mlcore data set owned by whoever
     attached it; members see the measurement through the idea. Checks and refusals are mlcore's."""
-    from mlcore.errors import MlError
-    from mlcore.services import datasets
-
     _require_writer(idea.workspace, user)
     name = f"{idea.title[:150]} · {_('data sample')}"
     try:
@@ -417,10 +416,6 @@ def idea_measure_data(*, idea: Idea, user: User) -> Idea:
 
     The job runs as the sample's owner (mlcore objects belong to one user); any writer of the
     workspace may ask for it."""
-    from mlcore.errors import MlError
-    from mlcore.models import Task
-    from mlcore.services.learning_curves import learning_curve_job_create
-
     _require_writer(idea.workspace, user)
     sample = idea.data_sample
     if sample is None:

@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import User
 
-from core.demo import demo_load_all
+from accounts.services import demo_load_all
 from quizapp.models import Quiz, QuizSession
 from quizapp.services import live
 
