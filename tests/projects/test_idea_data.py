@@ -1,13 +1,16 @@
-"""Data-backed feasibility on the canvas: attach a sample of an idea's A -> B data (CSV or zip), a
-learning-curve job measures it, and the rubric's data criteria then come from the measurement.
+"""An idea's data sample (``services.idea_attach_data``, the API's ``ideas/<id>/data/``, the idea
+page's form) and the data-backed feasibility it gives: attach a sample of an idea's A -> B data
+(CSV or zip), a learning-curve job measures it, and the rubric's data criteria then come from the
+measurement.
 
 The job runs here through the same service the Celery task calls (``learning_curve_job_run``);
-``test_data_backed_worker`` below runs it on a real worker, and ``tests/mlcore`` checks the
+``test_a_real_worker_...`` below runs it on a real worker, and ``tests/mlcore`` checks the
 prediction against training on that much data."""
 
 from __future__ import annotations
 
 import io
+import time
 
 import numpy as np
 import pytest
@@ -17,7 +20,8 @@ from mlcore.models import Dataset, LearningCurveJob
 from mlcore.services.learning_curves import learning_curve_job_run
 from projects import selectors, services
 from projects.models import Idea
-from tests.projects.conftest import FULL_SCORES, make_user
+from tests.mlcore.workers import killable_worker
+from tests.projects.factories import FULL_SCORES, IdeaFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -134,7 +138,7 @@ def test_only_writers_of_the_workspace_attach_and_nobody_outside_sees_it(client,
     assert client.post(reverse("api:projects_idea_measure", kwargs={"idea_id": target_idea.id})).status_code == 403
     assert client.delete(url).status_code == 403
 
-    stranger = make_user("stranger")
+    stranger = UserFactory(username="stranger")
     client.force_login(stranger)
     assert client.get(url).status_code == 404
     assert api_post_file(client, url, sample_csv(), "s.csv").status_code == 404
@@ -182,10 +186,6 @@ def test_attach_through_the_page(client, owner, target_idea):
 @pytest.mark.worker
 @pytest.mark.embedded
 def test_a_real_worker_measures_the_sample_and_the_idea_becomes_data_backed(client, owner, target_idea):
-    import time
-
-    from tests.mlcore.workers import killable_worker
-
     with killable_worker(name="projects-curve", DJANGO_SETTINGS_MODULE="tests.mlcore.worker_settings") as worker:
         services.idea_attach_data(idea=target_idea, user=owner, filename="s.csv", data=sample_csv())
         deadline = time.monotonic() + 120
@@ -208,7 +208,7 @@ def test_a_sample_goes_with_its_idea_or_workspace(owner, target_idea, workspace)
     assert Dataset.objects.count() == 1  # the replaced sample is gone
     services.idea_delete(idea=target_idea, user=owner)
     assert not Dataset.objects.exists()
-    other = services.idea_create(workspace=workspace, user=owner, title="Spam filter")
+    other = IdeaFactory(workspace=workspace, user=owner, title="Spam filter")
     services.idea_attach_data(idea=other, user=owner, filename="s.csv", data=sample_csv())
     services.workspace_delete(workspace=workspace, user=owner)
     assert not Dataset.objects.exists()
