@@ -212,3 +212,61 @@ def test_a_sample_goes_with_its_idea_or_workspace(owner, target_idea, workspace)
     services.idea_attach_data(idea=other, user=owner, filename="s.csv", data=sample_csv())
     services.workspace_delete(workspace=workspace, user=owner)
     assert not Dataset.objects.exists()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """A media folder of the test's own, so "nothing stored" can be checked on disk."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    return settings.MEDIA_ROOT
+
+
+def stored_files(root) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+#: A valid table (two classes, enough rows for a data set) too small for a learning curve.
+TOO_FEW_FOR_CURVE = {"rows": 30, "seed": 3, "noise": 0.0}
+
+
+def test_a_sample_too_small_for_a_curve_is_refused_and_nothing_is_stored(client, owner, target_idea, media):
+    client.force_login(owner)
+    url = reverse("api:projects_idea_data", kwargs={"idea_id": target_idea.id})
+    refused = api_post_file(client, url, sample_csv(**TOO_FEW_FOR_CURVE), "small.csv", HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "too_few_for_curve"
+    assert not Dataset.objects.exists()
+    assert not LearningCurveJob.objects.exists()
+    assert stored_files(media) == []
+    target_idea.refresh_from_db()
+    assert target_idea.data_sample is None
+    assert client.get(url).status_code == 404  # the idea shows no sample
+
+
+def test_a_refused_sample_leaves_the_attached_one_alone(client, owner, target_idea, media):
+    services.idea_attach_data(idea=target_idea, user=owner, filename="s.csv", data=sample_csv())
+    kept = set(stored_files(media))
+    target_idea.refresh_from_db()
+    sample, job = target_idea.data_sample, target_idea.learning_curve
+    client.force_login(owner)
+    url = reverse("api:projects_idea_data", kwargs={"idea_id": target_idea.id})
+    refused = api_post_file(client, url, sample_csv(**TOO_FEW_FOR_CURVE), "small.csv")
+    assert refused.status_code == 400
+    assert list(Dataset.objects.all()) == [sample]
+    assert set(stored_files(media)) == kept
+    target_idea.refresh_from_db()
+    assert (target_idea.data_sample, target_idea.learning_curve) == (sample, job)
+
+
+def test_the_page_form_refuses_a_sample_too_small_for_a_curve_and_stores_nothing(client, owner, target_idea, media):
+    client.force_login(owner)
+    url = reverse("projects:idea_data_attach", kwargs={"idea_id": target_idea.id})
+    upload = io.BytesIO(sample_csv(**TOO_FEW_FOR_CURVE))
+    upload.name = "small.csv"
+    refused = client.post(url, {"file": upload, "answer_column": "spam"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 400
+    assert not Dataset.objects.exists()
+    assert stored_files(media) == []
+    target_idea.refresh_from_db()
+    assert target_idea.data_sample is None
