@@ -1,30 +1,31 @@
+"""The instructor account API: who is signed in, and API tokens for scripts."""
+
 from django.contrib.auth import authenticate
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
-from rest_framework.views import APIView
 
-from core.errors import error_body
+from accounts.errors import InvalidCredentials
+from core.apis import AppApiView, error_responses
 
 
-class MeApi(APIView):
+class MeApi(AppApiView):
     class MeOutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         username = serializers.CharField()
         email = serializers.EmailField()
         is_staff = serializers.BooleanField()
 
-    @extend_schema(responses=MeOutputSerializer, summary="The signed-in instructor")
+    @extend_schema(responses={200: MeOutputSerializer, **error_responses(401)}, summary="The signed-in instructor")
     def get(self, request: Request) -> Response:
         return Response(self.MeOutputSerializer(request.user).data)
 
 
-class TokenApi(APIView):
+class TokenApi(AppApiView):
     """Trade a username and password for an API token, for scripts and notebooks."""
 
     permission_classes = [AllowAny]
@@ -39,15 +40,19 @@ class TokenApi(APIView):
     class TokenOutputSerializer(serializers.Serializer):
         token = serializers.CharField()
 
-    @extend_schema(request=TokenInputSerializer, responses=TokenOutputSerializer, summary="Get an API token")
+    @extend_schema(
+        request=TokenInputSerializer,
+        responses={
+            200: TokenOutputSerializer,
+            **error_responses(400, 429, text={400: "`invalid_credentials`, or `invalid` with `fields`."}),
+        },
+        summary="Get an API token",
+    )
     def post(self, request: Request) -> Response:
         data = self.TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = authenticate(request, **data.validated_data)
         if user is None:
-            return Response(
-                error_body("invalid_credentials", _("That username and password do not match an account.")),
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            raise InvalidCredentials()
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

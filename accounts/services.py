@@ -1,7 +1,10 @@
 """Writes on instructor accounts."""
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+
+from core.demo import demo_load_apps
 
 
 @transaction.atomic
@@ -17,3 +20,13 @@ def demo_instructor_ensure(*, username: str, password: str) -> tuple[User, bool]
         return user, False
     user = User.objects.create_user(username=username, password=password, first_name="Demo")
     return user, True
+
+
+@transaction.atomic
+def demo_load_all() -> tuple[User, list[str]]:
+    """The demo instructor (from settings) and every app's demo data for them; idempotent."""
+    instructor, created = demo_instructor_ensure(
+        username=settings.DEMO_INSTRUCTOR_USERNAME, password=settings.DEMO_INSTRUCTOR_PASSWORD
+    )
+    created_items = [f"instructor {instructor.username}"] if created else []
+    return instructor, created_items + demo_load_apps(instructor=instructor)

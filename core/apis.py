@@ -50,7 +50,6 @@ def as_app_error(exc: Exception) -> Exception:
 # Base of every API view: service errors keep their code, status and fields. (A comment, not a
 # docstring: drf-spectacular would show a base class's docstring as every operation's description.)
 class AppApiView(APIView):
-
     def handle_exception(self, exc: Exception) -> Response:
         exc = as_app_error(exc)
         if isinstance(exc, AppError):

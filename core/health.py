@@ -1,13 +1,15 @@
-"""Checks behind ``/healthz``: each returns ``"ok"`` or the error text a person can act on."""
+"""Checks behind ``/healthz``: each returns ``"ok"`` or the error text a person can act on.
+
+The broker and worker checks use Celery's current app (the project's, set when ``config`` loads),
+so core does not import the configuration."""
 
 import asyncio
 import logging
 
 from asgiref.sync import async_to_sync
+from celery import current_app as celery_app
 from channels.layers import get_channel_layer
 from django.db import connection
-
-from config.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
 

@@ -213,32 +213,11 @@ def _decode(data: bytes, *, max_bytes: int, max_pixels: int, max_side: int) -> t
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            img = Image.open(io.BytesIO(data), formats=_OPENERS)
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise _bomb(None, None, max_pixels) from exc
-        except UnidentifiedImageError:
-            raise _unidentified(data) from None
-        except _DECODE_ERRORS as exc:
-            raise ImageRejected("truncated") from exc
-
+        img = _open(data, max_pixels)
         source_format = img.format or "?"
         if source_format not in ALLOWED_FORMATS:  # pragma: no cover - formats= above already limits this
             raise ImageRejected("format_not_allowed", {"format": source_format, "allowed": _ALLOWED_LABEL})
-        width, height = img.size
-        if width < 1 or height < 1 or width * height > max_pixels:
-            raise _bomb(width, height, max_pixels)
-
-        try:
-            if ALLOWED_FORMATS[source_format] == "JPEG":
-                # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the result is shrunk anyway.
-                scale = min(1.0, max_side / max(width, height))
-                img.draft(None, (math.ceil(width * scale), math.ceil(height * scale)))
-            img.load()  # first frame only for GIF/WebP/APNG: we never seek further
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise _bomb(width, height, max_pixels) from exc
-        except _DECODE_ERRORS as exc:
-            raise ImageRejected("truncated") from exc
+        _load(img, ALLOWED_FORMATS[source_format], max_pixels=max_pixels, max_side=max_side)
 
     try:
         upright = ImageOps.exif_transpose(img)
@@ -247,6 +226,35 @@ def _decode(data: bytes, *, max_bytes: int, max_pixels: int, max_side: int) -> t
     if upright is not None:
         img = upright
     return _normalise_mode(img), "JPEG" if source_format == "MPO" else source_format
+
+
+def _open(data: bytes, max_pixels: int) -> Image.Image:
+    """The image's header read (nothing decoded yet), or the refusal the bytes deserve."""
+    try:
+        return Image.open(io.BytesIO(data), formats=_OPENERS)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _bomb(None, None, max_pixels) from exc
+    except UnidentifiedImageError:
+        raise _unidentified(data) from None
+    except _DECODE_ERRORS as exc:
+        raise ImageRejected("truncated") from exc
+
+
+def _load(img: Image.Image, decoder: str, *, max_pixels: int, max_side: int) -> None:
+    """Decode the first frame, refusing pixel bombs before and during decoding."""
+    width, height = img.size
+    if width < 1 or height < 1 or width * height > max_pixels:
+        raise _bomb(width, height, max_pixels)
+    try:
+        if decoder == "JPEG":
+            # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the result is shrunk anyway.
+            scale = min(1.0, max_side / max(width, height))
+            img.draft(None, (math.ceil(width * scale), math.ceil(height * scale)))
+        img.load()  # first frame only for GIF/WebP/APNG: we never seek further
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _bomb(width, height, max_pixels) from exc
+    except _DECODE_ERRORS as exc:
+        raise ImageRejected("truncated") from exc
 
 
 def _bomb(width: int | None, height: int | None, max_pixels: int) -> ImageRejected:

@@ -8,7 +8,10 @@ message, never dropped in silence.
 import json
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 PROTOCOL_VERSION = 1
 MAX_FRAME_BYTES = 64 * 1024
@@ -53,10 +56,6 @@ def error_message(code: str, text: str, *, ref: Any = None) -> dict[str, Any]:
 
 def socket_language(scope: dict[str, Any]) -> str:
     """The language of a socket: the language cookie, else the handshake's Accept-Language."""
-    from django.conf import settings
-    from django.utils import translation
-    from django.utils.translation.trans_real import parse_accept_lang_header
-
     cookie = scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME)
     candidates = [cookie] if cookie else []
     headers = dict(scope.get("headers") or [])

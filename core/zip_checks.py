@@ -165,7 +165,24 @@ def check_zip_images(
 def _read(
     archive: zipfile.ZipFile, max_files: int, max_total: int, max_member_bytes: int, max_ratio: int
 ) -> list[ZipMember]:
-    entries: list[tuple[zipfile.ZipInfo, str, list[str]]] = []
+    entries = _entries(archive, max_files)
+    _check_declared_total(entries, max_total, max_member_bytes, max_ratio)
+    parts_list = _unwrap([parts for _, _, parts in entries])
+    for (_, name, _), parts in zip(entries, parts_list, strict=True):
+        if len(parts) > 2:
+            raise ZipRejected("nested_folders_too_deep", {"name": name})
+    members = _members(archive, entries, parts_list, max_total, max_member_bytes, max_ratio)
+    if not any(member.problem != "no_label" for member in members):
+        raise ZipRejected("no_classes", {"loose_files": len(members)})
+    return members
+
+
+_Entry = tuple[zipfile.ZipInfo, str, list[str]]
+
+
+def _entries(archive: zipfile.ZipFile, max_files: int) -> list[_Entry]:
+    """The archive's files (no folders, no junk) with their safe name and its parts."""
+    entries: list[_Entry] = []
     for info in archive.infolist():
         name = _decoded_name(info)
         parts = _safe_parts(name)
@@ -176,7 +193,10 @@ def _read(
         entries.append((info, "/".join(parts), parts))
         if len(entries) > max_files:
             raise ZipRejected("too_many_files", {"count": len(entries), "max_files": max_files})
+    return entries
 
+
+def _check_declared_total(entries: list[_Entry], max_total: int, max_member_bytes: int, max_ratio: int) -> None:
     declared_total = 0
     for info, name, _ in entries:
         _check_ratio(name, info.file_size, info.compress_size, max_ratio)
@@ -185,11 +205,15 @@ def _read(
     if declared_total > max_total:
         raise ZipRejected("too_large_uncompressed", {"max_bytes": max_total, "max_mb": mb(max_total)})
 
-    parts_list = _unwrap([parts for _, _, parts in entries])
-    for (_, name, _), parts in zip(entries, parts_list, strict=True):
-        if len(parts) > 2:
-            raise ZipRejected("nested_folders_too_deep", {"name": name})
 
+def _members(
+    archive: zipfile.ZipFile,
+    entries: list[_Entry],
+    parts_list: list[list[str]],
+    max_total: int,
+    max_member_bytes: int,
+    max_ratio: int,
+) -> list[ZipMember]:
     members: list[ZipMember] = []
     total = 0
     for (info, name, _), parts in zip(entries, parts_list, strict=True):
@@ -209,9 +233,6 @@ def _read(
         if total > max_total:
             raise ZipRejected("too_large_uncompressed", {"max_bytes": max_total, "max_mb": mb(max_total)})
         members.append(ZipMember(label=label, name=name, data=data))
-
-    if not any(member.problem != "no_label" for member in members):
-        raise ZipRejected("no_classes", {"loose_files": len(members)})
     return members
 
 

@@ -4,6 +4,7 @@ stays plain Python; everything here is translated lazily (rendered in the reader
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -179,71 +180,91 @@ def _percent(value: float) -> str:
     return f"{number_format(round(100 * value, 1))} %"
 
 
-def recommendation_text(rec: rubric.Recommendation) -> str:
-    """The advice in the active language."""
-    p = rec.params
-    if rec.code == "score_it":
-        return _("Score it: nobody has evaluated this idea yet.")
-    if rec.code == "discuss_disagreement":
-        topics = ", ".join(topic_label(t) for t in p.get("topics", []))
-        return _("Evaluators disagree on %(topics)s: talk it through before deciding.") % {"topics": topics}
-    if rec.code == "scope_to_task":
-        if p.get("task"):
-            return _(
-                "Think smaller: scope it to one task (%(task)s) that a person does in about a second. "
-                "Automate tasks, not jobs."
-            ) % {"task": p["task"]}
-        return _("Think smaller: automate one task, not the whole job. Find the step a person does in about a second.")
-    if rec.code == "run_one_second_test":
+#: Advice that takes no parameters, by recommendation code.
+FIXED_ADVICE: dict[str, Promise] = {
+    "score_it": gettext_lazy("Score it: nobody has evaluated this idea yet."),
+    "run_one_second_test": gettext_lazy(
+        "Run a one-second test: show a colleague 20 examples of A and check that they can give B "
+        "with about a second of thought each."
+    ),
+    "measure_data_need": gettext_lazy(
+        "Collect labelled A → B examples and measure how many are needed: a learning curve on a sample "
+        "answers it with data, not a guess."
+    ),
+    "review_risks": gettext_lazy(
+        "Review privacy, bias, explainability and safety before building, and decide how a person can "
+        "check and overrule the model."
+    ),
+    "keep_human_in_loop": gettext_lazy(
+        "Errors are costly: keep a person in the loop to check the answers the model is unsure of."
+    ),
+    "start_pilot": gettext_lazy(
+        "Do it now: start a small pilot, measure it, and let the data it collects make it better "
+        "(the virtuous cycle of AI)."
+    ),
+    "invest_in_data": gettext_lazy(
+        "Valuable but not feasible yet: invest in data collection or research before building."
+    ),
+    "quick_win": gettext_lazy(
+        "A quick win: feasible but of modest value. Do it if it is cheap, or bundle it with a bigger idea."
+    ),
+    "park_it": gettext_lazy("Park it for now: it is neither feasible nor valuable enough yet."),
+    "ask_another_evaluator": gettext_lazy("Ask another evaluator: one opinion has no spread."),
+}
+
+
+def _discuss_disagreement(p: dict[str, Any]) -> str:
+    topics = ", ".join(topic_label(t) for t in p.get("topics", []))
+    return _("Evaluators disagree on %(topics)s: talk it through before deciding.") % {"topics": topics}
+
+
+def _scope_to_task(p: dict[str, Any]) -> str:
+    if p.get("task"):
         return _(
-            "Run a one-second test: show a colleague 20 examples of A and check that they can give B "
-            "with about a second of thought each."
-        )
-    if rec.code == "rethink_target":
-        return _(
-            "The learning curve does not reach %(target)s with any amount of data in sight: lower the target "
-            "or rethink the task."
-        ) % {"target": _percent(p["target"])}
-    if rec.code == "collect_examples":
-        text = _("Collect about %(count)s more labelled examples first to reach %(target)s.") % {
-            "count": number_format(p["count"], force_grouping=True),
-            "target": _percent(p["target"]),
+            "Think smaller: scope it to one task (%(task)s) that a person does in about a second. "
+            "Automate tasks, not jobs."
+        ) % {"task": p["task"]}
+    return _("Think smaller: automate one task, not the whole job. Find the step a person does in about a second.")
+
+
+def _rethink_target(p: dict[str, Any]) -> str:
+    return _(
+        "The learning curve does not reach %(target)s with any amount of data in sight: lower the target "
+        "or rethink the task."
+    ) % {"target": _percent(p["target"])}
+
+
+def _collect_examples(p: dict[str, Any]) -> str:
+    text = _("Collect about %(count)s more labelled examples first to reach %(target)s.") % {
+        "count": number_format(p["count"], force_grouping=True),
+        "target": _percent(p["target"]),
+    }
+    if "low" in p and "high" in p:
+        text += " " + _("(Likely between %(low)s and %(high)s.)") % {
+            "low": number_format(p["low"], force_grouping=True),
+            "high": number_format(p["high"], force_grouping=True),
         }
-        if "low" in p and "high" in p:
-            text += " " + _("(Likely between %(low)s and %(high)s.)") % {
-                "low": number_format(p["low"], force_grouping=True),
-                "high": number_format(p["high"], force_grouping=True),
-            }
-        if p.get("months"):
-            text += " " + ngettext(
-                "At the current pace that takes about %(months)s month.",
-                "At the current pace that takes about %(months)s months.",
-                p["months"],
-            ) % {"months": p["months"]}
-        return text
-    if rec.code == "measure_data_need":
-        return _(
-            "Collect labelled A → B examples and measure how many are needed: a learning curve on a sample "
-            "answers it with data, not a guess."
-        )
-    if rec.code == "review_risks":
-        return _(
-            "Review privacy, bias, explainability and safety before building, and decide how a person can "
-            "check and overrule the model."
-        )
-    if rec.code == "keep_human_in_loop":
-        return _("Errors are costly: keep a person in the loop to check the answers the model is unsure of.")
-    if rec.code == "start_pilot":
-        return _(
-            "Do it now: start a small pilot, measure it, and let the data it collects make it better "
-            "(the virtuous cycle of AI)."
-        )
-    if rec.code == "invest_in_data":
-        return _("Valuable but not feasible yet: invest in data collection or research before building.")
-    if rec.code == "quick_win":
-        return _("A quick win: feasible but of modest value. Do it if it is cheap, or bundle it with a bigger idea.")
-    if rec.code == "park_it":
-        return _("Park it for now: it is neither feasible nor valuable enough yet.")
-    if rec.code == "ask_another_evaluator":
-        return _("Ask another evaluator: one opinion has no spread.")
-    return rec.code
+    if p.get("months"):
+        text += " " + ngettext(
+            "At the current pace that takes about %(months)s month.",
+            "At the current pace that takes about %(months)s months.",
+            p["months"],
+        ) % {"months": p["months"]}
+    return text
+
+
+#: Advice worded from the recommendation's parameters, by code.
+ADVICE_WITH_PARAMS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "discuss_disagreement": _discuss_disagreement,
+    "scope_to_task": _scope_to_task,
+    "rethink_target": _rethink_target,
+    "collect_examples": _collect_examples,
+}
+
+
+def recommendation_text(rec: rubric.Recommendation) -> str:
+    """The advice in the active language (the code itself for an unknown one)."""
+    if rec.code in FIXED_ADVICE:
+        return str(FIXED_ADVICE[rec.code])
+    wording = ADVICE_WITH_PARAMS.get(rec.code)
+    return wording(dict(rec.params)) if wording is not None else rec.code

@@ -405,6 +405,44 @@ def _at_least(criteria: Mapping[str, Stat], key: str, limit: float) -> bool:
     return key in criteria and criteria[key].mean >= limit
 
 
+def _task_advice(criteria: Mapping[str, Stat], facts: IdeaFacts) -> Recommendation | None:
+    """The task: think small, and check it is a one-second task."""
+    one_second = _mean(criteria, "one_second_task")
+    if (
+        facts.one_second_test == "no"
+        or _at_most(criteria, "one_second_task", LOW_SCORE)
+        or _at_most(criteria, "clear_a_to_b", LOW_SCORE)
+    ):
+        return Recommendation("scope_to_task", {"task": facts.task_scope.strip()})
+    if facts.one_second_test != "yes" and (one_second is None or one_second < HIGH_SCORE):
+        return Recommendation("run_one_second_test")
+    return None
+
+
+def _data_advice(
+    criteria: Mapping[str, Stat], evidence: DataEvidence | None, facts: IdeaFacts
+) -> Recommendation | None:
+    """The data: measured when there is evidence, else judged."""
+    if evidence is None:
+        return Recommendation("measure_data_need") if _at_most(criteria, "enough_data", MIDDLE_SCORE) else None
+    if not evidence.reachable:
+        return Recommendation("rethink_target", {"target": evidence.target_metric})
+    if (
+        evidence.examples_needed is None
+        or evidence.examples_on_hand is None
+        or evidence.examples_on_hand >= evidence.examples_needed
+    ):
+        return None
+    missing = evidence.examples_needed - evidence.examples_on_hand
+    params: dict[str, Any] = {"count": round_count(missing), "target": evidence.target_metric}
+    if evidence.needed_low is not None and evidence.needed_high is not None:
+        params["low"] = round_count(max(0.0, evidence.needed_low - evidence.examples_on_hand))
+        params["high"] = round_count(max(0.0, evidence.needed_high - evidence.examples_on_hand))
+    if facts.examples_per_month:
+        params["months"] = math.ceil(missing / facts.examples_per_month)
+    return Recommendation("collect_examples", params)
+
+
 def _recommendations(
     *,
     score_quadrant: str | None,
@@ -419,35 +457,9 @@ def _recommendations(
     out: list[Recommendation] = []
     if disagreements:
         out.append(Recommendation("discuss_disagreement", {"topics": list(disagreements)}))
-    # The task: think small, and check it is a one-second task.
-    one_second = _mean(criteria, "one_second_task")
-    if (
-        facts.one_second_test == "no"
-        or _at_most(criteria, "one_second_task", LOW_SCORE)
-        or _at_most(criteria, "clear_a_to_b", LOW_SCORE)
-    ):
-        out.append(Recommendation("scope_to_task", {"task": facts.task_scope.strip()}))
-    elif facts.one_second_test != "yes" and (one_second is None or one_second < HIGH_SCORE):
-        out.append(Recommendation("run_one_second_test"))
-    # The data: measured when there is evidence, else judged.
-    if evidence is not None and not evidence.reachable:
-        out.append(Recommendation("rethink_target", {"target": evidence.target_metric}))
-    elif (
-        evidence is not None
-        and evidence.examples_needed is not None
-        and evidence.examples_on_hand is not None
-        and evidence.examples_on_hand < evidence.examples_needed
-    ):
-        missing = evidence.examples_needed - evidence.examples_on_hand
-        params: dict[str, Any] = {"count": round_count(missing), "target": evidence.target_metric}
-        if evidence.needed_low is not None and evidence.needed_high is not None:
-            params["low"] = round_count(max(0.0, evidence.needed_low - evidence.examples_on_hand))
-            params["high"] = round_count(max(0.0, evidence.needed_high - evidence.examples_on_hand))
-        if facts.examples_per_month:
-            params["months"] = math.ceil(missing / facts.examples_per_month)
-        out.append(Recommendation("collect_examples", params))
-    elif evidence is None and _at_most(criteria, "enough_data", MIDDLE_SCORE):
-        out.append(Recommendation("measure_data_need"))
+    for advice in (_task_advice(criteria, facts), _data_advice(criteria, evidence, facts)):
+        if advice is not None:
+            out.append(advice)
     if _at_least(criteria, "ethical_risk", HIGH_SCORE):
         out.append(Recommendation("review_risks"))
     if _at_least(criteria, "error_cost", HIGH_SCORE):

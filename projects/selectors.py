@@ -13,8 +13,13 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from mlcore.charts import learning_curve_svg
+from mlcore.data_needed import answer_text, examples_needed_for
+from mlcore.errors import message_for
+from mlcore.models import JobState, Task
 from projects import rubric
 from projects.models import WRITER_ROLES, Evaluation, Idea, Invite, Membership, Role, ValueDriver, Workspace
+from quizapp.selectors import room_get_by_code
 
 # --------------------------------------------------------------------------- memberships
 
@@ -85,8 +90,6 @@ def invite_get_by_token(token: str) -> Invite | None:
 
 def workspace_for_room_code(code: str) -> Workspace | None:
     """The workspace linked to the room a student typed the code of (look-alikes forgiven)."""
-    from quizapp.selectors import room_get_by_code
-
     room = room_get_by_code(code)
     if room is None:
         return None
@@ -118,9 +121,6 @@ def idea_data_evidence(idea: Idea) -> rubric.DataEvidence | None:
     Only a finished measurement of a classifier with a target accuracy counts (the canvas's target is
     an accuracy); the examples on hand are what the canvas says exist, else the sample's size. Until
     then there is no measurement and the evaluators' judgement stands."""
-    from mlcore.data_needed import examples_needed_for
-    from mlcore.models import JobState, Task
-
     job = idea.learning_curve
     target = idea.performance_target
     if job is None or job.state != JobState.SUCCEEDED or not job.result or target is None:
@@ -144,11 +144,6 @@ def idea_data_evidence(idea: Idea) -> rubric.DataEvidence | None:
 def idea_measurement(idea: Idea) -> dict[str, Any] | None:
     """The data sample and its learning curve as the idea page shows them: the job's state and
     progress, the answer in a sentence and the chart (server-side SVG), or ``None`` without a sample."""
-    from mlcore.charts import learning_curve_svg
-    from mlcore.data_needed import answer_text, examples_needed_for
-    from mlcore.errors import message_for
-    from mlcore.models import JobState, Task
-
     sample = idea.data_sample
     if sample is None:
         return None

@@ -16,6 +16,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core import rate_limits
+from mlcore.errors import MlError
+from mlcore.models import Dataset, LearningCurveJob, Task
+from mlcore.services import datasets
+from mlcore.services.learning_curves import learning_curve_job_create
 from projects import errors, rubric
 from projects.criteria_text import rubric_error_message
 from projects.models import (
@@ -298,11 +302,9 @@ def idea_delete(*, idea: Idea, user: User) -> None:
 
 def _delete_unused_samples(samples: list[Any]) -> None:
     """Data samples go with the last idea that used them (they were uploaded for it)."""
-    from mlcore.services.datasets import dataset_delete
-
     for sample in samples:
         if not sample.project_ideas.exists():
-            dataset_delete(dataset=sample)
+            datasets.dataset_delete(dataset=sample)
 
 
 def rate_key(scope: str, *parts: object) -> str:
@@ -386,30 +388,49 @@ def idea_attach_data(*, idea: Idea, user: User, filename: str, data: bytes, answ
 
     A CSV is a table whose answer column (B) is ``answer_column`` (the last column when empty); a zip
     holds one folder of images per class. The sample becomes an mlcore data set owned by whoever
-    attached it; members see the measurement through the idea. Checks and refusals are mlcore's."""
-    from mlcore.errors import MlError
-    from mlcore.services import datasets
-
+    attached it; members see the measurement through the idea. Checks and refusals are mlcore's.
+    A refused sample (bad file, or too little data for a learning curve) is stored nowhere: the
+    idea keeps the sample it had."""
     _require_writer(idea.workspace, user)
     name = f"{idea.title[:150]} · {_('data sample')}"
+    dataset = _sample_create(owner=user, name=name, filename=filename, data=data, answer_column=answer_column)
     try:
-        if _is_zip(filename, data):
-            dataset = datasets.dataset_create_from_zip(owner=user, name=name, data=data).dataset
-        else:
-            dataset = datasets.dataset_create_from_csv(owner=user, name=name, data=data)
-            column = answer_column.strip() or (dataset.columns[-1] if dataset.columns else "")
-            try:
-                datasets.dataset_configure_table(dataset=dataset, target=column)
-            except MlError:
-                datasets.dataset_delete(dataset=dataset)
-                raise
-    except MlError as exc:
-        raise _data_refusal(exc) from None
+        job = _curve_job_create(idea, dataset)
+    except errors.ProjectError:
+        datasets.dataset_delete(dataset=dataset)
+        raise
     previous = idea.data_sample
-    idea.data_sample, idea.learning_curve = dataset, None
+    idea.data_sample, idea.learning_curve = dataset, job
     idea.save(update_fields=["data_sample", "learning_curve", "updated_at"])
     _delete_unused_samples([previous] if previous is not None else [])
-    return idea_measure_data(idea=idea, user=user)
+    return idea
+
+
+def _sample_create(*, owner: User, name: str, filename: str, data: bytes, answer_column: str) -> Dataset:
+    """The checked data set of a sample, its answer column chosen; nothing is kept when refused."""
+    try:
+        if _is_zip(filename, data):
+            return datasets.dataset_create_from_zip(owner=owner, name=name, data=data).dataset
+        dataset = datasets.dataset_create_from_csv(owner=owner, name=name, data=data)
+    except MlError as exc:
+        raise _data_refusal(exc) from None
+    column = answer_column.strip() or (dataset.columns[-1] if dataset.columns else "")
+    try:
+        datasets.dataset_configure_table(dataset=dataset, target=column)
+    except MlError as exc:
+        datasets.dataset_delete(dataset=dataset)
+        raise _data_refusal(exc) from None
+    return dataset
+
+
+def _curve_job_create(idea: Idea, sample: Dataset) -> LearningCurveJob:
+    """A queued learning curve of ``sample`` against the idea's target accuracy (mlcore refuses a
+    sample too small for one)."""
+    target = idea.performance_target if sample.task != Task.REGRESSION else None
+    try:
+        return learning_curve_job_create(owner=sample.owner, dataset=sample, target=target)
+    except MlError as exc:
+        raise _data_refusal(exc) from None
 
 
 def idea_measure_data(*, idea: Idea, user: User) -> Idea:
@@ -417,20 +438,10 @@ def idea_measure_data(*, idea: Idea, user: User) -> Idea:
 
     The job runs as the sample's owner (mlcore objects belong to one user); any writer of the
     workspace may ask for it."""
-    from mlcore.errors import MlError
-    from mlcore.models import Task
-    from mlcore.services.learning_curves import learning_curve_job_create
-
     _require_writer(idea.workspace, user)
-    sample = idea.data_sample
-    if sample is None:
+    if idea.data_sample is None:
         raise errors.NoDataSample()
-    target = idea.performance_target if sample.task != Task.REGRESSION else None
-    try:
-        job = learning_curve_job_create(owner=sample.owner, dataset=sample, target=target)
-    except MlError as exc:
-        raise _data_refusal(exc) from None
-    idea.learning_curve = job
+    idea.learning_curve = _curve_job_create(idea, idea.data_sample)
     idea.save(update_fields=["learning_curve", "updated_at"])
     return idea
 

@@ -4,7 +4,7 @@ phones and answer, the reveal and the results grid show what they answered."""
 import pytest
 from django.contrib.auth.models import User
 
-from core.demo import demo_load_all
+from accounts.services import demo_load_all
 
 pytestmark = [pytest.mark.browser, pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
 

@@ -1,83 +1,51 @@
-"""Fixtures of the project-canvas tests: people, two workspaces, ideas made through the services."""
+"""Fixtures of the project-canvas tests: people, two workspaces, ideas (see ``factories``)."""
 
 from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
 
-from projects import services
 from projects.models import Role
-
-FULL_SCORES = {
-    "one_second_task": 5,
-    "clear_a_to_b": 5,
-    "enough_data": 4,
-    "performance_reachable": 4,
-    "engineering_effort": 2,
-    "ethical_risk": 1,
-    "business_impact": 4,
-    "pain_severity": 4,
-    "frequency": 5,
-    "strategic_fit": 3,
-    "error_cost": 2,
-}
-
-
-def make_user(name: str) -> User:
-    return User.objects.create_user(name, password="a-long-password-1")
-
-
-def add_member(workspace, user: User, role: str):
-    invite = services.invite_rotate(workspace=workspace, user=workspace_owner(workspace), role=Role.EVALUATOR)
-    membership = services.invite_accept(invite=invite, user=user)
-    if role != Role.EVALUATOR:
-        membership = services.member_set_role(
-            workspace=workspace, user=workspace_owner(workspace), membership=membership, role=role
-        )
-    return membership
-
-
-def workspace_owner(workspace) -> User:
-    return workspace.memberships.filter(role=Role.OWNER).order_by("id").first().user
+from tests.projects.factories import IdeaFactory, MembershipFactory, UserFactory, WorkspaceFactory
 
 
 @pytest.fixture
 def owner(db) -> User:
-    return make_user("owner")
+    return UserFactory(username="owner")
 
 
 @pytest.fixture
 def evaluator(db) -> User:
-    return make_user("evaluator")
+    return UserFactory(username="evaluator")
 
 
 @pytest.fixture
 def viewer(db) -> User:
-    return make_user("viewer")
+    return UserFactory(username="viewer")
 
 
 @pytest.fixture
 def outsider(db) -> User:
     """Owner of workspace B, and evaluator in nothing of A's."""
-    return make_user("outsider")
+    return UserFactory(username="outsider")
 
 
 @pytest.fixture
 def workspace(owner, evaluator, viewer):
-    ws = services.workspace_create(user=owner, name="Acme", kind="company")
-    add_member(ws, evaluator, Role.EVALUATOR)
-    add_member(ws, viewer, Role.VIEWER)
+    ws = WorkspaceFactory(owner=owner, name="Acme")
+    MembershipFactory(workspace=ws, user=evaluator, role=Role.EVALUATOR)
+    MembershipFactory(workspace=ws, user=viewer, role=Role.VIEWER)
     return ws
 
 
 @pytest.fixture
 def other_workspace(outsider):
-    return services.workspace_create(user=outsider, name="Other Co", kind="company")
+    return WorkspaceFactory(owner=outsider, name="Other Co")
 
 
 @pytest.fixture
 def idea(workspace, owner):
-    return services.idea_create(
+    return IdeaFactory(
         workspace=workspace,
         user=owner,
         title="Route customer calls",
@@ -89,4 +57,4 @@ def idea(workspace, owner):
 
 @pytest.fixture
 def other_idea(other_workspace, outsider):
-    return services.idea_create(workspace=other_workspace, user=outsider, title="Secret idea of B")
+    return IdeaFactory(workspace=other_workspace, user=outsider, title="Secret idea of B")

@@ -3,7 +3,7 @@ changes nothing."""
 
 import pytest
 
-from core.demo import demo_load_all
+from accounts.services import demo_load_all
 from projects import demo, rubric, selectors
 from projects.models import Evaluation, Idea, Workspace
 

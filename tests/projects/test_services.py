@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from projects import errors, rubric, selectors, services
 from projects.models import Evaluation, Idea, Membership, Role
 from quizapp.live.rooms import room_create
-from tests.projects.conftest import FULL_SCORES, make_user
+from tests.projects.factories import FULL_SCORES, IdeaFactory, UserFactory, WorkspaceFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
@@ -46,7 +46,7 @@ def test_an_invite_link_joins_with_its_role_and_rotating_kills_the_old_link(work
     second = services.invite_rotate(workspace=workspace, user=owner, role=Role.VIEWER)
     assert second.token != old_token
     assert selectors.invite_get_by_token(old_token) is None
-    newcomer = make_user("newcomer")
+    newcomer = UserFactory(username="newcomer")
     membership = services.invite_accept(invite=selectors.invite_get_by_token(second.token), user=newcomer)
     assert membership.role == Role.VIEWER
     services.invite_revoke(workspace=workspace, user=owner, role=Role.VIEWER)
@@ -201,9 +201,9 @@ def test_weights_are_owner_only_validated_and_used(workspace, owner, evaluator, 
 
 
 def test_the_ranked_list_puts_the_best_first_and_keeps_ranks_under_filters(workspace, owner, evaluator):
-    good = services.idea_create(workspace=workspace, user=owner, title="Good", value_drivers=["quality"])
-    weak = services.idea_create(workspace=workspace, user=owner, title="Weak")
-    unscored = services.idea_create(workspace=workspace, user=owner, title="Not yet")
+    good = IdeaFactory(workspace=workspace, user=owner, title="Good", value_drivers=["quality"])
+    weak = IdeaFactory(workspace=workspace, user=owner, title="Weak")
+    unscored = IdeaFactory(workspace=workspace, user=owner, title="Not yet")
     services.evaluation_upsert(idea=good, user=owner, scores=FULL_SCORES)
     services.evaluation_upsert(idea=weak, user=owner, scores=dict.fromkeys(FULL_SCORES, 2))
     ranked = selectors.ranked_ideas(workspace)
@@ -219,7 +219,7 @@ def test_the_ranked_list_puts_the_best_first_and_keeps_ranks_under_filters(works
 
 def test_the_ranked_list_takes_a_fixed_number_of_queries(workspace, owner, django_assert_max_num_queries):
     for n in range(6):
-        idea = services.idea_create(workspace=workspace, user=owner, title=f"Idea {n}")
+        idea = IdeaFactory(workspace=workspace, user=owner, title=f"Idea {n}")
         services.evaluation_upsert(idea=idea, user=owner, scores=FULL_SCORES)
     with django_assert_max_num_queries(3):
         assert len(selectors.ranked_ideas(workspace)) == 6
@@ -248,10 +248,10 @@ def room(owner):
 def test_owners_link_only_their_own_room_and_one_workspace_per_room(workspace, owner, outsider, room):
     services.workspace_link_room(workspace=workspace, user=owner, code="ideas1")
     assert workspace.room == room
-    other = services.workspace_create(user=owner, name="Second")
+    other = WorkspaceFactory(owner=owner, name="Second")
     with pytest.raises(errors.RoomTaken):
         services.workspace_link_room(workspace=other, user=owner, code="IDEAS1")
-    stranger_ws = services.workspace_create(user=outsider, name="Stranger")
+    stranger_ws = WorkspaceFactory(owner=outsider, name="Stranger")
     with pytest.raises(errors.RoomNotYours):
         services.workspace_link_room(workspace=stranger_ws, user=outsider, code="IDEAS1")
     services.workspace_link_room(workspace=workspace, user=owner, code="")

@@ -1,6 +1,6 @@
 import pytest
 
-from core.demo import demo_load_all
+from accounts.services import demo_load_all
 from quizapp.live import answers as live_answers
 from quizapp.live import join as joining
 from quizapp.live import session as live

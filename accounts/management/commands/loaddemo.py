@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from core.demo import demo_load_all
+from accounts.services import demo_load_all
 
 
 class Command(BaseCommand):

@@ -1,13 +1,16 @@
-"""Data-backed feasibility on the canvas: attach a sample of an idea's A -> B data (CSV or zip), a
-learning-curve job measures it, and the rubric's data criteria then come from the measurement.
+"""An idea's data sample (``services.idea_attach_data``, the API's ``ideas/<id>/data/``, the idea
+page's form) and the data-backed feasibility it gives: attach a sample of an idea's A -> B data
+(CSV or zip), a learning-curve job measures it, and the rubric's data criteria then come from the
+measurement.
 
 The job runs here through the same service the Celery task calls (``learning_curve_job_run``);
-``test_data_backed_worker`` below runs it on a real worker, and ``tests/mlcore`` checks the
+``test_a_real_worker_...`` below runs it on a real worker, and ``tests/mlcore`` checks the
 prediction against training on that much data."""
 
 from __future__ import annotations
 
 import io
+import time
 
 import numpy as np
 import pytest
@@ -17,7 +20,8 @@ from mlcore.models import Dataset, LearningCurveJob
 from mlcore.services.learning_curves import learning_curve_job_run
 from projects import selectors, services
 from projects.models import Idea
-from tests.projects.conftest import FULL_SCORES, make_user
+from tests.mlcore.workers import killable_worker
+from tests.projects.factories import FULL_SCORES, IdeaFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -134,7 +138,7 @@ def test_only_writers_of_the_workspace_attach_and_nobody_outside_sees_it(client,
     assert client.post(reverse("api:projects_idea_measure", kwargs={"idea_id": target_idea.id})).status_code == 403
     assert client.delete(url).status_code == 403
 
-    stranger = make_user("stranger")
+    stranger = UserFactory(username="stranger")
     client.force_login(stranger)
     assert client.get(url).status_code == 404
     assert api_post_file(client, url, sample_csv(), "s.csv").status_code == 404
@@ -182,10 +186,6 @@ def test_attach_through_the_page(client, owner, target_idea):
 @pytest.mark.worker
 @pytest.mark.embedded
 def test_a_real_worker_measures_the_sample_and_the_idea_becomes_data_backed(client, owner, target_idea):
-    import time
-
-    from tests.mlcore.workers import killable_worker
-
     with killable_worker(name="projects-curve", DJANGO_SETTINGS_MODULE="tests.mlcore.worker_settings") as worker:
         services.idea_attach_data(idea=target_idea, user=owner, filename="s.csv", data=sample_csv())
         deadline = time.monotonic() + 120
@@ -208,7 +208,65 @@ def test_a_sample_goes_with_its_idea_or_workspace(owner, target_idea, workspace)
     assert Dataset.objects.count() == 1  # the replaced sample is gone
     services.idea_delete(idea=target_idea, user=owner)
     assert not Dataset.objects.exists()
-    other = services.idea_create(workspace=workspace, user=owner, title="Spam filter")
+    other = IdeaFactory(workspace=workspace, user=owner, title="Spam filter")
     services.idea_attach_data(idea=other, user=owner, filename="s.csv", data=sample_csv())
     services.workspace_delete(workspace=workspace, user=owner)
     assert not Dataset.objects.exists()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """A media folder of the test's own, so "nothing stored" can be checked on disk."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    return settings.MEDIA_ROOT
+
+
+def stored_files(root) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+#: A valid table (two classes, enough rows for a data set) too small for a learning curve.
+TOO_FEW_FOR_CURVE = {"rows": 30, "seed": 3, "noise": 0.0}
+
+
+def test_a_sample_too_small_for_a_curve_is_refused_and_nothing_is_stored(client, owner, target_idea, media):
+    client.force_login(owner)
+    url = reverse("api:projects_idea_data", kwargs={"idea_id": target_idea.id})
+    refused = api_post_file(client, url, sample_csv(**TOO_FEW_FOR_CURVE), "small.csv", HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "too_few_for_curve"
+    assert not Dataset.objects.exists()
+    assert not LearningCurveJob.objects.exists()
+    assert stored_files(media) == []
+    target_idea.refresh_from_db()
+    assert target_idea.data_sample is None
+    assert client.get(url).status_code == 404  # the idea shows no sample
+
+
+def test_a_refused_sample_leaves_the_attached_one_alone(client, owner, target_idea, media):
+    services.idea_attach_data(idea=target_idea, user=owner, filename="s.csv", data=sample_csv())
+    kept = set(stored_files(media))
+    target_idea.refresh_from_db()
+    sample, job = target_idea.data_sample, target_idea.learning_curve
+    client.force_login(owner)
+    url = reverse("api:projects_idea_data", kwargs={"idea_id": target_idea.id})
+    refused = api_post_file(client, url, sample_csv(**TOO_FEW_FOR_CURVE), "small.csv")
+    assert refused.status_code == 400
+    assert list(Dataset.objects.all()) == [sample]
+    assert set(stored_files(media)) == kept
+    target_idea.refresh_from_db()
+    assert (target_idea.data_sample, target_idea.learning_curve) == (sample, job)
+
+
+def test_the_page_form_refuses_a_sample_too_small_for_a_curve_and_stores_nothing(client, owner, target_idea, media):
+    client.force_login(owner)
+    url = reverse("projects:idea_data_attach", kwargs={"idea_id": target_idea.id})
+    upload = io.BytesIO(sample_csv(**TOO_FEW_FOR_CURVE))
+    upload.name = "small.csv"
+    refused = client.post(url, {"file": upload, "answer_column": "spam"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 400
+    assert not Dataset.objects.exists()
+    assert stored_files(media) == []
+    target_idea.refresh_from_db()
+    assert target_idea.data_sample is None

@@ -10,7 +10,7 @@ from django.urls import reverse
 from projects import services
 from projects.models import Evaluation, Idea, Membership, Role, Workspace
 from quizapp.live.rooms import room_create
-from tests.projects.conftest import FULL_SCORES, make_user
+from tests.projects.factories import FULL_SCORES, IdeaFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
@@ -106,7 +106,7 @@ def test_the_workspace_page_has_the_quadrant_ranking_reasons_and_flags(client, o
 
 
 def test_filters_narrow_the_list(client, owner, workspace, scored):
-    other = services.idea_create(workspace=workspace, user=owner, title="Unscored idea", value_drivers=["speed"])
+    other = IdeaFactory(workspace=workspace, user=owner, title="Unscored idea", value_drivers=["speed"])
     client.force_login(owner)
     url = reverse("projects:workspace", kwargs={"workspace_id": workspace.id})
     _r, html = page(client, url + "?quadrant=unscored")
@@ -214,7 +214,7 @@ def test_owner_makes_an_invite_link_and_a_colleague_joins(client, owner, workspa
     link = re.search(r'data-testid="invite-evaluator"', html)
     assert link
     token = workspace.invites.get(role="evaluator").token
-    colleague = make_user("colleague")
+    colleague = UserFactory(username="colleague")
     client.force_login(colleague)
     invite_url = reverse("projects:invite", kwargs={"token": token})
     _r, html = page(client, invite_url)
