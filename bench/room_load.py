@@ -44,7 +44,7 @@ def prepare(var_dir: str, questions: int) -> tuple[str, int]:
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
 
-    from core.demo import demo_load_all
+    from accounts.services import demo_load_all
     from quizapp.authoring.services import quiz_create
     from quizapp.live import session as live
     from quizapp.selectors import room_get_by_code
