@@ -23,7 +23,7 @@ from quizapp.live.rooms import room_create
 from quizapp.models import Drawing, DrawingRound, QuizSession
 from quizapp.rules import drawing_prompts
 from tests.factories import InstructorFactory
-from tests.quizapp.test_live_game import connect, join, layer, receive_type  # noqa: F401 - fixture
+from tests.quizapp.live.test_consumers import connect, join, layer, receive_type  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from core.spreadsheet_safety import DANGEROUS_PREFIXES
 from quizapp.models import Answer, Participant, QuizSession
 from tests.factories import InstructorFactory
-from tests.quizapp.test_reports import PASSWORD, play, true_false
+from tests.quizapp.reporting.test_reports import PASSWORD, play, true_false
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 

@@ -17,8 +17,8 @@ from quizapp.drawing import services as drawings
 from quizapp.live import join as joining
 from quizapp.models import Drawing, DrawingRound
 from tests.mlcore.workers import killable_worker
-from tests.quizapp.test_drawing_rounds import KEYS, make_drawing_game
-from tests.quizapp.test_live_game import connect, receive_type
+from tests.quizapp.drawing.test_rounds import KEYS, make_drawing_game
+from tests.quizapp.live.test_consumers import connect, receive_type
 
 pytestmark = [pytest.mark.worker, pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
 
