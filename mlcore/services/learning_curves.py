@@ -22,7 +22,9 @@ from django.utils import timezone
 
 from mlcore.data_needed import clean_target, curve_result, examples_needed_for, metric_of
 from mlcore.errors import MlError
+from mlcore.learn import learning_curve
 from mlcore.models import DEFAULT_FOLDS, DEFAULT_FRACTIONS, Dataset, JobState, LearningCurveJob, Task
+from mlcore.selectors import dataset_training_data
 from mlcore.services import jobs
 from mlcore.services.limits import limit
 
@@ -174,9 +176,6 @@ def learning_curve_job_run(*, job_id: int, task_id: str = "", worker: str = "") 
 
 
 def _measure(job: LearningCurveJob, run: jobs.JobRun) -> str:
-    from mlcore.learn import learning_curve
-    from mlcore.selectors import dataset_training_data
-
     A, B, _ids = dataset_training_data(job.dataset)
     curve = learning_curve(
         A,
