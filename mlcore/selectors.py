@@ -3,6 +3,7 @@ object is simply not found (the API answers 404, never 403, so ids reveal nothin
 
 from __future__ import annotations
 
+import csv
 import io
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.urls import reverse
 from PIL import Image
 
 from core.csv_checks import is_missing
+from core.spreadsheet_safety import neutralise_row
 from mlcore import errors
 from mlcore.data_needed import answer_text, examples_needed_for
 from mlcore.errors import MlError
@@ -347,3 +349,14 @@ def model_result(model: TrainedModel) -> dict[str, Any]:
         {**item, "url": dataset_image_url(item["image_id"])} for item in model.misclassified if item.get("image_id")
     ]
     return result
+
+
+def classification_csv(job: ClassificationJob) -> bytes:
+    """The results download: UTF-8 with a BOM (so Excel reads Korean), formula-like cells defused."""
+    header, rows = classification_csv_rows(job)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(neutralise_row(header))
+    for row in rows:
+        writer.writerow(neutralise_row(row))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

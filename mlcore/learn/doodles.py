@@ -219,7 +219,7 @@ def ink(draw: Any, pieces: list[Stroke], width: int, radius: float, *, joint: st
 
 def draw_doodle(name: str, rng: np.random.Generator) -> np.ndarray:
     """One 28x28 uint8 doodle of class ``name``."""
-    from PIL import Image, ImageDraw  # noqa: PLC0415  defers PIL
+    from PIL import Image, ImageDraw
 
     max_rot = _DRAW[name][1]
     strokes = doodle_strokes(name, rng)

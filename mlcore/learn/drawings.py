@@ -172,7 +172,7 @@ def render_display(drawing: Drawing, side: int = 256) -> bytes:
     Drawn at 4x with round caps and joins, then shrunk with a box filter (anti-aliased edges). The pen
     is :data:`PEN_FRACTION` of the side, as on the pad, so a thumbnail looks like the phone's screen.
     """
-    from PIL import Image, ImageDraw, ImageOps  # noqa: PLC0415  defers PIL
+    from PIL import Image, ImageDraw, ImageOps
 
     if type(side) is not int or not MIN_DISPLAY_SIDE <= side <= MAX_DISPLAY_SIDE:
         raise BadParam(
@@ -215,7 +215,7 @@ def render_normalised(drawing: Drawing) -> np.ndarray:
     99.6 % against 99.5 % with 200 doodles per class, 91.5 % against 91.3 % with 50 per class and
     an added stray mark); small margins, but never worse beyond noise.
     """
-    from PIL import Image, ImageDraw  # noqa: PLC0415  defers PIL
+    from PIL import Image, ImageDraw
 
     big = SIZE * _SUPER
     x0, y0, x1, y1 = drawing.bbox()
