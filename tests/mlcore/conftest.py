@@ -12,16 +12,17 @@ from django.contrib.auth.models import User
 from PIL import Image
 
 from mlcore.services.registry import model_cache_clear
+from tests.mlcore.factories import UserFactory
 
 
 @pytest.fixture
 def teacher(db) -> User:
-    return User.objects.create_user("teacher", password="a-long-password-1")
+    return UserFactory(username="teacher")
 
 
 @pytest.fixture
 def stranger(db) -> User:
-    return User.objects.create_user("stranger", password="a-long-password-2")
+    return UserFactory(username="stranger", password="a-long-password-2")
 
 
 @pytest.fixture

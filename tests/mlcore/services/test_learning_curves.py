@@ -24,9 +24,9 @@ from mlcore.services.learning_curves import (
     learning_curve_job_create,
     learning_curve_job_run,
 )
-from mlcore.services.training import training_job_create
 from tests.mlcore.conftest import png
 from tests.mlcore.curve_data import table_csv, teacher_student
+from tests.mlcore.factories import TrainingJobFactory, UserFactory, session_cookie
 from tests.support import REPO
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
@@ -412,19 +412,12 @@ def test_the_page_reports_a_refusal(client, teacher, media):
 
 
 def _socket_setup(settings, tmp_path):
-    from django.contrib.auth.models import User
-
     settings.MEDIA_ROOT = tmp_path
-    owner = User.objects.create_user("owner", password="a-long-password-1")
-    User.objects.create_user("other", password="a-long-password-2")
+    owner = UserFactory(username="owner")
+    other = UserFactory(username="other", password="a-long-password-2")
     job = learning_curve_job_create(owner=owner, dataset=table(owner), target=0.9)
-    training = training_job_create(owner=owner, dataset=datasets.dataset_create_builtin(owner=owner, which="house"))
-    cookies = {}
-    for name in ("owner", "other"):
-        client = Client()
-        client.force_login(User.objects.get(username=name))
-        cookies[name] = client.cookies["sessionid"].value
-    return job, training, cookies
+    training = TrainingJobFactory(dataset__owner=owner)
+    return job, training, {"owner": session_cookie(owner), "other": session_cookie(other)}
 
 
 async def _connect(path: str, cookie: str | None):
