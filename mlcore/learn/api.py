@@ -112,7 +112,7 @@ def train(
         return reporter
 
     if task == "image_classification":
-        from .cnn import train_cnn
+        from .cnn import train_cnn  # noqa: PLC0415  defers torch
 
         impl, clean, metrics, history, target = train_cnn(
             A, target_of, params=params, seed=seed, reporter_of=reporter_of
@@ -244,12 +244,12 @@ def save(model: Model, path: PathLike) -> Path:
     meta = json.dumps(_meta(model), ensure_ascii=False, indent=1, allow_nan=True)
     buffer = io.BytesIO()
     if model.task == "image_classification":
-        import torch
+        import torch  # noqa: PLC0415  defers torch
 
         torch.save(model.impl.net.state_dict(), buffer)
         payload = ("weights.pt", buffer.getvalue())
     else:
-        import joblib
+        import joblib  # noqa: PLC0415  defers joblib
 
         joblib.dump(model.impl.pipeline, buffer)
         payload = ("pipeline.joblib", buffer.getvalue())
@@ -311,9 +311,9 @@ def load(path: PathLike) -> Model:
 
 
 def _load_cnn(zf: zipfile.ZipFile, meta: dict[str, Any]) -> Any:
-    import torch
+    import torch  # noqa: PLC0415  defers torch
 
-    from .cnn import CnnImpl, build_net
+    from .cnn import CnnImpl, build_net  # noqa: PLC0415  defers torch
 
     arch = meta["arch"]
     net = build_net(arch)
@@ -324,8 +324,8 @@ def _load_cnn(zf: zipfile.ZipFile, meta: dict[str, Any]) -> Any:
 
 
 def _load_tabular(zf: zipfile.ZipFile, meta: dict[str, Any]) -> Any:
-    import joblib
-    from sklearn.pipeline import Pipeline
+    import joblib  # noqa: PLC0415  defers joblib
+    from sklearn.pipeline import Pipeline  # noqa: PLC0415  defers sklearn
 
     # joblib is pickle: acceptable only because model files come from the server's own storage (see docs).
     pipeline = joblib.load(io.BytesIO(zf.read("pipeline.joblib")))
@@ -348,9 +348,9 @@ def export(model: Model, path: PathLike) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     meta = json.dumps(_meta(model), ensure_ascii=False)
     if model.task == "image_classification":
-        import torch
+        import torch  # noqa: PLC0415  defers torch
 
-        from .cnn import Probabilities
+        from .cnn import Probabilities  # noqa: PLC0415  defers torch
 
         with warnings.catch_warnings():
             # TorchScript is deprecated upstream but is still the one format C++/mobile runtimes load.
@@ -358,7 +358,7 @@ def export(model: Model, path: PathLike) -> Path:
             scripted = torch.jit.script(Probabilities(copy.deepcopy(model.impl.net)).eval())
             torch.jit.save(scripted, str(path), _extra_files={"meta.json": meta})
         return path
-    import joblib
+    import joblib  # noqa: PLC0415  defers joblib
 
     joblib.dump(
         {

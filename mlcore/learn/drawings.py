@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .doodles import _SUPER, DOODLE_NAMES, SIZE, Stroke, doodle_strokes, hand_drawn, ink, max_rotation
+from .doodles import DOODLE_NAMES, SIZE, SUPERSAMPLE, Stroke, doodle_strokes, hand_drawn, ink, max_rotation
 from .errors import BadParam, DrawingEmpty, DrawingMalformed, DrawingTooBig
 
 VERSION = 1
@@ -172,7 +172,7 @@ def render_display(drawing: Drawing, side: int = 256) -> bytes:
     Drawn at 4x with round caps and joins, then shrunk with a box filter (anti-aliased edges). The pen
     is :data:`PEN_FRACTION` of the side, as on the pad, so a thumbnail looks like the phone's screen.
     """
-    from PIL import Image, ImageDraw, ImageOps
+    from PIL import Image, ImageDraw, ImageOps  # noqa: PLC0415  defers PIL
 
     if type(side) is not int or not MIN_DISPLAY_SIDE <= side <= MAX_DISPLAY_SIDE:
         raise BadParam(
@@ -215,20 +215,20 @@ def render_normalised(drawing: Drawing) -> np.ndarray:
     99.6 % against 99.5 % with 200 doodles per class, 91.5 % against 91.3 % with 50 per class and
     an added stray mark); small margins, but never worse beyond noise.
     """
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw  # noqa: PLC0415  defers PIL
 
-    big = SIZE * _SUPER
+    big = SIZE * SUPERSAMPLE
     x0, y0, x1, y1 = drawing.bbox()
     span = max(x1 - x0, y1 - y0, 1)
-    scale = NORMALISED_SPAN * _SUPER / span
+    scale = NORMALISED_SPAN * SUPERSAMPLE / span
     centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
     # the doodles' mapping (``... * half + big / 2``): a box-centred drawing lands where theirs do
     pieces = [_thin((pts - centre) * scale + big / 2, RENDER_STEP) for pts in drawing.arrays()]
-    pen = NORMALISED_PEN * _SUPER
+    pen = NORMALISED_PEN * SUPERSAMPLE
     canvas = Image.new("L", (big, big), 0)
     ink(ImageDraw.Draw(canvas), pieces, max(1, round(pen)), pen / 2, joint="curve")
     pixels = np.asarray(canvas)
-    dx, dy = (round(v) for v in _to_centre_of_mass(pixels))
+    dx, dy = (round(v) for v in to_centre_of_mass(pixels))
     if dx or dy:  # whole pixels, and never so far that ink leaves the frame: a shift, not a redraw
         pixels = np.roll(pixels, (dy, dx), axis=(0, 1))
     return np.asarray(Image.fromarray(pixels).resize((SIZE, SIZE), Image.Resampling.BOX), dtype=np.uint8).copy()
@@ -250,7 +250,7 @@ def _thin(points: np.ndarray, step: float) -> np.ndarray:
     return points[keep]
 
 
-def _to_centre_of_mass(a: np.ndarray) -> np.ndarray:
+def to_centre_of_mass(a: np.ndarray) -> np.ndarray:
     """(dx, dy) that moves the ink's centre of mass to the image's centre, as far as the ink stays inside."""
     weight = a.sum(dtype=np.float64)
     if weight == 0:

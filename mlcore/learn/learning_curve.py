@@ -135,7 +135,7 @@ def _polish(
     x: np.ndarray, y: np.ndarray, top: float, start: tuple[float, float, float]
 ) -> tuple[float, float, float, str]:
     """curve_fit (bounded trust-region least squares) from the profile solution; kept only if no worse."""
-    from scipy.optimize import curve_fit
+    from scipy.optimize import curve_fit  # noqa: PLC0415  defers scipy
 
     def sse(p: Sequence[float]) -> float:
         return float(((_power(x, *p) - y) ** 2).sum())
@@ -283,7 +283,7 @@ def _baseline(A: Any, task: str, kind: str, seed: int, should_stop: Callable[[],
         X = img.prepare(images, h, w, ch, auto_invert=True).reshape(len(images), -1).astype(np.float32) / 255.0
 
         def make() -> Any:
-            from sklearn.linear_model import LogisticRegression
+            from sklearn.linear_model import LogisticRegression  # noqa: PLC0415  defers sklearn
 
             return LogisticRegression(max_iter=200, tol=1e-3, C=0.5)
 
@@ -298,11 +298,11 @@ def _baseline(A: Any, task: str, kind: str, seed: int, should_stop: Callable[[],
         params = {"model": "linear", "n_estimators": 1, "max_depth": None}
         pipeline = build_pipeline(kinds, classification=classification, params=params, seed=seed)
         if classification:
-            from sklearn.linear_model import LogisticRegression
+            from sklearn.linear_model import LogisticRegression  # noqa: PLC0415  defers sklearn
 
             pipeline.steps[-1] = ("model", LogisticRegression(max_iter=300, tol=1e-3))
         else:
-            from sklearn.linear_model import Ridge
+            from sklearn.linear_model import Ridge  # noqa: PLC0415  defers sklearn
 
             pipeline.steps[-1] = ("model", Ridge(alpha=1.0))
         return pipeline
@@ -352,7 +352,7 @@ def _checked_settings(task: str, baseline: str, fractions: Sequence[float], fold
 
 def _splitter(y: np.ndarray, folds: int, *, classification: bool, seed: int) -> tuple[Any, int]:
     """The cross-validation splitter and its number of folds (fewer when a class is rarer than ``folds``)."""
-    from sklearn.model_selection import KFold, StratifiedKFold
+    from sklearn.model_selection import KFold, StratifiedKFold  # noqa: PLC0415  defers sklearn
 
     if classification:
         counts = np.bincount(y)
@@ -369,7 +369,7 @@ def _slice(
     train_pos: np.ndarray, f: float, y: np.ndarray, *, classification: bool, rng: np.random.Generator
 ) -> np.ndarray:
     """A random ``f`` share of a fold's training part (stratified for classes when it can be)."""
-    from sklearn.model_selection import train_test_split
+    from sklearn.model_selection import train_test_split  # noqa: PLC0415  defers sklearn
 
     m = max(2, round(f * len(train_pos)))
     if m >= len(train_pos):

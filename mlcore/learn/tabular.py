@@ -216,10 +216,10 @@ def _category(value: Any) -> str:
 
 
 def build_pipeline(kinds: Sequence[str], *, classification: bool, params: Mapping[str, Any], seed: int) -> Any:
-    from sklearn.compose import ColumnTransformer
-    from sklearn.impute import SimpleImputer
-    from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+    from sklearn.compose import ColumnTransformer  # noqa: PLC0415  defers sklearn
+    from sklearn.impute import SimpleImputer  # noqa: PLC0415  defers sklearn
+    from sklearn.pipeline import Pipeline  # noqa: PLC0415  defers sklearn
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler  # noqa: PLC0415  defers sklearn
 
     numeric = [j for j, k in enumerate(kinds) if k == NUMERIC]
     categorical = [j for j, k in enumerate(kinds) if k == CATEGORICAL]
@@ -241,16 +241,16 @@ def build_pipeline(kinds: Sequence[str], *, classification: bool, params: Mappin
         )
     prep = ColumnTransformer(parts, remainder="drop")
     if params["model"] == "forest":
-        from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+        from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor  # noqa: PLC0415  defers sklearn
 
         cls = RandomForestClassifier if classification else RandomForestRegressor
         estimator = cls(n_estimators=params["n_estimators"], max_depth=params["max_depth"], random_state=seed, n_jobs=1)
     elif classification:
-        from sklearn.linear_model import LogisticRegression
+        from sklearn.linear_model import LogisticRegression  # noqa: PLC0415  defers sklearn
 
         estimator = LogisticRegression(max_iter=2000)
     else:
-        from sklearn.linear_model import LinearRegression
+        from sklearn.linear_model import LinearRegression  # noqa: PLC0415  defers sklearn
 
         estimator = LinearRegression()
     return Pipeline([("prepare", prep), ("model", estimator)])
@@ -311,7 +311,7 @@ def train_tabular(
         metrics = classification_metrics(y[split.val], val_pred.astype(np.int64), target.labels)
         metrics["baseline_accuracy"] = majority_baseline(y[split.train], y[split.val])
         train_acc = float((train_pred == y[split.train]).mean())
-        from sklearn.metrics import log_loss
+        from sklearn.metrics import log_loss  # noqa: PLC0415  defers sklearn
 
         labels_idx = list(range(len(target.labels)))
         train_loss = float(log_loss(y[split.train], _proba(impl, X[split.train]), labels=labels_idx))

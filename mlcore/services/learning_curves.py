@@ -145,7 +145,7 @@ def learning_curve_job_cancel(*, owner: User, job: LearningCurveJob) -> Learning
     return jobs.job_cancel(job)  # type: ignore[return-value]
 
 
-class _Progress:
+class CurveProgress:
     """The learner's ``progress`` callback: one event per trained slice; the row gets the share done,
     the slice count and the ETA (throttled, always for the first slice and the end), pushed to watchers."""
 
@@ -185,7 +185,7 @@ def _measure(job: LearningCurveJob, run: jobs.JobRun) -> str:
         folds=job.folds,
         seed=job.seed,
         baseline=job.baseline,
-        progress=_Progress(run),
+        progress=CurveProgress(run),
         should_stop=run.should_stop,
     )
     result = curve_result(curve)

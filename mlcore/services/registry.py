@@ -180,7 +180,7 @@ def _proba_images(learned: Any, arrays: list[Any]) -> list[dict[Any, float]]:
     2-core machine under load, which decides whether the endpoint meets p95 <= 100 ms. The input is
     ``prepare_input`` (the learner's own preparation), so the answer is the same.
     """
-    import torch
+    import torch  # noqa: PLC0415  defers torch
 
     net = getattr(learned.impl, "net", None)
     if net is None:

@@ -51,7 +51,7 @@ def check_params(task: str, params: dict[str, Any]) -> None:
     """The learner's own parameter check, run before queueing so a bad value is refused at once
     (the image check imports torch: the web process needs it for predictions anyway)."""
     if task == Task.IMAGE_CLASSIFICATION:
-        from mlcore.learn.cnn import PARAMS as spec
+        from mlcore.learn.cnn import PARAMS as spec  # noqa: PLC0415  defers torch
     else:
         spec = TABLE_SPEC
     try:

@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from PIL import Image
 
+from mlcore.learn import generate_doodles
 from mlcore.services.registry import model_cache_clear
 from tests.mlcore.factories import UserFactory
 
@@ -65,8 +66,6 @@ def encoded(array) -> bytes:
 
 
 def doodle_zip(per_class: int = 4, classes=("circle", "cross")) -> bytes:
-    from mlcore.learn import generate_doodles
-
     images, labels = generate_doodles(per_class=per_class, seed=1, classes=list(classes))
     entries = {}
     for i, (array, label) in enumerate(zip(images, labels, strict=True)):

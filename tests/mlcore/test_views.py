@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from mlcore import demo
 from mlcore.models import ClassificationJob, Dataset, TrainedModel, TrainingJob
 from mlcore.services import datasets
 from tests.mlcore.conftest import HOUSES_CSV, doodle_zip, png
@@ -99,8 +100,6 @@ def test_builtin_buttons_and_delete(page, teacher):
 
 
 def test_demo_loader_is_idempotent(teacher, media):
-    from mlcore import demo
-
     first = demo.load(instructor=teacher)
     assert len(first) == 2
     assert demo.load(instructor=teacher) == []

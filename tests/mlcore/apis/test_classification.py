@@ -7,16 +7,15 @@ import io
 
 import pytest
 
+from mlcore.learn import generate_doodles
 from mlcore.services.classification import classification_job_run
 from tests.mlcore.apis.conftest import upload
+from tests.mlcore.conftest import encoded
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 
 def test_classification_results_csv_is_excel_safe(api, teacher, trained):
-    from mlcore.learn import generate_doodles
-    from tests.mlcore.conftest import encoded
-
     images, _ = generate_doodles(per_class=1, seed=4, classes=["sun", "fish"])
     response = api.post(
         "/api/classification-jobs/",

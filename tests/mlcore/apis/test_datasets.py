@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 
@@ -52,8 +53,6 @@ def test_refused_uploads_keep_the_error_shape(api, media):
 
 def test_zip_upload_reports_skipped_files(api, media):
     data = doodle_zip(per_class=2)
-    import zipfile
-
     buffer = io.BytesIO(data)
     with zipfile.ZipFile(buffer, "a") as archive:
         archive.writestr("circle/notes.txt", b"hello")
@@ -66,8 +65,6 @@ def test_zip_upload_reports_skipped_files(api, media):
 
 
 def test_zip_slip_through_the_api(api, media):
-    import zipfile
-
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("cat/1.png", png())

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from mlcore.learn import generate_doodles
 from tests.mlcore.apis.conftest import error, upload
+from tests.mlcore.conftest import encoded
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
@@ -21,9 +23,6 @@ def test_models_download_export_predict(api, trained):
     exported = api.get(f"/api/models/{trained.id}/export/")
     assert exported.status_code == 200
     assert exported["Content-Disposition"].endswith('.pt"')
-    from mlcore.learn import generate_doodles
-    from tests.mlcore.conftest import encoded
-
     images, _ = generate_doodles(per_class=1, seed=4, classes=["star"])
     predicted = api.post(f"/api/models/{trained.id}/predict/", {"file": upload("d.png", encoded(images[0]))})
     assert predicted.status_code == 200, predicted.content

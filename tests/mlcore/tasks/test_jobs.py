@@ -12,6 +12,7 @@ import time
 import pytest
 from django.db import transaction
 
+from mlcore.learn import generate_doodles
 from mlcore.models import ClassificationJob, TrainedModel, TrainingJob
 from mlcore.services import jobs
 from mlcore.services.classification import classification_job_create
@@ -65,8 +66,6 @@ def test_train_then_classify_through_a_worker(teacher, doodles):
         model = TrainedModel.objects.get(job=job)
         assert model.version == 1
         assert model.artefact.size > 0
-
-        from mlcore.learn import generate_doodles
 
         images, _ = generate_doodles(per_class=1, seed=5, classes=["star", "sun"])
         uploads = [(f"{i}.png", encoded(a)) for i, a in enumerate(images)]
