@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -84,6 +85,7 @@ def learning_curve_svg(
     points = [p for p in result["points"] if p["n"] > 0]
     fit = result.get("fit")
     needed = examples_needed_for(result, target) if target is not None and fit else None
+    reachable = needed if needed and needed["reachable"] else None
     on_hand = int(result.get("examples_on_hand") or 0)
 
     def shown(error: float) -> float:
@@ -97,29 +99,94 @@ def learning_curve_svg(
     def value_text(value: float) -> str:
         return percent_text(value) if classification else number_text(value)
 
-    # ----------------------------------------------------------------- domains
+    target_value = None
+    if target is not None:
+        target_value = target if (accuracy or not classification) else 1.0 - target
+    scale = _scale(points, on_hand, reachable, fit, shown, target_value, classification=classification)
+    clip = f"{chart_id}-plot"
+    legend, height = _legend(bool(fit), target_value is not None, reachable is not None)
+    parts: list[str] = [
+        f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#fff"/>',
+        f'<clipPath id="{escape(clip)}"><rect x="{LEFT}" y="{TOP}" width="{WIDTH - RIGHT - LEFT}" '
+        f'height="{BOTTOM - TOP}"/></clipPath>',
+        *_grid(scale, value_text),
+    ]
+    plot = _plot(scale, points, fit, shown, reachable=reachable, on_hand=on_hand, target_value=target_value)
+    parts.append(f'<g clip-path="url(#{escape(clip)})">{"".join(plot)}</g>')
+    # labels above the plot area, then axes and legend
+    if target_value is not None:
+        parts.append(_target_label(scale, target_value, value_text(target_value), accuracy=accuracy))
+    if reachable is not None:
+        parts.append(_estimate_label(scale, reachable["estimate"]))
+    if on_hand > 0:
+        parts.append(_on_hand_label(scale, on_hand))
+    parts += _axes(x_label, metric_label)
+    parts.append(legend)
+
+    description = _describe(result, points, shown, value_text, metric_label, needed)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'role="img" aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" class="ml-curve" '
+        'font-family="system-ui, -apple-system, Segoe UI, Roboto, Noto Sans KR, sans-serif">'
+        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>'
+        f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>'
+        f"{''.join(parts)}</svg>"
+    )
+
+
+@dataclass(frozen=True)
+class _Scale:
+    """The plot's domains: x (training examples) on a log scale, y (the shown metric) linear."""
+
+    n_min: float
+    n_max: float
+    lx_lo: float
+    lx_hi: float
+    y_lo: float
+    y_hi: float
+    arrow: float | None  # the estimate, when it lies beyond the right edge
+
+    def sx(self, n: float) -> float:
+        return LEFT + (math.log10(max(n, 1e-9)) - self.lx_lo) / (self.lx_hi - self.lx_lo) * (WIDTH - RIGHT - LEFT)
+
+    def sy(self, v: float) -> float:
+        return BOTTOM - (v - self.y_lo) / (self.y_hi - self.y_lo) * (BOTTOM - TOP)
+
+
+def _scale(
+    points: list[Mapping[str, Any]],
+    on_hand: int,
+    reachable: Mapping[str, Any] | None,
+    fit: Mapping[str, Any] | None,
+    shown: Any,
+    target_value: float | None,
+    *,
+    classification: bool,
+) -> _Scale:
     sizes = [p["n"] for p in points] or [1.0]
     n_min, n_max = min(sizes), max(sizes)
     reach = [n_max * 4, on_hand * 1.3]
     arrow = None
-    if needed and needed["reachable"]:
-        reach.append(needed["estimate"] * 1.5)
-        if needed["high"] is not None:
-            reach.append(needed["high"] * 1.2)
+    if reachable:
+        reach.append(reachable["estimate"] * 1.5)
+        if reachable["high"] is not None:
+            reach.append(reachable["high"] * 1.2)
     x_lo = max(n_min / 1.6, 1.0)
     x_hi = min(max(reach), n_max * MAX_REACH)
-    if needed and needed["reachable"] and needed["estimate"] > x_hi:
-        arrow = needed["estimate"]
+    if reachable and reachable["estimate"] > x_hi:
+        arrow = reachable["estimate"]
     lx_lo, lx_hi = math.log10(x_lo), math.log10(max(x_hi, x_lo * 10))
 
     ys = [shown(p["error_mean"] + s * p["error_std"]) for p in points for s in (-1, 1)]
-    target_value = None
-    if target is not None:
-        target_value = target if (accuracy or not classification) else 1.0 - target
+    if target_value is not None:
         ys.append(target_value)
     if fit:
         ys += [shown(_power(fit, n)) for n in (n_min, 10**lx_hi)]
-    ys = ys or [0.0, 1.0]
+    y_lo, y_hi = _y_domain(ys or [0.0, 1.0], classification=classification)
+    return _Scale(n_min, n_max, lx_lo, lx_hi, y_lo, y_hi, arrow)
+
+
+def _y_domain(ys: list[float], *, classification: bool) -> tuple[float, float]:
     y_lo, y_hi = min(ys), max(ys)
     pad = 0.08 * (y_hi - y_lo or 0.1)
     y_lo, y_hi = y_lo - pad, y_hi + pad
@@ -129,39 +196,44 @@ def learning_curve_svg(
         y_lo = max(0.0, y_lo)
     if y_hi - y_lo < 1e-9:
         y_hi = y_lo + 0.1
+    return y_lo, y_hi
 
-    def sx(n: float) -> float:
-        return LEFT + (math.log10(max(n, 1e-9)) - lx_lo) / (lx_hi - lx_lo) * (WIDTH - RIGHT - LEFT)
 
-    def sy(v: float) -> float:
-        return BOTTOM - (v - y_lo) / (y_hi - y_lo) * (BOTTOM - TOP)
-
-    # ----------------------------------------------------------------- drawing
-    clip = f"{chart_id}-plot"
-    legend, height = _legend(bool(fit), target_value is not None, bool(needed and needed["reachable"]))
-    parts: list[str] = [
-        f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#fff"/>',
-        f'<clipPath id="{escape(clip)}"><rect x="{LEFT}" y="{TOP}" width="{WIDTH - RIGHT - LEFT}" '
-        f'height="{BOTTOM - TOP}"/></clipPath>',
-    ]
-    for tick in _y_ticks(y_lo, y_hi):
-        y = sy(tick)
+def _grid(scale: _Scale, value_text: Any) -> list[str]:
+    parts = []
+    for tick in _y_ticks(scale.y_lo, scale.y_hi):
+        y = scale.sy(tick)
         parts.append(f'<line x1="{LEFT}" y1="{_f(y)}" x2="{WIDTH - RIGHT}" y2="{_f(y)}" stroke="{GRID}"/>')
         parts.append(
             f'<text x="{LEFT - 6}" y="{_f(y + 4)}" text-anchor="end" font-size="11" fill="{MUTED}">'
             f"{escape(value_text(tick))}</text>"
         )
-    for tick in _x_ticks(10**lx_lo, 10**lx_hi):
-        x = sx(tick)
+    for tick in _x_ticks(10**scale.lx_lo, 10**scale.lx_hi):
+        x = scale.sx(tick)
         parts.append(f'<line x1="{_f(x)}" y1="{TOP}" x2="{_f(x)}" y2="{BOTTOM}" stroke="{GRID}"/>')
         parts.append(
             f'<text x="{_f(x)}" y="{BOTTOM + 16}" text-anchor="middle" font-size="11" fill="{MUTED}">'
             f"{escape(count_text(tick))}</text>"
         )
+    return parts
+
+
+def _plot(
+    scale: _Scale,
+    points: list[Mapping[str, Any]],
+    fit: Mapping[str, Any] | None,
+    shown: Any,
+    *,
+    reachable: Mapping[str, Any] | None,
+    on_hand: int,
+    target_value: float | None,
+) -> list[str]:
+    """What is drawn inside the plot area: band, on-hand line, fit, target, estimate, measured points."""
+    sx, sy = scale.sx, scale.sy
     plot: list[str] = []
-    if needed and needed["reachable"]:
-        left = sx(needed["low"])
-        right = sx(needed["high"]) if needed["high"] is not None else WIDTH - RIGHT
+    if reachable:
+        left = sx(reachable["low"])
+        right = sx(reachable["high"]) if reachable["high"] is not None else WIDTH - RIGHT
         plot.append(
             f'<rect x="{_f(left)}" y="{TOP}" width="{_f(max(right - left, 1.5))}" height="{BOTTOM - TOP}" '
             f'fill="{BRAND}" fill-opacity="0.13"/>'
@@ -173,15 +245,15 @@ def learning_curve_svg(
             'stroke-dasharray="2 3"/>'
         )
     if fit:
-        plot += _fit_paths(fit, shown, sx, sy, (10**lx_lo, n_min, n_max, 10**lx_hi))
+        plot += _fit_paths(fit, shown, sx, sy, (10**scale.lx_lo, scale.n_min, scale.n_max, 10**scale.lx_hi))
     if target_value is not None:
         y = sy(target_value)
         plot.append(
             f'<line x1="{LEFT}" y1="{_f(y)}" x2="{WIDTH - RIGHT}" y2="{_f(y)}" stroke="{TARGET}" stroke-width="2" '
             'stroke-dasharray="8 4"/>'
         )
-    if needed and needed["reachable"] and arrow is None:
-        x = sx(needed["estimate"])
+    if reachable and scale.arrow is None:
+        x = sx(reachable["estimate"])
         plot.append(
             f'<line x1="{_f(x)}" y1="{TOP}" x2="{_f(x)}" y2="{BOTTOM}" stroke="{BRAND}" stroke-width="2" '
             'stroke-dasharray="4 3"/>'
@@ -196,53 +268,44 @@ def learning_curve_svg(
         plot.append(
             f'<circle cx="{_f(x)}" cy="{_f(sy(mid))}" r="4.5" fill="{BRAND}" stroke="#fff" stroke-width="1.5"/>'
         )
-    parts.append(f'<g clip-path="url(#{escape(clip)})">{"".join(plot)}</g>')
+    return plot
 
-    # labels above the plot area, then axes and legend
-    if target_value is not None:
-        # where the curve is not: top left for a rising accuracy, top right for a falling error
-        label = _("target %(value)s") % {"value": value_text(target_value)}
-        y = sy(target_value) - 5 if sy(target_value) - 5 > TOP + 10 else sy(target_value) + 15
-        if accuracy:
-            parts.append(_label(LEFT + 6, y, label, TARGET, "start"))
-        else:
-            parts.append(_label(WIDTH - RIGHT - 4, y, label, TARGET, "end"))
-    if needed and needed["reachable"]:
-        text = "≈ " + count_text(about(needed["estimate"]))
-        if arrow is not None:
-            parts.append(_label(WIDTH - RIGHT - 4, TOP + 14, text + " →", BRAND, "end", bold=True))
-        elif sx(needed["estimate"]) + 4 + _text_width(text, 12) > WIDTH - RIGHT:
-            parts.append(_label(sx(needed["estimate"]) - 4, TOP + 14, text, BRAND, "end", bold=True))
-        else:
-            parts.append(_label(sx(needed["estimate"]) + 4, TOP + 14, text, BRAND, "start", bold=True))
-    if on_hand > 0:
-        label = _("you have %(count)s") % {"count": count_text(on_hand)}
-        x = sx(on_hand)
-        if x - LEFT > _text_width(label, 12) + 8:
-            parts.append(_label(x - 4, BOTTOM - 6, label, MUTED, "end"))
-        else:
-            parts.append(_label(x + 4, BOTTOM - 6, label, MUTED, "start"))
-    parts.append(f'<line x1="{LEFT}" y1="{BOTTOM}" x2="{WIDTH - RIGHT}" y2="{BOTTOM}" stroke="{MUTED}"/>')
-    parts.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{BOTTOM}" stroke="{MUTED}"/>')
-    parts.append(
+
+def _target_label(scale: _Scale, target_value: float, text: str, *, accuracy: bool) -> str:
+    """Where the curve is not: top left for a rising accuracy, top right for a falling error."""
+    label = _("target %(value)s") % {"value": text}
+    y = scale.sy(target_value) - 5 if scale.sy(target_value) - 5 > TOP + 10 else scale.sy(target_value) + 15
+    if accuracy:
+        return _label(LEFT + 6, y, label, TARGET, "start")
+    return _label(WIDTH - RIGHT - 4, y, label, TARGET, "end")
+
+
+def _estimate_label(scale: _Scale, estimate: float) -> str:
+    text = "≈ " + count_text(about(estimate))
+    if scale.arrow is not None:
+        return _label(WIDTH - RIGHT - 4, TOP + 14, text + " →", BRAND, "end", bold=True)
+    if scale.sx(estimate) + 4 + _text_width(text, 12) > WIDTH - RIGHT:
+        return _label(scale.sx(estimate) - 4, TOP + 14, text, BRAND, "end", bold=True)
+    return _label(scale.sx(estimate) + 4, TOP + 14, text, BRAND, "start", bold=True)
+
+
+def _on_hand_label(scale: _Scale, on_hand: int) -> str:
+    label = _("you have %(count)s") % {"count": count_text(on_hand)}
+    x = scale.sx(on_hand)
+    if x - LEFT > _text_width(label, 12) + 8:
+        return _label(x - 4, BOTTOM - 6, label, MUTED, "end")
+    return _label(x + 4, BOTTOM - 6, label, MUTED, "start")
+
+
+def _axes(x_label: str, metric_label: str) -> list[str]:
+    return [
+        f'<line x1="{LEFT}" y1="{BOTTOM}" x2="{WIDTH - RIGHT}" y2="{BOTTOM}" stroke="{MUTED}"/>',
+        f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{BOTTOM}" stroke="{MUTED}"/>',
         f'<text x="{(LEFT + WIDTH - RIGHT) / 2}" y="{BOTTOM + 34}" text-anchor="middle" font-size="12" '
-        f'fill="{INK}">{escape(x_label)}</text>'
-    )
-    parts.append(
+        f'fill="{INK}">{escape(x_label)}</text>',
         f'<text transform="translate(16 {(TOP + BOTTOM) / 2}) rotate(-90)" text-anchor="middle" font-size="12" '
-        f'fill="{INK}">{escape(metric_label)}</text>'
-    )
-    parts.append(legend)
-
-    description = _describe(result, points, shown, value_text, metric_label, needed)
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
-        f'role="img" aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" class="ml-curve" '
-        'font-family="system-ui, -apple-system, Segoe UI, Roboto, Noto Sans KR, sans-serif">'
-        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>'
-        f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>'
-        f"{''.join(parts)}</svg>"
-    )
+        f'fill="{INK}">{escape(metric_label)}</text>',
+    ]
 
 
 def _power(fit: Mapping[str, Any], n: float) -> float:

@@ -22,6 +22,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from mlcore.errors import MlError
+from mlcore.learn import examples_needed
 
 ERROR_RATE = "error_rate"
 MAE = "mae"
@@ -109,8 +110,6 @@ def examples_needed_for(result: Mapping[str, Any], target: Any) -> dict[str, Any
     never reach the target). ``reachable`` is False when the target is beyond the fitted floor (more
     examples of the same kind will not get there; ``estimate`` is None then), None when the curve
     could not be fitted. ``limit`` is the best the curve levels off at (accuracy or MAE)."""
-    from mlcore.learn import examples_needed
-
     result = as_result(result)
     metric = result["metric"]
     value = clean_target(metric, target)

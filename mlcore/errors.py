@@ -183,6 +183,17 @@ def message_for(code: str, params: dict[str, Any] | None = None) -> str:
 STATUS: dict[str, int] = {"job_finished": 409, "dataset_full": 409, "curve_not_ready": 409}
 
 
+#: What a 404 says, per kind of object looked up through its owner (the API and the pages).
+NOT_FOUND: dict[str, Any] = {
+    "dataset": _("You have no data set with that id."),
+    "image": _("You have no image with that id."),
+    "training_job": _("You have no training job with that id."),
+    "model": _("You have no model with that id."),
+    "classification_job": _("You have no classification job with that id."),
+    "learning_curve_job": _("You have no learning-curve job with that id."),
+}
+
+
 class MlError(AppError):
     """A refused request or a failed job: ``code`` is stable, ``message`` translated when read."""
 

@@ -3,17 +3,30 @@ object is simply not found (the API answers 404, never 403, so ids reveal nothin
 
 from __future__ import annotations
 
+import csv
 import io
 from typing import Any
 
+import numpy as np
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.urls import reverse
+from PIL import Image
 
 from core.csv_checks import is_missing
+from core.spreadsheet_safety import neutralise_row
 from mlcore import errors
+from mlcore.data_needed import answer_text, examples_needed_for
 from mlcore.errors import MlError
-from mlcore.models import ClassificationJob, Dataset, DatasetImage, LearningCurveJob, TrainedModel, TrainingJob
+from mlcore.models import (
+    ClassificationImage,
+    ClassificationJob,
+    Dataset,
+    DatasetImage,
+    LearningCurveJob,
+    TrainedModel,
+    TrainingJob,
+)
 from mlcore.services.files import read_bytes, read_json
 from mlcore.services.limits import limit
 
@@ -85,8 +98,6 @@ def job_get_for_owner(kind: str, user: User, job_id: int) -> Any:
 
 
 def classification_image_get_for_owner(user: User, image_id: int):
-    from mlcore.models import ClassificationImage
-
     return ClassificationImage.objects.filter(id=image_id, job__owner=user).first()
 
 
@@ -162,9 +173,6 @@ def _cell(value: str) -> str | None:
 
 def image_array(data: bytes) -> Any:
     """A stored (already checked and re-encoded) image as a numpy array: H x W, or H x W x 3/4."""
-    import numpy as np
-    from PIL import Image
-
     with Image.open(io.BytesIO(data)) as img:
         img.load()
         if img.mode not in ("L", "RGB", "RGBA"):
@@ -238,8 +246,6 @@ def learning_curve_job_snapshot(job: LearningCurveJob) -> dict[str, Any]:
     """The job with its result (points and fit, without the bootstrap refits), and, when it has a
     target, ``needed`` (``mlcore.data_needed.examples_needed_for``) and ``answer``: the sentence in
     the active language. The same for the REST API, the socket and polling."""
-    from mlcore.data_needed import answer_text, examples_needed_for
-
     result = None
     needed = None
     answer = None
@@ -343,3 +349,14 @@ def model_result(model: TrainedModel) -> dict[str, Any]:
         {**item, "url": dataset_image_url(item["image_id"])} for item in model.misclassified if item.get("image_id")
     ]
     return result
+
+
+def classification_csv(job: ClassificationJob) -> bytes:
+    """The results download: UTF-8 with a BOM (so Excel reads Korean), formula-like cells defused."""
+    header, rows = classification_csv_rows(job)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(neutralise_row(header))
+    for row in rows:
+        writer.writerow(neutralise_row(row))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

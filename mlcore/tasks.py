@@ -13,6 +13,7 @@ from celery import shared_task
 from celery.signals import worker_process_init, worker_ready
 from django.conf import settings
 
+from mlcore import task_names
 from mlcore.services.classification import classification_job_run
 from mlcore.services.jobs import disable_push_if_the_layer_is_local, jobs_fail_stale
 from mlcore.services.learning_curves import learning_curve_job_run
@@ -43,7 +44,7 @@ def _run(task, service, job_id: int) -> str:
 
 
 @shared_task(
-    name="mlcore.train_model",
+    name=task_names.TRAIN_MODEL,
     time_limit=TRAIN_TIME_LIMIT_S + HARD_LIMIT_GRACE_S,
     soft_time_limit=TRAIN_TIME_LIMIT_S,
     **JOB_TASK_OPTIONS,
@@ -53,7 +54,7 @@ def train_model(self, job_id: int) -> str:
 
 
 @shared_task(
-    name="mlcore.classify_images",
+    name=task_names.CLASSIFY_IMAGES,
     time_limit=CLASSIFY_TIME_LIMIT_S + HARD_LIMIT_GRACE_S,
     soft_time_limit=CLASSIFY_TIME_LIMIT_S,
     **JOB_TASK_OPTIONS,
@@ -63,7 +64,7 @@ def classify_images(self, job_id: int) -> str:
 
 
 @shared_task(
-    name="mlcore.learning_curve",
+    name=task_names.LEARNING_CURVE,
     time_limit=LEARNING_CURVE_TIME_LIMIT_S + HARD_LIMIT_GRACE_S,
     soft_time_limit=LEARNING_CURVE_TIME_LIMIT_S,
     **JOB_TASK_OPTIONS,
@@ -72,11 +73,7 @@ def measure_learning_curve(self, job_id: int) -> str:
     return _run(self, learning_curve_job_run, job_id)
 
 
-#: The task of each kind of job (``mlcore.services.jobs.send_task``).
-JOB_TASKS = {"training": train_model, "classification": classify_images, "learning_curve": measure_learning_curve}
-
-
-@shared_task(name="mlcore.sweep_jobs", acks_late=True)
+@shared_task(name=task_names.SWEEP_JOBS, acks_late=True)
 def sweep_jobs(resend_queued: bool = False) -> dict[str, list[int]]:
     return jobs_fail_stale(resend_queued=resend_queued)
 

@@ -1,12 +1,12 @@
 """Pages of data sets, training, results, the model registry and classification (login required).
 
 Views parse a form, call one service and redirect (POST) or render what a selector returns (GET).
-Live progress comes from the job sockets (static/js/mlcore_job.js), with REST polling as fallback.
+Live progress comes from the job sockets (static/js/mlcore_follow.js), with REST polling as fallback.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,10 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from mlcore import selectors
-from mlcore.apis import IMAGE_MAX_BYTES, classification_csv, read_upload
 from mlcore.charts import learning_curve_svg
 from mlcore.data_needed import answer_text, examples_needed_for
-from mlcore.errors import MlError
+from mlcore.errors import NOT_FOUND, MlError
 from mlcore.forms import (
     BuiltinForm,
     ClassifyForm,
@@ -32,25 +31,21 @@ from mlcore.forms import (
     TrainForm,
     ZipUploadForm,
 )
-from mlcore.models import Dataset, JobState, LearningCurveJob, Task
+from mlcore.models import JobState, LearningCurveJob, Task
 from mlcore.services import classification, datasets, learning_curves, registry, training
 from mlcore.services.limits import limit
+from mlcore.uploads import IMAGE_MAX_BYTES, read_upload
+
+T = TypeVar("T")
 
 # --- look-ups ------------------------------------------------------------------------------------
 
 
-def _dataset(request: HttpRequest, dataset_id: int) -> Dataset:
-    dataset = selectors.dataset_get_for_owner(request.user, dataset_id)
-    if dataset is None:
-        raise Http404(_("You have no data set with that id."))
-    return dataset
-
-
-def _model(request: HttpRequest, model_id: int):
-    model = selectors.model_get_for_owner(request.user, model_id)
-    if model is None:
-        raise Http404(_("You have no model with that id."))
-    return model
+def _found(obj: T | None, what: str) -> T:
+    """The object a selector found through its owner, or a 404 page (``mlcore.errors.NOT_FOUND``)."""
+    if obj is None:
+        raise Http404(NOT_FOUND[what])
+    return obj
 
 
 def _refusal(request: HttpRequest, exc: MlError) -> None:
@@ -151,7 +146,7 @@ def dataset_builtin(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dataset_detail(request: HttpRequest, dataset_id: int) -> HttpResponse:
-    dataset = _dataset(request, dataset_id)
+    dataset = _found(selectors.dataset_get_for_owner(request.user, dataset_id), "dataset")
     context: dict[str, Any] = {
         "dataset": dataset,
         "note": datasets.builtin_note(dataset),
@@ -175,7 +170,7 @@ def dataset_detail(request: HttpRequest, dataset_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def dataset_configure(request: HttpRequest, dataset_id: int) -> HttpResponse:
-    dataset = _dataset(request, dataset_id)
+    dataset = _found(selectors.dataset_get_for_owner(request.user, dataset_id), "dataset")
     form = TableConfigureForm(request.POST, dataset=dataset)
     if form.is_valid():
         try:
@@ -195,7 +190,7 @@ def dataset_configure(request: HttpRequest, dataset_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def dataset_add_images(request: HttpRequest, dataset_id: int) -> HttpResponse:
-    dataset = _dataset(request, dataset_id)
+    dataset = _found(selectors.dataset_get_for_owner(request.user, dataset_id), "dataset")
     form = ImageAddForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Give a class name and choose at least one image."))
@@ -222,7 +217,7 @@ def dataset_add_images(request: HttpRequest, dataset_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def dataset_delete(request: HttpRequest, dataset_id: int) -> HttpResponse:
-    dataset = _dataset(request, dataset_id)
+    dataset = _found(selectors.dataset_get_for_owner(request.user, dataset_id), "dataset")
     datasets.dataset_delete(dataset=dataset)
     messages.success(request, _("The data set was deleted; its trained models stay in the registry."))
     return redirect("mlcore:dataset_list")
@@ -231,9 +226,7 @@ def dataset_delete(request: HttpRequest, dataset_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def dataset_image(request: HttpRequest, image_id: int) -> FileResponse:
-    image = selectors.dataset_image_get_for_owner(request.user, image_id)
-    if image is None:
-        raise Http404
+    image = _found(selectors.dataset_image_get_for_owner(request.user, image_id), "image")
     return _image_response(image.image)
 
 
@@ -284,7 +277,7 @@ def _curve(job: LearningCurveJob | None, asked: str | None) -> dict[str, Any] | 
 @login_required
 @require_POST
 def learning_curve_start(request: HttpRequest, dataset_id: int) -> HttpResponse:
-    dataset = _dataset(request, dataset_id)
+    dataset = _found(selectors.dataset_get_for_owner(request.user, dataset_id), "dataset")
     form = LearningCurveForm(request.POST)
     back = reverse("mlcore:dataset", kwargs={"dataset_id": dataset.id}) + "#data-needed"
     if not form.is_valid():
@@ -301,9 +294,7 @@ def learning_curve_start(request: HttpRequest, dataset_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def learning_curve_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = selectors.learning_curve_job_get_for_owner(request.user, job_id)
-    if job is None:
-        raise Http404(_("You have no learning-curve job with that id."))
+    job = _found(selectors.learning_curve_job_get_for_owner(request.user, job_id), "learning_curve_job")
     try:
         learning_curves.learning_curve_job_cancel(owner=request.user, job=job)
     except MlError as exc:
@@ -317,7 +308,7 @@ def learning_curve_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def train(request: HttpRequest, dataset_id: int) -> HttpResponse:
-    dataset = _dataset(request, dataset_id)
+    dataset = _found(selectors.dataset_get_for_owner(request.user, dataset_id), "dataset")
     form = TrainForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Check the training settings."))
@@ -333,9 +324,7 @@ def train(request: HttpRequest, dataset_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = selectors.training_job_get_for_owner(request.user, job_id)
-    if job is None:
-        raise Http404(_("You have no training job with that id."))
+    job = _found(selectors.training_job_get_for_owner(request.user, job_id), "training_job")
     snapshot = selectors.training_job_snapshot(job)
     return render(request, "mlcore/job_detail.html", {"job": job, "snapshot": snapshot})
 
@@ -343,9 +332,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def job_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = selectors.training_job_get_for_owner(request.user, job_id)
-    if job is None:
-        raise Http404
+    job = _found(selectors.training_job_get_for_owner(request.user, job_id), "training_job")
     try:
         training.training_job_cancel(owner=request.user, job=job)
     except MlError as exc:
@@ -365,7 +352,7 @@ def model_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def model_detail(request: HttpRequest, model_id: int) -> HttpResponse:
-    model = _model(request, model_id)
+    model = _found(selectors.model_get_for_owner(request.user, model_id), "model")
     return render(
         request,
         "mlcore/model_detail.html",
@@ -382,14 +369,14 @@ def model_detail(request: HttpRequest, model_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def model_download(request: HttpRequest, model_id: int) -> FileResponse:
-    model = _model(request, model_id)
+    model = _found(selectors.model_get_for_owner(request.user, model_id), "model")
     return FileResponse(model.artefact.open("rb"), as_attachment=True, filename=registry.model_download_name(model))
 
 
 @login_required
 @require_GET
 def model_export(request: HttpRequest, model_id: int) -> HttpResponse:
-    model = _model(request, model_id)
+    model = _found(selectors.model_get_for_owner(request.user, model_id), "model")
     try:
         data, name, content_type = registry.model_export(model=model)
     except MlError as exc:
@@ -403,7 +390,7 @@ def model_export(request: HttpRequest, model_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def model_delete(request: HttpRequest, model_id: int) -> HttpResponse:
-    registry.model_delete(model=_model(request, model_id))
+    registry.model_delete(model=_found(selectors.model_get_for_owner(request.user, model_id), "model"))
     messages.success(request, _("The model was deleted."))
     return redirect("mlcore:model_list")
 
@@ -414,7 +401,7 @@ def model_delete(request: HttpRequest, model_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def classify(request: HttpRequest, model_id: int) -> HttpResponse:
-    model = _model(request, model_id)
+    model = _found(selectors.model_get_for_owner(request.user, model_id), "model")
     form = ClassifyForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose at least one image or a zip."))
@@ -433,17 +420,10 @@ def classify(request: HttpRequest, model_id: int) -> HttpResponse:
     return redirect("mlcore:classification", job_id=job.id)
 
 
-def _classification(request: HttpRequest, job_id: int):
-    job = selectors.classification_job_get_for_owner(request.user, job_id)
-    if job is None:
-        raise Http404(_("You have no classification job with that id."))
-    return job
-
-
 @login_required
 @require_GET
 def classification_detail(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = _classification(request, job_id)
+    job = _found(selectors.classification_job_get_for_owner(request.user, job_id), "classification_job")
     snapshot = selectors.classification_job_snapshot(job)
     labels = [str(label) for label in job.model.labels]
     rows = [
@@ -456,8 +436,8 @@ def classification_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def classification_csv_download(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = _classification(request, job_id)
-    response = HttpResponse(classification_csv(job), content_type="text/csv; charset=utf-8")
+    job = _found(selectors.classification_job_get_for_owner(request.user, job_id), "classification_job")
+    response = HttpResponse(selectors.classification_csv(job), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="classification-{job.id}.csv"'
     return response
 
@@ -465,7 +445,5 @@ def classification_csv_download(request: HttpRequest, job_id: int) -> HttpRespon
 @login_required
 @require_GET
 def classification_image(request: HttpRequest, image_id: int) -> FileResponse:
-    image = selectors.classification_image_get_for_owner(request.user, image_id)
-    if image is None:
-        raise Http404
+    image = _found(selectors.classification_image_get_for_owner(request.user, image_id), "image")
     return _image_response(image.image)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import math
 import os
 import pickle
 import tempfile
+import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,8 +20,10 @@ import numpy as np
 
 from .common import Label, as_sequence, clean_label, is_missing, label_sort_key, prepare_target, to_float
 from .errors import BadInput, BadModelFile, BadParam, BadTask, LengthMismatch, NonNumericTarget, NotAClassifier
+from .images import is_single_image, read_images
 from .metrics import classification_metrics, regression_metrics
 from .progress import ProgressCallback, Reporter
+from .tabular import TabularImpl, read_table, train_tabular
 
 TASKS = ("regression", "classification", "image_classification")
 FORMAT = "a2b-learn-model"
@@ -108,15 +112,13 @@ def train(
         return reporter
 
     if task == "image_classification":
-        from .cnn import train_cnn
+        from .cnn import train_cnn  # noqa: PLC0415  defers torch
 
         impl, clean, metrics, history, target = train_cnn(
             A, target_of, params=params, seed=seed, reporter_of=reporter_of
         )
         h, w, c = impl.geometry
         return Model(task, target.labels, clean, (h, w, c), metrics, history, seed, impl=impl)
-    from .tabular import train_tabular
-
     impl, clean, metrics, history, target = train_tabular(
         A, target_of, classification=classification, params=params, seed=seed, reporter_of=reporter_of
     )
@@ -170,8 +172,6 @@ def evaluate(model: Model, A: Any, B: Any) -> dict[str, Any]:
     values = as_sequence(B, "B")
     keep = [i for i, v in enumerate(values) if not is_missing(v)]
     if model.task == "image_classification":
-        from .images import is_single_image, read_images
-
         if is_single_image(A):
             A = [A]
         images = read_images(A)
@@ -180,8 +180,6 @@ def evaluate(model: Model, A: Any, B: Any) -> dict[str, Any]:
             raise LengthMismatch(f"A has {n} rows but B has {len(values)} values.", rows=n, targets=len(values))
         A = images[keep] if isinstance(images, np.ndarray) else [images[i] for i in keep]
     else:
-        from .tabular import read_table
-
         rows, _ = read_table(A, model.columns)
         if len(rows) != len(values):
             raise LengthMismatch(
@@ -246,12 +244,12 @@ def save(model: Model, path: PathLike) -> Path:
     meta = json.dumps(_meta(model), ensure_ascii=False, indent=1, allow_nan=True)
     buffer = io.BytesIO()
     if model.task == "image_classification":
-        import torch
+        import torch  # noqa: PLC0415  defers torch
 
         torch.save(model.impl.net.state_dict(), buffer)
         payload = ("weights.pt", buffer.getvalue())
     else:
-        import joblib
+        import joblib  # noqa: PLC0415  defers joblib
 
         joblib.dump(model.impl.pipeline, buffer)
         payload = ("pipeline.joblib", buffer.getvalue())
@@ -313,9 +311,9 @@ def load(path: PathLike) -> Model:
 
 
 def _load_cnn(zf: zipfile.ZipFile, meta: dict[str, Any]) -> Any:
-    import torch
+    import torch  # noqa: PLC0415  defers torch
 
-    from .cnn import CnnImpl, build_net
+    from .cnn import CnnImpl, build_net  # noqa: PLC0415  defers torch
 
     arch = meta["arch"]
     net = build_net(arch)
@@ -326,10 +324,8 @@ def _load_cnn(zf: zipfile.ZipFile, meta: dict[str, Any]) -> Any:
 
 
 def _load_tabular(zf: zipfile.ZipFile, meta: dict[str, Any]) -> Any:
-    import joblib
-    from sklearn.pipeline import Pipeline
-
-    from .tabular import TabularImpl
+    import joblib  # noqa: PLC0415  defers joblib
+    from sklearn.pipeline import Pipeline  # noqa: PLC0415  defers sklearn
 
     # joblib is pickle: acceptable only because model files come from the server's own storage (see docs).
     pipeline = joblib.load(io.BytesIO(zf.read("pipeline.joblib")))
@@ -352,12 +348,9 @@ def export(model: Model, path: PathLike) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     meta = json.dumps(_meta(model), ensure_ascii=False)
     if model.task == "image_classification":
-        import copy
-        import warnings
+        import torch  # noqa: PLC0415  defers torch
 
-        import torch
-
-        from .cnn import Probabilities
+        from .cnn import Probabilities  # noqa: PLC0415  defers torch
 
         with warnings.catch_warnings():
             # TorchScript is deprecated upstream but is still the one format C++/mobile runtimes load.
@@ -365,7 +358,7 @@ def export(model: Model, path: PathLike) -> Path:
             scripted = torch.jit.script(Probabilities(copy.deepcopy(model.impl.net)).eval())
             torch.jit.save(scripted, str(path), _extra_files={"meta.json": meta})
         return path
-    import joblib
+    import joblib  # noqa: PLC0415  defers joblib
 
     joblib.dump(
         {

@@ -39,12 +39,12 @@ def load_digits(upscale: bool = False) -> tuple[np.ndarray, list[int]]:
     The originals are 8x8 with values 0..16; they are scaled to 0..255. ``upscale=True`` resizes them to
     28x28 so they look like the doodles and a doodle-sized model can be reused.
     """
-    from sklearn.datasets import load_digits as sk_load_digits
+    from sklearn.datasets import load_digits as sk_load_digits  # noqa: PLC0415  defers sklearn
 
     data = sk_load_digits()
     images = np.clip(np.rint(data.images * (255.0 / 16.0)), 0, 255).astype(np.uint8)
     if upscale:
-        from PIL import Image
+        from PIL import Image  # noqa: PLC0415  defers PIL
 
         images = np.stack(
             [np.asarray(Image.fromarray(a).resize((28, 28), Image.Resampling.BILINEAR), dtype=np.uint8) for a in images]

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 SIZE = 28
-_SUPER = 3  # draw at 3x and shrink: smooth, anti-aliased strokes like a real pen
+SUPERSAMPLE = 3  # draw at 3x and shrink: smooth, anti-aliased strokes like a real pen
 
 DOODLE_CLASSES: dict[str, dict[str, str]] = {
     "circle": {"en": "circle", "ko": "원"},
@@ -219,7 +219,7 @@ def ink(draw: Any, pieces: list[Stroke], width: int, radius: float, *, joint: st
 
 def draw_doodle(name: str, rng: np.random.Generator) -> np.ndarray:
     """One 28x28 uint8 doodle of class ``name``."""
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw  # noqa: PLC0415  defers PIL
 
     max_rot = _DRAW[name][1]
     strokes = doodle_strokes(name, rng)
@@ -231,8 +231,8 @@ def draw_doodle(name: str, rng: np.random.Generator) -> np.ndarray:
     rot = np.array([[cos, -sin], [sin, cos]])
     room = max(0.0, 1 - scale)
     shift = rng.uniform(-room, room, 2) * 0.8
-    big = SIZE * _SUPER
-    pen = rng.uniform(0.9, 2.8) * _SUPER
+    big = SIZE * SUPERSAMPLE
+    pen = rng.uniform(0.9, 2.8) * SUPERSAMPLE
     width = max(1, round(pen))
     canvas = Image.new("L", (big, big), 0)
     draw = ImageDraw.Draw(canvas)

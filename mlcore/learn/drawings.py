@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .doodles import _SUPER, DOODLE_NAMES, SIZE, Stroke, doodle_strokes, hand_drawn, ink, max_rotation
+from .doodles import DOODLE_NAMES, SIZE, SUPERSAMPLE, Stroke, doodle_strokes, hand_drawn, ink, max_rotation
 from .errors import BadParam, DrawingEmpty, DrawingMalformed, DrawingTooBig
 
 VERSION = 1
@@ -105,6 +105,17 @@ def parse_strokes(raw: Any) -> Drawing:
     (``drawing_too_big``) or ``DrawingEmpty`` (``drawing_empty``: no strokes, or all the ink fits in a
     box smaller than :data:`MIN_EXTENT` units); all three are ``BadInput``.
     """
+    size, strokes = _checked_header(raw)
+    clean = _checked_strokes(strokes, size)
+    drawing = Drawing(size, tuple(clean))
+    x0, y0, x1, y1 = drawing.bbox()
+    if max(x1 - x0, y1 - y0) < MIN_EXTENT:
+        raise DrawingEmpty("The drawing is too small to be read.", minimum=MIN_EXTENT)
+    return drawing
+
+
+def _checked_header(raw: Any) -> tuple[int, list[Any] | tuple[Any, ...]]:
+    """The wire object's ``size`` and ``strokes``, once its keys, version, size and stroke count are right."""
     if not isinstance(raw, dict):
         raise _malformed("not_an_object")
     keys = set(raw)
@@ -124,6 +135,11 @@ def parse_strokes(raw: Any) -> Drawing:
         raise DrawingEmpty("The drawing has no strokes.", minimum=MIN_EXTENT)
     if len(strokes) > MAX_STROKES:
         raise _too_big("strokes", MAX_STROKES)
+    return size, strokes
+
+
+def _checked_strokes(strokes: list[Any] | tuple[Any, ...], size: int) -> list[tuple[int, ...]]:
+    """Every stroke as a tuple of coordinates; point counts are checked before the coordinates."""
     total = 0
     clean: list[tuple[int, ...]] = []
     for i, stroke in enumerate(strokes, start=1):
@@ -137,17 +153,17 @@ def parse_strokes(raw: Any) -> Drawing:
         total += n // 2
         if total > MAX_POINTS:
             raise _too_big("points", MAX_POINTS)
-        for c in stroke:
-            if type(c) is not int:  # bool is an int subclass; floats, NaN and strings fail here too
-                raise _malformed("coordinate", stroke=i)
-            if not 0 <= c < size:
-                raise _malformed("range", stroke=i)
+        _check_coordinates(stroke, size, i)
         clean.append(tuple(stroke))
-    drawing = Drawing(size, tuple(clean))
-    x0, y0, x1, y1 = drawing.bbox()
-    if max(x1 - x0, y1 - y0) < MIN_EXTENT:
-        raise DrawingEmpty("The drawing is too small to be read.", minimum=MIN_EXTENT)
-    return drawing
+    return clean
+
+
+def _check_coordinates(stroke: list[Any] | tuple[Any, ...], size: int, i: int) -> None:
+    for c in stroke:
+        if type(c) is not int:  # bool is an int subclass; floats, NaN and strings fail here too
+            raise _malformed("coordinate", stroke=i)
+        if not 0 <= c < size:
+            raise _malformed("range", stroke=i)
 
 
 def render_display(drawing: Drawing, side: int = 256) -> bytes:
@@ -156,7 +172,7 @@ def render_display(drawing: Drawing, side: int = 256) -> bytes:
     Drawn at 4x with round caps and joins, then shrunk with a box filter (anti-aliased edges). The pen
     is :data:`PEN_FRACTION` of the side, as on the pad, so a thumbnail looks like the phone's screen.
     """
-    from PIL import Image, ImageDraw, ImageOps
+    from PIL import Image, ImageDraw, ImageOps  # noqa: PLC0415  defers PIL
 
     if type(side) is not int or not MIN_DISPLAY_SIDE <= side <= MAX_DISPLAY_SIDE:
         raise BadParam(
@@ -199,20 +215,20 @@ def render_normalised(drawing: Drawing) -> np.ndarray:
     99.6 % against 99.5 % with 200 doodles per class, 91.5 % against 91.3 % with 50 per class and
     an added stray mark); small margins, but never worse beyond noise.
     """
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw  # noqa: PLC0415  defers PIL
 
-    big = SIZE * _SUPER
+    big = SIZE * SUPERSAMPLE
     x0, y0, x1, y1 = drawing.bbox()
     span = max(x1 - x0, y1 - y0, 1)
-    scale = NORMALISED_SPAN * _SUPER / span
+    scale = NORMALISED_SPAN * SUPERSAMPLE / span
     centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
     # the doodles' mapping (``... * half + big / 2``): a box-centred drawing lands where theirs do
     pieces = [_thin((pts - centre) * scale + big / 2, RENDER_STEP) for pts in drawing.arrays()]
-    pen = NORMALISED_PEN * _SUPER
+    pen = NORMALISED_PEN * SUPERSAMPLE
     canvas = Image.new("L", (big, big), 0)
     ink(ImageDraw.Draw(canvas), pieces, max(1, round(pen)), pen / 2, joint="curve")
     pixels = np.asarray(canvas)
-    dx, dy = (round(v) for v in _to_centre_of_mass(pixels))
+    dx, dy = (round(v) for v in to_centre_of_mass(pixels))
     if dx or dy:  # whole pixels, and never so far that ink leaves the frame: a shift, not a redraw
         pixels = np.roll(pixels, (dy, dx), axis=(0, 1))
     return np.asarray(Image.fromarray(pixels).resize((SIZE, SIZE), Image.Resampling.BOX), dtype=np.uint8).copy()
@@ -234,7 +250,7 @@ def _thin(points: np.ndarray, step: float) -> np.ndarray:
     return points[keep]
 
 
-def _to_centre_of_mass(a: np.ndarray) -> np.ndarray:
+def to_centre_of_mass(a: np.ndarray) -> np.ndarray:
     """(dx, dy) that moves the ink's centre of mass to the image's centre, as far as the ink stays inside."""
     weight = a.sum(dtype=np.float64)
     if weight == 0:

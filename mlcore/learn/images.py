@@ -31,7 +31,7 @@ def is_single_image(A: Any) -> bool:
 
 def _is_pil(obj: Any) -> bool:
     try:
-        from PIL import Image
+        from PIL import Image  # noqa: PLC0415  defers PIL
     except ImportError:  # pragma: no cover - Pillow is a dependency
         return False
     return isinstance(obj, Image.Image)
@@ -40,7 +40,7 @@ def _is_pil(obj: Any) -> bool:
 def to_array(image: Any, index: int = 0) -> np.ndarray:
     """uint8 H x W (grey) or H x W x 3 (colour). Transparent pixels are laid on white, as a canvas shows them."""
     if _is_pil(image):
-        from PIL import Image
+        from PIL import Image  # noqa: PLC0415  defers PIL
 
         if image.mode in ("1", "L", "I", "I;16", "F"):
             return np.asarray(image.convert("L"), dtype=np.uint8)
@@ -182,7 +182,7 @@ def _grey(rgb: np.ndarray) -> np.ndarray:
 def _resize(a: np.ndarray, height: int, width: int) -> np.ndarray:
     if a.shape[:2] == (height, width):
         return a
-    from PIL import Image
+    from PIL import Image  # noqa: PLC0415  defers PIL
 
     # Pillow's bilinear filter widens its support when shrinking, so small photos are not aliased.
     return np.asarray(Image.fromarray(a).resize((width, height), Image.Resampling.BILINEAR), dtype=np.uint8)
@@ -228,8 +228,8 @@ def augment(
 
     ``x`` is a float tensor N x C x H x W; ``generator`` a seeded ``torch.Generator`` (determinism).
     """
-    import torch
-    import torch.nn.functional as F
+    import torch  # noqa: PLC0415  defers torch
+    import torch.nn.functional as F  # noqa: PLC0415  defers torch
 
     n = x.shape[0]
     angle = (torch.rand(n, generator=generator) * 2 - 1) * math.radians(max_degrees)

@@ -35,9 +35,12 @@ from typing import Any
 
 import numpy as np
 
+from . import api
+from . import images as img
 from .common import MIN_ROWS, prepare_target
 from .errors import BadParam, BadTask, TooFewRows
 from .progress import ProgressCallback, Reporter
+from .tabular import EMPTY, build_pipeline, infer_kinds, read_table, to_matrix
 
 BOOTSTRAP = 200
 IMAGE_SIDE = 16
@@ -132,7 +135,7 @@ def _polish(
     x: np.ndarray, y: np.ndarray, top: float, start: tuple[float, float, float]
 ) -> tuple[float, float, float, str]:
     """curve_fit (bounded trust-region least squares) from the profile solution; kept only if no worse."""
-    from scipy.optimize import curve_fit
+    from scipy.optimize import curve_fit  # noqa: PLC0415  defers scipy
 
     def sse(p: Sequence[float]) -> float:
         return float(((_power(x, *p) - y) ** 2).sum())
@@ -258,8 +261,6 @@ def _cnn_epochs(n: int) -> int:
 def _baseline(A: Any, task: str, kind: str, seed: int, should_stop: Callable[[], bool] | None) -> _Baseline:
     classification = task != "regression"
     if task == "image_classification":
-        from . import images as img
-
         if img.is_single_image(A):
             raise TooFewRows("A must be a list of images.", rows=1, minimum=MIN_ROWS)
         images = img.read_images(A)
@@ -269,12 +270,10 @@ def _baseline(A: Any, task: str, kind: str, seed: int, should_stop: Callable[[],
             X = X[:, 0] if ch == 1 else X.transpose(0, 2, 3, 1)
 
             def cnn_error(idx: np.ndarray, y: np.ndarray, test: np.ndarray, y_test: np.ndarray) -> float:
-                from .api import train
-
                 if len(np.unique(y)) < 2 or len(idx) < MIN_ROWS:
                     return _constant_error(y, y_test)
                 params = {"epochs": _cnn_epochs(len(idx)), "batch_size": CNN_BATCH, "validation_fraction": 0.0}
-                model = train(X[idx], y.tolist(), task=task, params=params, seed=seed, should_stop=should_stop)
+                model = api.train(X[idx], y.tolist(), task=task, params=params, seed=seed, should_stop=should_stop)
                 pred = np.array(model.impl.predict_raw(X[test]))
                 return float((np.array(model.labels)[pred] != y_test).mean())
 
@@ -284,13 +283,11 @@ def _baseline(A: Any, task: str, kind: str, seed: int, should_stop: Callable[[],
         X = img.prepare(images, h, w, ch, auto_invert=True).reshape(len(images), -1).astype(np.float32) / 255.0
 
         def make() -> Any:
-            from sklearn.linear_model import LogisticRegression
+            from sklearn.linear_model import LogisticRegression  # noqa: PLC0415  defers sklearn
 
             return LogisticRegression(max_iter=200, tol=1e-3, C=0.5)
 
         return _Baseline("logistic regression on pixels", X, len(X), _sklearn_error(make, X, classification))
-    from .tabular import EMPTY, build_pipeline, infer_kinds, read_table, to_matrix
-
     rows, columns = read_table(A)
     kinds = infer_kinds(rows, len(columns))  # decided once, on all rows, so every fold encodes alike
     if all(k == EMPTY for k in kinds):
@@ -301,11 +298,11 @@ def _baseline(A: Any, task: str, kind: str, seed: int, should_stop: Callable[[],
         params = {"model": "linear", "n_estimators": 1, "max_depth": None}
         pipeline = build_pipeline(kinds, classification=classification, params=params, seed=seed)
         if classification:
-            from sklearn.linear_model import LogisticRegression
+            from sklearn.linear_model import LogisticRegression  # noqa: PLC0415  defers sklearn
 
             pipeline.steps[-1] = ("model", LogisticRegression(max_iter=300, tol=1e-3))
         else:
-            from sklearn.linear_model import Ridge
+            from sklearn.linear_model import Ridge  # noqa: PLC0415  defers sklearn
 
             pipeline.steps[-1] = ("model", Ridge(alpha=1.0))
         return pipeline
@@ -335,6 +332,59 @@ def _sklearn_error(make: Callable[[], Any], X: Any, classification: bool) -> Cal
     return error
 
 
+def _checked_settings(task: str, baseline: str, fractions: Sequence[float], folds: int) -> tuple[str, list[float]]:
+    """The baseline kind (``cnn`` or ``linear``) and the sorted fractions, once every setting is valid."""
+    if task not in ("regression", "classification", "image_classification"):
+        raise BadTask(f"Unknown task {task!r}.", task=str(task))
+    if baseline not in ("auto", "linear", "cnn") or (baseline == "cnn" and task != "image_classification"):
+        raise BadParam("baseline must be 'auto', 'linear' or (for images) 'cnn'.", param="baseline")
+    kind = "cnn" if task == "image_classification" and baseline in ("auto", "cnn") else "linear"
+    try:
+        fracs = sorted({float(f) for f in fractions})
+    except (TypeError, ValueError):
+        raise BadParam("fractions must be numbers between 0 and 1.", param="fractions") from None
+    if len(fracs) < 1 or fracs[0] <= 0 or fracs[-1] > 1:
+        raise BadParam("fractions must be between 0 (excluded) and 1.", param="fractions")
+    if isinstance(folds, bool) or not isinstance(folds, int) or not 2 <= folds <= 20:
+        raise BadParam("folds must be a whole number from 2 to 20.", param="folds")
+    return kind, fracs
+
+
+def _splitter(y: np.ndarray, folds: int, *, classification: bool, seed: int) -> tuple[Any, int]:
+    """The cross-validation splitter and its number of folds (fewer when a class is rarer than ``folds``)."""
+    from sklearn.model_selection import KFold, StratifiedKFold  # noqa: PLC0415  defers sklearn
+
+    if classification:
+        counts = np.bincount(y)
+        folds = min(folds, int(counts[counts > 0].min()))
+        if folds < 2:
+            raise TooFewRows("Every class needs at least two examples for a learning curve.", rows=len(y), minimum=2)
+        return StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed), folds
+    if len(y) < 2 * folds:
+        raise TooFewRows(f"A learning curve needs at least {2 * folds} rows.", rows=len(y), minimum=2 * folds)
+    return KFold(n_splits=folds, shuffle=True, random_state=seed), folds
+
+
+def _slice(
+    train_pos: np.ndarray, f: float, y: np.ndarray, *, classification: bool, rng: np.random.Generator
+) -> np.ndarray:
+    """A random ``f`` share of a fold's training part (stratified for classes when it can be)."""
+    from sklearn.model_selection import train_test_split  # noqa: PLC0415  defers sklearn
+
+    m = max(2, round(f * len(train_pos)))
+    if m >= len(train_pos):
+        return train_pos
+    if classification and m >= len(np.unique(y[train_pos])):
+        try:
+            sub, _ = train_test_split(
+                train_pos, train_size=m, stratify=y[train_pos], random_state=int(rng.integers(2**31))
+            )
+        except ValueError:  # a class too rare to stratify at this size
+            return rng.choice(train_pos, m, replace=False)
+        return sub
+    return rng.choice(train_pos, m, replace=False)
+
+
 def learning_curve(
     A: Any,
     B: Any,
@@ -354,35 +404,12 @@ def learning_curve(
     one value per fold), ``mean_error``, ``std_error``, ``metric``, ``baseline`` and ``fit``
     (``{"a", "b", "c", "rmse", "method", "samples"}`` or None) to pass to :func:`examples_needed`.
     """
-    if task not in ("regression", "classification", "image_classification"):
-        raise BadTask(f"Unknown task {task!r}.", task=str(task))
-    if baseline not in ("auto", "linear", "cnn") or (baseline == "cnn" and task != "image_classification"):
-        raise BadParam("baseline must be 'auto', 'linear' or (for images) 'cnn'.", param="baseline")
-    kind = "cnn" if task == "image_classification" and baseline in ("auto", "cnn") else "linear"
-    try:
-        fracs = sorted({float(f) for f in fractions})
-    except (TypeError, ValueError):
-        raise BadParam("fractions must be numbers between 0 and 1.", param="fractions") from None
-    if len(fracs) < 1 or fracs[0] <= 0 or fracs[-1] > 1:
-        raise BadParam("fractions must be between 0 (excluded) and 1.", param="fractions")
-    if isinstance(folds, bool) or not isinstance(folds, int) or not 2 <= folds <= 20:
-        raise BadParam("folds must be a whole number from 2 to 20.", param="folds")
+    kind, fracs = _checked_settings(task, baseline, fractions, folds)
     classification = task != "regression"
     base = _baseline(A, task, kind, seed, should_stop)
     target = prepare_target(B, base.n, classification=classification)
     rows, y = target.keep, target.y
-    from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
-
-    if classification:
-        counts = np.bincount(y)
-        folds = min(folds, int(counts[counts > 0].min()))
-        if folds < 2:
-            raise TooFewRows("Every class needs at least two examples for a learning curve.", rows=len(y), minimum=2)
-        splitter: Any = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    else:
-        if len(y) < 2 * folds:
-            raise TooFewRows(f"A learning curve needs at least {2 * folds} rows.", rows=len(y), minimum=2 * folds)
-        splitter = KFold(n_splits=folds, shuffle=True, random_state=seed)
+    splitter, folds = _splitter(y, folds, classification=classification, seed=seed)
     reporter = Reporter(progress, should_stop, folds * len(fracs))
     reporter.check()
     reporter.emit("start", 0)
@@ -393,18 +420,7 @@ def learning_curve(
     for k, (train_pos, test_pos) in enumerate(splitter.split(np.zeros(len(y)), y if classification else None)):
         for i, f in enumerate(fracs):
             reporter.check()
-            m = max(2, round(f * len(train_pos)))
-            if m >= len(train_pos):
-                sub = train_pos
-            elif classification and m >= len(np.unique(y[train_pos])):
-                try:
-                    sub, _ = train_test_split(
-                        train_pos, train_size=m, stratify=y[train_pos], random_state=int(rng.integers(2**31))
-                    )
-                except ValueError:  # a class too rare to stratify at this size
-                    sub = rng.choice(train_pos, m, replace=False)
-            else:
-                sub = rng.choice(train_pos, m, replace=False)
+            sub = _slice(train_pos, f, y, classification=classification, rng=rng)
             errors[i, k] = base.fit_error(rows[sub], y[sub], rows[test_pos], y[test_pos])
             sizes[i, k] = len(sub)
             step += 1

@@ -56,45 +56,16 @@ def read_table(A: Any, columns: Sequence[str] | None = None) -> tuple[list[list[
     if isinstance(A, Mapping):
         values = list(A.values())
         if values and all(_is_column(v) for v in values):
-            names = [str(k) for k in A]
-            lengths = {len(v) for v in values}
-            if len(lengths) > 1:
-                raise BadShape("All columns must have the same number of values.", lengths=sorted(lengths))
-            n = lengths.pop() if lengths else 0
-            raw = [list(v) for v in values]
-            rows = [[raw[j][i] for j in range(len(names))] for i in range(n)]
-            return _reorder(rows, names, columns)
+            return _read_columns(A, values, columns)
         A = [A]  # a single row given as a dict
     if isinstance(A, np.ndarray):
-        if A.ndim == 1:
-            A = A.reshape(-1, 1)
-        if A.ndim != 2:
-            raise BadShape(f"A table must be 2-D (rows x columns); got {A.ndim}-D.", ndim=int(A.ndim))
-        names = [f"x{j}" for j in range(A.shape[1])]
-        return _reorder(A.tolist(), names, columns)
+        return _read_array(A, columns)
     if isinstance(A, str | bytes) or not isinstance(A, Sequence):
-        if isinstance(A, numbers.Real) and columns is not None and len(columns) == 1:
-            A = [A]
-        else:
-            try:
-                A = list(A)
-            except TypeError:
-                raise BadInput("A must be a list of rows, a 2-D array or a dict of columns.", argument="A") from None
+        A = _as_rows(A, columns)
     if len(A) == 0:
         return [], list(columns or [])
     if all(isinstance(r, Mapping) for r in A):
-        names: list[str] = []
-        seen: set[str] = set()
-        for r in A:
-            for k in r:
-                key = str(k)
-                if key not in seen:
-                    seen.add(key)
-                    names.append(key)
-        if columns is not None:
-            names = list(columns)
-        rows = [[_get(r, name) for name in names] for r in A]
-        return rows, names
+        return _read_dict_rows(A, columns)
     if all(_is_scalar(r) for r in A):
         rows = [[r] for r in A]
         return _reorder(rows, ["x0"], columns)
@@ -105,6 +76,55 @@ def read_table(A: Any, columns: Sequence[str] | None = None) -> tuple[list[list[
         width = widths.pop()
         return _reorder([list(r) for r in A], [f"x{j}" for j in range(width)], columns)
     raise BadShape("Rows must all be dicts, all lists, or all single values.")
+
+
+def _read_columns(
+    A: Mapping[Any, Any], values: list[Any], columns: Sequence[str] | None
+) -> tuple[list[list[Any]], list[str]]:
+    """A dict of columns."""
+    names = [str(k) for k in A]
+    lengths = {len(v) for v in values}
+    if len(lengths) > 1:
+        raise BadShape("All columns must have the same number of values.", lengths=sorted(lengths))
+    n = lengths.pop() if lengths else 0
+    raw = [list(v) for v in values]
+    rows = [[raw[j][i] for j in range(len(names))] for i in range(n)]
+    return _reorder(rows, names, columns)
+
+
+def _read_array(A: np.ndarray, columns: Sequence[str] | None) -> tuple[list[list[Any]], list[str]]:
+    if A.ndim == 1:
+        A = A.reshape(-1, 1)
+    if A.ndim != 2:
+        raise BadShape(f"A table must be 2-D (rows x columns); got {A.ndim}-D.", ndim=int(A.ndim))
+    names = [f"x{j}" for j in range(A.shape[1])]
+    return _reorder(A.tolist(), names, columns)
+
+
+def _as_rows(A: Any, columns: Sequence[str] | None) -> Any:
+    """A single value (for a one-column model) or an iterable, as a list."""
+    if isinstance(A, numbers.Real) and columns is not None and len(columns) == 1:
+        return [A]
+    try:
+        return list(A)
+    except TypeError:
+        raise BadInput("A must be a list of rows, a 2-D array or a dict of columns.", argument="A") from None
+
+
+def _read_dict_rows(A: Sequence[Mapping[Any, Any]], columns: Sequence[str] | None) -> tuple[list[list[Any]], list[str]]:
+    """Rows given as dicts: the columns in the order they first appear (or ``columns``)."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for r in A:
+        for k in r:
+            key = str(k)
+            if key not in seen:
+                seen.add(key)
+                names.append(key)
+    if columns is not None:
+        names = list(columns)
+    rows = [[_get(r, name) for name in names] for r in A]
+    return rows, names
 
 
 def _get(row: Mapping[Any, Any], name: str) -> Any:
@@ -196,10 +216,10 @@ def _category(value: Any) -> str:
 
 
 def build_pipeline(kinds: Sequence[str], *, classification: bool, params: Mapping[str, Any], seed: int) -> Any:
-    from sklearn.compose import ColumnTransformer
-    from sklearn.impute import SimpleImputer
-    from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+    from sklearn.compose import ColumnTransformer  # noqa: PLC0415  defers sklearn
+    from sklearn.impute import SimpleImputer  # noqa: PLC0415  defers sklearn
+    from sklearn.pipeline import Pipeline  # noqa: PLC0415  defers sklearn
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler  # noqa: PLC0415  defers sklearn
 
     numeric = [j for j, k in enumerate(kinds) if k == NUMERIC]
     categorical = [j for j, k in enumerate(kinds) if k == CATEGORICAL]
@@ -221,16 +241,16 @@ def build_pipeline(kinds: Sequence[str], *, classification: bool, params: Mappin
         )
     prep = ColumnTransformer(parts, remainder="drop")
     if params["model"] == "forest":
-        from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+        from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor  # noqa: PLC0415  defers sklearn
 
         cls = RandomForestClassifier if classification else RandomForestRegressor
         estimator = cls(n_estimators=params["n_estimators"], max_depth=params["max_depth"], random_state=seed, n_jobs=1)
     elif classification:
-        from sklearn.linear_model import LogisticRegression
+        from sklearn.linear_model import LogisticRegression  # noqa: PLC0415  defers sklearn
 
         estimator = LogisticRegression(max_iter=2000)
     else:
-        from sklearn.linear_model import LinearRegression
+        from sklearn.linear_model import LinearRegression  # noqa: PLC0415  defers sklearn
 
         estimator = LinearRegression()
     return Pipeline([("prepare", prep), ("model", estimator)])
@@ -291,7 +311,7 @@ def train_tabular(
         metrics = classification_metrics(y[split.val], val_pred.astype(np.int64), target.labels)
         metrics["baseline_accuracy"] = majority_baseline(y[split.train], y[split.val])
         train_acc = float((train_pred == y[split.train]).mean())
-        from sklearn.metrics import log_loss
+        from sklearn.metrics import log_loss  # noqa: PLC0415  defers sklearn
 
         labels_idx = list(range(len(target.labels)))
         train_loss = float(log_loss(y[split.train], _proba(impl, X[split.train]), labels=labels_idx))

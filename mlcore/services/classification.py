@@ -14,7 +14,9 @@ from core.image_checks import CheckedImage, ImageRejected, check_image
 from core.zip_checks import ZipRejected, check_zip_images, read_labelled_zip
 from mlcore import errors
 from mlcore.errors import MlError
+from mlcore.learn import predict_proba
 from mlcore.models import ClassificationImage, ClassificationJob, JobState, TrainedModel
+from mlcore.selectors import image_array
 from mlcore.services import jobs
 from mlcore.services.datasets import skipped_list
 from mlcore.services.files import atomic_with_files, read_bytes
@@ -104,9 +106,6 @@ def classification_job_run(*, job_id: int, task_id: str = "", worker: str = "") 
 
 
 def _classify(job: ClassificationJob, run: jobs.JobRun) -> str:
-    from mlcore.learn import predict_proba
-    from mlcore.selectors import image_array
-
     started = time.monotonic()
     learned = model_load(job.model)
     images = list(ClassificationImage.objects.filter(job=job).order_by("position"))

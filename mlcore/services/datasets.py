@@ -18,14 +18,17 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext_lazy
+from PIL import Image
 
 from core.csv_checks import CsvRejected, infer_column_types, is_missing, parse_number, read_csv
 from core.image_checks import CheckedImage, ImageRejected, check_image
 from core.zip_checks import ZipRejected, check_zip_images, read_labelled_zip
 from mlcore import errors
 from mlcore.errors import MlError
+from mlcore.learn import HOUSE_TABLE, generate_doodles, load_digits
 from mlcore.learn.common import MIN_ROWS
 from mlcore.models import Dataset, DatasetImage, Task
+from mlcore.selectors import dataset_rows
 from mlcore.services.files import StoredFiles, atomic_with_files, delete_folder_on_commit, delete_on_commit, write_json
 from mlcore.services.limits import limit
 
@@ -108,15 +111,28 @@ def check_table_choice(
     task = task or infer_task(values)
     if task not in (Task.REGRESSION, Task.CLASSIFICATION):
         raise MlError("bad_task")
-    counts: dict[str, int] = {}
+    counts = _checked_answers(task, present)
+    chosen = _chosen_features(columns, column_types, target, features)
+    return TableChoice(target, chosen, task, counts)
+
+
+def _checked_answers(task: str, present: list[tuple[int, str]]) -> dict[str, int]:
+    """Examples per class (empty for regression), once the answers suit the task."""
     if task == Task.REGRESSION:
         for line, value in present:
             if parse_number(value) is None:
                 raise MlError("non_numeric_target", row=line, value=value[:40])
-    else:
-        counts = dict(sorted(Counter(v for _, v in present).items()))
-        if len(counts) < 2:
-            raise MlError("one_class", label=present[0][1][:40])
+        return {}
+    counts = dict(sorted(Counter(v for _, v in present).items()))
+    if len(counts) < 2:
+        raise MlError("one_class", label=present[0][1][:40])
+    return counts
+
+
+def _chosen_features(
+    columns: list[str], column_types: dict[str, str], target: str, features: Iterable[str] | None
+) -> list[str]:
+    """The input columns (A): the ones asked for, or every non-empty column but the answer."""
     if features is None:
         chosen = [c for c in columns if c != target and column_types.get(c) != "empty"]
     else:
@@ -130,7 +146,7 @@ def check_table_choice(
                 chosen.append(name)
     if not chosen:
         raise MlError("no_features")
-    return TableChoice(target, chosen, task, counts)
+    return chosen
 
 
 def dataset_create_from_csv(
@@ -184,8 +200,6 @@ def dataset_configure_table(
     *, dataset: Dataset, target: str, features: list[str] | None = None, task: str | None = None
 ) -> Dataset:
     """Choose (or change) a table's answer column B, its input columns A and the task."""
-    from mlcore.selectors import dataset_rows
-
     if not dataset.is_tabular:
         raise MlError("dataset_not_ready")
     columns, rows = dataset_rows(dataset)
@@ -335,8 +349,6 @@ def dataset_create_from_zip(*, owner: User, name: str, data: bytes | Any) -> Zip
 
 def _png(array: Any) -> CheckedImage:
     """A trusted, generated array as PNG (built-in data is not an upload: no checks needed)."""
-    from PIL import Image
-
     img = Image.fromarray(array)
     out = io.BytesIO()
     img.save(out, format="PNG", optimize=False)
@@ -358,8 +370,6 @@ def dataset_create_builtin(*, owner: User, which: str, per_class: int | None = N
     name = name.strip() or str(BUILTIN_NAMES[which])
     common = {"owner": owner, "name": name[:MAX_NAME_LENGTH], "source": Dataset.Source.BUILTIN, "builtin_key": which}
     if which == "house":
-        from mlcore.learn import HOUSE_TABLE
-
         columns = list(HOUSE_TABLE[0])
         rows = [[str(row[c]) for c in columns] for row in HOUSE_TABLE]
         with atomic_with_files() as files:
@@ -379,8 +389,6 @@ def dataset_create_builtin(*, owner: User, which: str, per_class: int | None = N
     if per_class is not None and not 1 <= int(per_class) <= MAX_BUILTIN_PER_CLASS:
         raise MlError("bad_param", param="per_class", reason=f"1..{MAX_BUILTIN_PER_CLASS}")
     if which == "digits":
-        from mlcore.learn import load_digits
-
         images, labels = load_digits()
         taken: Counter[int] = Counter()
         items = []
@@ -390,8 +398,6 @@ def dataset_create_builtin(*, owner: User, which: str, per_class: int | None = N
             taken[label] += 1
             items.append((str(label), _png(array), ""))
     else:
-        from mlcore.learn import generate_doodles
-
         images, labels = generate_doodles(per_class=per_class or DEFAULT_DOODLES_PER_CLASS, seed=0)
         items = [(str(label), _png(array), "") for array, label in zip(images, labels, strict=True)]
     with atomic_with_files() as files:

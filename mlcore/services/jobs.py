@@ -31,16 +31,21 @@ from datetime import timedelta
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from celery import current_app
+from celery.exceptions import SoftTimeLimitExceeded
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from core.ws_protocol import message
-from mlcore import groups
+from mlcore import errors, groups
 from mlcore.errors import MlError
+from mlcore.learn import LearnError, TrainingCancelled
 from mlcore.models import ClassificationJob, JobState, LearningCurveJob, TrainingJob
+from mlcore.selectors import job_progress_snapshot
 from mlcore.services.limits import limit
+from mlcore.task_names import JOB_TASK_NAMES
 
 logger = logging.getLogger(__name__)
 
@@ -89,15 +94,12 @@ def enqueue_on_commit(job: Job) -> None:
 
 
 def send_task(kind: str, job_id: int, task_id: str | None = None) -> None:
-    from mlcore.tasks import JOB_TASKS
-
-    JOB_TASKS[kind].apply_async((job_id,), task_id=task_id or str(uuid.uuid4()))
+    """Queue the task of a job of this kind, by its registered name (``mlcore.task_names``)."""
+    current_app.send_task(JOB_TASK_NAMES[kind], args=(job_id,), task_id=task_id or str(uuid.uuid4()))
 
 
 def snapshot(job: Job) -> dict[str, Any]:
     """What watchers of the job see (``mlcore.selectors.job_progress_snapshot``)."""
-    from mlcore.selectors import job_progress_snapshot
-
     return job_progress_snapshot(job)
 
 
@@ -114,8 +116,6 @@ PUSH_ENABLED = True
 def disable_push_if_the_layer_is_local() -> None:
     """Called in each worker process at start."""
     global PUSH_ENABLED
-    from channels.layers import InMemoryChannelLayer
-
     PUSH_ENABLED = not isinstance(get_channel_layer(), InMemoryChannelLayer)
 
 
@@ -222,13 +222,29 @@ class JobRun:
     def model(self) -> Any:
         return KINDS[self.kind]
 
-    def _fenced(self) -> Any:
+    def fenced(self) -> Any:
+        """The job's row while this run is still its current, running attempt (else nothing)."""
         return self.model.objects.filter(id=self.job_id, attempts=self.attempt, state=JobState.RUNNING)
+
+    def lock(self) -> Any:
+        """Inside a transaction: the job's row, locked, or :class:`LostClaim` when this run lost it."""
+        job = self.fenced().select_for_update().first()
+        if job is None:
+            self.lost = True
+            raise LostClaim(self.job_id)
+        return job
+
+    def finish_locked(
+        self, job: Any, state: str, *, error: MlError | None = None, detail: str = "", **fields: Any
+    ) -> None:
+        """The final write on a row this run has locked (:meth:`lock`), with other writes of the same
+        transaction (a registered model); pushed to watchers once it commits."""
+        _finish_locked(job, state, error=error, detail=detail, **{k: json_safe(v) for k, v in fields.items()})
 
     def write(self, *, push: bool = True, **fields: Any) -> None:
         """Store progress fields (and a heartbeat), then push the new state to watchers."""
         fields = {k: json_safe(v) for k, v in fields.items()}
-        updated = self._fenced().update(heartbeat_at=timezone.now(), revision=F("revision") + 1, **fields)
+        updated = self.fenced().update(heartbeat_at=timezone.now(), revision=F("revision") + 1, **fields)
         self._last_beat = time.monotonic()
         if not updated:
             self.lost = True
@@ -261,18 +277,18 @@ class JobRun:
             return True
         self._cancel = bool(row["cancel_requested"])
         if now - self._last_beat > float(limit("MLCORE_HEARTBEAT_INTERVAL_S")):
-            self._fenced().update(heartbeat_at=timezone.now())
+            self.fenced().update(heartbeat_at=timezone.now())
             self._last_beat = now
         return self._cancel
 
     def finish(self, state: str, *, error: MlError | None = None, detail: str = "", **fields: Any) -> bool:
         """Fenced final write; False when the claim was lost meanwhile (nothing is written then)."""
         with transaction.atomic():
-            job = self._fenced().select_for_update().first()
-            if job is None:
-                self.lost = True
+            try:
+                job = self.lock()
+            except LostClaim:
                 return False
-            _finish_locked(job, state, error=error, detail=detail, **{k: json_safe(v) for k, v in fields.items()})
+            self.finish_locked(job, state, error=error, detail=detail, **fields)
         return True
 
     def start_heartbeat(self) -> None:
@@ -300,8 +316,6 @@ def run_claimed(
     was not run (:func:`job_claim`). The one place that turns what stops a job into its final state:
     a lost claim writes nothing, the learner's :class:`~mlcore.learn.TrainingCancelled` becomes
     ``cancelled``, anything else goes to :func:`record_failure`."""
-    from mlcore.learn import TrainingCancelled
-
     claim = job_claim(kind, job_id, task_id=task_id, worker=worker)
     if isinstance(claim, str):
         logger.info("mlcore: %s job %s not run: %s", kind, job_id, claim)
@@ -338,7 +352,7 @@ class _Heartbeat(threading.Thread):
         try:
             while not self.stopped.wait(interval):
                 try:
-                    if not self.run_._fenced().update(heartbeat_at=timezone.now()):
+                    if not self.run_.fenced().update(heartbeat_at=timezone.now()):
                         return  # the main thread notices at its next write or check
                 except Exception:
                     logger.warning("mlcore: heartbeat write failed", exc_info=True)
@@ -428,11 +442,6 @@ def job_cancel(job: Job) -> Job:
 def record_failure(run: Any, exc: Exception, *, time_limit_setting: str, what: str, job_id: int) -> str:
     """The one place that turns what stopped a job into its failed state, with a message a person
     can act on (the learner's own code, a data problem, the time limit, or our own bug)."""
-    from celery.exceptions import SoftTimeLimitExceeded
-
-    from mlcore import errors
-    from mlcore.learn import LearnError
-
     if isinstance(exc, LearnError):
         run.finish(JobState.FAILED, error=errors.from_learn_error(exc), detail=exc.message)
     elif isinstance(exc, MlError):

@@ -22,7 +22,9 @@ from django.utils import timezone
 
 from mlcore.data_needed import clean_target, curve_result, examples_needed_for, metric_of
 from mlcore.errors import MlError
+from mlcore.learn import learning_curve
 from mlcore.models import DEFAULT_FOLDS, DEFAULT_FRACTIONS, Dataset, JobState, LearningCurveJob, Task
+from mlcore.selectors import dataset_training_data
 from mlcore.services import jobs
 from mlcore.services.limits import limit
 
@@ -143,7 +145,7 @@ def learning_curve_job_cancel(*, owner: User, job: LearningCurveJob) -> Learning
     return jobs.job_cancel(job)  # type: ignore[return-value]
 
 
-class _Progress:
+class CurveProgress:
     """The learner's ``progress`` callback: one event per trained slice; the row gets the share done,
     the slice count and the ETA (throttled, always for the first slice and the end), pushed to watchers."""
 
@@ -174,9 +176,6 @@ def learning_curve_job_run(*, job_id: int, task_id: str = "", worker: str = "") 
 
 
 def _measure(job: LearningCurveJob, run: jobs.JobRun) -> str:
-    from mlcore.learn import learning_curve
-    from mlcore.selectors import dataset_training_data
-
     A, B, _ids = dataset_training_data(job.dataset)
     curve = learning_curve(
         A,
@@ -186,7 +185,7 @@ def _measure(job: LearningCurveJob, run: jobs.JobRun) -> str:
         folds=job.folds,
         seed=job.seed,
         baseline=job.baseline,
-        progress=_Progress(run),
+        progress=CurveProgress(run),
         should_stop=run.should_stop,
     )
     result = curve_result(curve)

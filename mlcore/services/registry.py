@@ -15,7 +15,10 @@ from django.db.models import Max
 
 from mlcore import errors
 from mlcore.errors import MlError
+from mlcore.learn import LearnError, export, load, predict, predict_proba, prepare_input, save
 from mlcore.models import Dataset, TrainedModel, TrainingJob
+from mlcore.selectors import image_array
+from mlcore.services.datasets import check_uploaded_image
 from mlcore.services.files import StoredFiles, delete_on_commit, local_path
 from mlcore.services.jobs import json_safe
 from mlcore.services.limits import limit
@@ -30,8 +33,6 @@ def model_register(
 
     Call inside the transaction that finishes the job; ``files`` removes the artefact if it fails.
     """
-    from mlcore.learn import save
-
     with tempfile.TemporaryDirectory(prefix="mlcore-") as folder:
         path = save(learned, Path(folder) / "model.zip")
         data = path.read_bytes()
@@ -104,8 +105,6 @@ _cache = _ModelCache()
 
 
 def _load(model: TrainedModel) -> Any:
-    from mlcore.learn import LearnError, load
-
     try:
         with local_path(model.artefact) as path:
             return load(path)
@@ -138,10 +137,6 @@ def predict_image(*, model: TrainedModel, data: bytes, top: int = TOP_K) -> dict
     The image goes through the same check and re-encoding as training images, so it is seen the
     same way (``core.image_checks``); the loaded model stays cached in this process.
     """
-    from mlcore.learn import LearnError
-    from mlcore.selectors import image_array
-    from mlcore.services.datasets import check_uploaded_image
-
     started = time.perf_counter()
     if model.task != "image_classification":
         raise MlError("wrong_kind")
@@ -162,8 +157,6 @@ def predict_image(*, model: TrainedModel, data: bytes, top: int = TOP_K) -> dict
 def predict_arrays(*, model: TrainedModel, arrays: list[Any], top: int = TOP_K) -> list[list[dict[str, Any]]]:
     """Many images the platform prepared itself (e.g. rendered drawings) in one forward pass:
     the top ``top`` labels with probabilities for each, in order."""
-    from mlcore.learn import LearnError
-
     if model.task != "image_classification":
         raise MlError("wrong_kind")
     if not arrays:
@@ -187,9 +180,7 @@ def _proba_images(learned: Any, arrays: list[Any]) -> list[dict[Any, float]]:
     2-core machine under load, which decides whether the endpoint meets p95 <= 100 ms. The input is
     ``prepare_input`` (the learner's own preparation), so the answer is the same.
     """
-    import torch
-
-    from mlcore.learn import predict_proba, prepare_input
+    import torch  # noqa: PLC0415  defers torch
 
     net = getattr(learned.impl, "net", None)
     if net is None:
@@ -204,8 +195,6 @@ def _proba_images(learned: Any, arrays: list[Any]) -> list[dict[Any, float]]:
 
 def predict_row(*, model: TrainedModel, row: dict[str, Any], top: int = TOP_K) -> dict[str, Any]:
     """One table row (``{column: value}``) -> a number (regression) or a class with probabilities."""
-    from mlcore.learn import LearnError, predict, predict_proba
-
     if model.task == "image_classification":
         raise MlError("wrong_kind")
     learned = model_load(model)
@@ -221,8 +210,6 @@ def predict_row(*, model: TrainedModel, row: dict[str, Any], top: int = TOP_K) -
 
 def model_export(*, model: TrainedModel) -> tuple[bytes, str, str]:
     """(bytes, file name, content type): TorchScript for the CNN, joblib for scikit-learn models."""
-    from mlcore.learn import export
-
     learned = model_load(model)
     torch_model = model.task == "image_classification"
     suffix = ".pt" if torch_model else ".joblib"

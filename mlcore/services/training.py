@@ -10,13 +10,19 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import numpy as np
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from mlcore import errors
 from mlcore.errors import MlError
+from mlcore.learn import LearnError, predict_proba, train
+from mlcore.learn.common import check_params as learn_check
+from mlcore.learn.common import heldout_split
+from mlcore.learn.tabular import PARAMS as TABLE_SPEC
 from mlcore.models import Dataset, JobState, Task, TrainingJob
+from mlcore.selectors import dataset_training_data
 from mlcore.services import jobs
 from mlcore.services.files import atomic_with_files
 from mlcore.services.registry import model_register
@@ -44,13 +50,10 @@ def _clean_params(task: str, params: dict[str, Any] | None) -> dict[str, Any]:
 def check_params(task: str, params: dict[str, Any]) -> None:
     """The learner's own parameter check, run before queueing so a bad value is refused at once
     (the image check imports torch: the web process needs it for predictions anyway)."""
-    from mlcore.learn import LearnError
-    from mlcore.learn.common import check_params as learn_check
-
     if task == Task.IMAGE_CLASSIFICATION:
-        from mlcore.learn.cnn import PARAMS as spec
+        from mlcore.learn.cnn import PARAMS as spec  # noqa: PLC0415  defers torch
     else:
-        from mlcore.learn.tabular import PARAMS as spec
+        spec = TABLE_SPEC
     try:
         learn_check(params, spec)
     except LearnError as exc:
@@ -131,9 +134,6 @@ def training_job_run(*, job_id: int, task_id: str = "", worker: str = "") -> str
 
 
 def _train(job: TrainingJob, run: jobs.JobRun) -> str:
-    from mlcore.learn import train
-    from mlcore.selectors import dataset_training_data
-
     A, B, ids = dataset_training_data(job.dataset)
     progress = _Progress(run)
     learned = train(
@@ -141,11 +141,9 @@ def _train(job: TrainingJob, run: jobs.JobRun) -> str:
     )
     misclassified = _misclassified(learned, A, B, ids) if job.task == Task.IMAGE_CLASSIFICATION else []
     with atomic_with_files() as files:
-        locked = run._fenced().select_for_update().first()
-        if locked is None:
-            raise jobs.LostClaim(job.id)
+        locked = run.lock()
         model_register(job=locked, learned=learned, misclassified=misclassified, files=files)
-        jobs._finish_locked(
+        run.finish_locked(
             locked,
             JobState.SUCCEEDED,
             progress=1.0,
@@ -167,13 +165,8 @@ def _misclassified(learned: Any, A: list[Any], B: list[Any], ids: list[int]) -> 
     The held-out rows are the learner's own split, reproduced from its seed and parameters; with
     too little data to hold any back (``heldout`` False) every image is checked.
     """
-    from mlcore.learn import predict_proba
-    from mlcore.learn.common import heldout_split
-
     labels = [str(label) for label in learned.labels]
     index = {label: i for i, label in enumerate(labels)}
-    import numpy as np
-
     y = np.array([index.get(str(b), -1) for b in B])
     if (y < 0).any():
         return []

@@ -11,17 +11,19 @@ import pytest
 from django.contrib.auth.models import User
 from PIL import Image
 
+from mlcore.learn import generate_doodles
 from mlcore.services.registry import model_cache_clear
+from tests.mlcore.factories import UserFactory
 
 
 @pytest.fixture
 def teacher(db) -> User:
-    return User.objects.create_user("teacher", password="a-long-password-1")
+    return UserFactory(username="teacher")
 
 
 @pytest.fixture
 def stranger(db) -> User:
-    return User.objects.create_user("stranger", password="a-long-password-2")
+    return UserFactory(username="stranger", password="a-long-password-2")
 
 
 @pytest.fixture
@@ -64,8 +66,6 @@ def encoded(array) -> bytes:
 
 
 def doodle_zip(per_class: int = 4, classes=("circle", "cross")) -> bytes:
-    from mlcore.learn import generate_doodles
-
     images, labels = generate_doodles(per_class=per_class, seed=1, classes=list(classes))
     entries = {}
     for i, (array, label) in enumerate(zip(images, labels, strict=True)):

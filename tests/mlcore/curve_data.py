@@ -26,6 +26,8 @@ import io
 
 import numpy as np
 
+from mlcore.learn.tabular import NUMERIC, build_pipeline
+
 TEACHER_SEED = 99
 
 
@@ -50,8 +52,6 @@ def table_csv(X: np.ndarray, y: np.ndarray, *, answer: str = "y") -> bytes:
 def baseline_error(n: int, d: int, *, test: tuple[np.ndarray, np.ndarray], repeats: int, seed: int) -> float:
     """The mean held-out error of the model ``train(..., model="linear")`` builds (imputer, scaler,
     logistic regression: the learning curve's baseline), trained on ``repeats`` fresh samples of ``n``."""
-    from mlcore.learn.tabular import NUMERIC, build_pipeline
-
     X_test, y_test = test
     errors = []
     for r in range(repeats):

@@ -9,30 +9,21 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing.websocket import WebsocketCommunicator
 from django.db.models import F
-from django.test import Client
 
 from config.asgi import application
 from mlcore.models import TrainingJob
-from mlcore.services import datasets, jobs
-from mlcore.services.training import training_job_create
+from mlcore.services import jobs
+from tests.mlcore.factories import TrainingJobFactory, UserFactory, session_cookie
 
 pytestmark = [pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
 
 
 def setup_job(settings, tmp_path):
-    from django.contrib.auth.models import User
-
     settings.MEDIA_ROOT = tmp_path
-    owner = User.objects.create_user("owner", password="a-long-password-1")
-    User.objects.create_user("other", password="a-long-password-2")
-    dataset = datasets.dataset_create_builtin(owner=owner, which="house")
-    job = training_job_create(owner=owner, dataset=dataset)
-    cookies = {}
-    for name in ("owner", "other"):
-        client = Client()
-        client.force_login(User.objects.get(username=name))
-        cookies[name] = client.cookies["sessionid"].value
-    return job, cookies
+    owner = UserFactory(username="owner")
+    other = UserFactory(username="other", password="a-long-password-2")
+    job = TrainingJobFactory(dataset__owner=owner)
+    return job, {"owner": session_cookie(owner), "other": session_cookie(other)}
 
 
 async def connect(path: str, cookie: str | None) -> tuple[WebsocketCommunicator, bool, int | None]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from config.celery import app
 from tests.support import OUTPUT_DIR, REPO, WORKER_COMMAND, WorkerHandle, child_env
 
 
@@ -34,8 +35,6 @@ class Worker:
 
 @contextmanager
 def killable_worker(*, name: str, broker_url: str | None = None, **env: str) -> Iterator[Worker]:
-    from config.celery import app
-
     broker_url = broker_url or app.conf.broker_url
     log_path = OUTPUT_DIR / f"worker-{name}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -12,11 +12,13 @@ import time
 import pytest
 from django.db import transaction
 
+from mlcore.learn import generate_doodles
 from mlcore.models import ClassificationJob, TrainedModel, TrainingJob
-from mlcore.services import datasets, jobs
+from mlcore.services import jobs
 from mlcore.services.classification import classification_job_create
 from mlcore.services.training import training_job_cancel, training_job_create
 from tests.mlcore.conftest import encoded
+from tests.mlcore.factories import DoodlesFactory
 from tests.mlcore.workers import killable_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
@@ -27,14 +29,14 @@ LONG = {"epochs": 40, "batch_size": 8}
 
 @pytest.fixture
 def doodles(teacher):
-    return datasets.dataset_create_builtin(owner=teacher, which="doodles", per_class=4)
+    return DoodlesFactory(owner=teacher, per_class=4)
 
 
 @pytest.fixture
 def more_doodles(teacher):
     """Enough work that a cancel or a kill lands while the job runs (40 images finished 40 epochs
     before the test could see the first one on a fast machine): about 1,000 optimiser steps."""
-    return datasets.dataset_create_builtin(owner=teacher, which="doodles", per_class=20)
+    return DoodlesFactory(owner=teacher, per_class=20)
 
 
 def wait_for(job, predicate, timeout: float, seen: list | None = None):
@@ -64,8 +66,6 @@ def test_train_then_classify_through_a_worker(teacher, doodles):
         model = TrainedModel.objects.get(job=job)
         assert model.version == 1
         assert model.artefact.size > 0
-
-        from mlcore.learn import generate_doodles
 
         images, _ = generate_doodles(per_class=1, seed=5, classes=["star", "sun"])
         uploads = [(f"{i}.png", encoded(a)) for i, a in enumerate(images)]

@@ -253,7 +253,7 @@ def test_mass_centring_moves_lopsided_drawings_without_cutting_them(monkeypatch)
     blob = [c for y in range(420, 590, 10) for c in (100, y, 260, y)]
     drawing = parse_strokes(wire([[100, 500, 1000, 500], blob]))
     img = render_normalised(drawing)
-    monkeypatch.setattr(D, "_to_centre_of_mass", lambda a: np.zeros(2))
+    monkeypatch.setattr(D, "to_centre_of_mass", lambda a: np.zeros(2))
     by_box = render_normalised(drawing)
     assert abs(int(img.sum(dtype=np.int64)) - int(by_box.sum(dtype=np.int64))) < 0.01 * by_box.sum(dtype=np.int64)
     assert abs(centre_of_mass(by_box)[0] - 13.5) > 2
@@ -264,10 +264,10 @@ def test_mass_centring_stops_where_the_ink_would_leave_the_frame():
     a = np.zeros((84, 84), dtype=np.uint8)
     a[40:44, 0:30] = 255  # heavy on the left ...
     a[41, 80] = 255  # ... and a speck near the right edge: moving right by more than 3 would cut it
-    dx, dy = D._to_centre_of_mass(a)
+    dx, dy = D.to_centre_of_mass(a)
     assert dx == 3
     assert abs(dy - (41.5 - 41.5)) < 0.1
-    assert list(D._to_centre_of_mass(np.zeros((84, 84), dtype=np.uint8))) == [0, 0]
+    assert list(D.to_centre_of_mass(np.zeros((84, 84), dtype=np.uint8))) == [0, 0]
 
 
 def test_the_pen_after_scaling_is_comparable_to_the_doodles():

@@ -7,10 +7,10 @@ import os
 import shutil
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 
 from tests.mlcore.conftest import doodle_zip
+from tests.mlcore.factories import UserFactory
 from tests.mlcore.workers import killable_worker
 from tests.support import OUTPUT_DIR, unavailable
 
@@ -33,7 +33,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 def browser():
     if not shutil.which(CHROMIUM):
         unavailable(f"{CHROMIUM} is not installed (make test installs Debian's chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415  defers playwright until chromium is known
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -48,7 +48,7 @@ def shot(page, name: str) -> None:
 
 
 def test_upload_train_watch_progress_see_the_confusion_matrix(browser, live_server_asgi, tmp_path):
-    teacher = User.objects.create_user("teacher", password="a-long-password-1")
+    teacher = UserFactory(username="teacher")
     client = Client()
     client.force_login(teacher)
     archive = tmp_path / "shapes.zip"

@@ -13,7 +13,7 @@ from django.utils import translation
 from mlcore.charts import learning_curve_svg
 from mlcore.data_needed import about, answer_text, curve_result, examples_needed_for
 from mlcore.errors import MlError
-from tests.mlcore.test_learning_curves import korean  # noqa: F401 - the fixture
+from tests.mlcore.services.test_learning_curves import korean  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.embedded
 

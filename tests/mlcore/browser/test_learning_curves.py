@@ -6,12 +6,12 @@ another target without training again. Screenshots under test-output/screenshots
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 
 from mlcore.models import LearningCurveJob
-from tests.mlcore.test_browser_training import browser  # noqa: F401 - the module's Chromium
-from tests.mlcore.test_learning_curves_worker import WORKER_SETTINGS, upload
+from tests.mlcore.browser.test_training import browser  # noqa: F401 - the module's Chromium
+from tests.mlcore.factories import UserFactory
+from tests.mlcore.tasks.test_learning_curves import WORKER_SETTINGS, upload
 from tests.mlcore.workers import killable_worker
 from tests.support import OUTPUT_DIR
 
@@ -30,7 +30,7 @@ def shot(page, name: str) -> None:
 
 
 def test_ask_how_much_data_watch_it_measured_and_ask_again(browser, live_server_asgi):  # noqa: F811
-    teacher = User.objects.create_user("teacher", password="a-long-password-1")
+    teacher = UserFactory(username="teacher")
     dataset = upload(teacher, 600, 10, seed=5)
     client = Client()
     client.force_login(teacher)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from mlcore import demo
 from mlcore.models import ClassificationJob, Dataset, TrainedModel, TrainingJob
 from mlcore.services import datasets
-from mlcore.services.training import training_job_create, training_job_run
 from tests.mlcore.conftest import HOUSES_CSV, doodle_zip, png
+from tests.mlcore.factories import TrainedModelFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
@@ -71,9 +72,7 @@ def test_image_data_set_pages_and_result(page, teacher):
     assert dataset.class_counts == {"circle": 7, "cross": 6}
     # (10 training images in batches of 8 for 2 epochs = 4 steps trips a OneCycleLR division by zero in
     # mlcore.learn; reported. 3 epochs = 6 steps.)
-    job = training_job_create(owner=teacher, dataset=dataset, params={"epochs": 3, "batch_size": 8})
-    assert training_job_run(job_id=job.id) == "succeeded"
-    model = TrainedModel.objects.get(job=job)
+    model = TrainedModelFactory(dataset=dataset, params={"epochs": 3, "batch_size": 8})
     body = page.get(f"/ml/models/{model.id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'data-testid="confusion-matrix"' in body
     assert "Try it" in body
@@ -101,8 +100,6 @@ def test_builtin_buttons_and_delete(page, teacher):
 
 
 def test_demo_loader_is_idempotent(teacher, media):
-    from mlcore import demo
-
     first = demo.load(instructor=teacher)
     assert len(first) == 2
     assert demo.load(instructor=teacher) == []

@@ -14,19 +14,23 @@ from channels.testing.websocket import WebsocketCommunicator
 from django.db.models import F
 from django.test import Client
 from django.utils import translation
+from django.utils.translation import trans_real
 
 from config.asgi import application
+from mlcore.data_needed import examples_needed_for
 from mlcore.errors import MlError
+from mlcore.learn import examples_needed
 from mlcore.models import LearningCurveJob
-from mlcore.services import datasets, jobs
+from mlcore.selectors import learning_curve_job_snapshot
+from mlcore.services import datasets, jobs, learning_curves
 from mlcore.services.learning_curves import (
     learning_curve_job_cancel,
     learning_curve_job_create,
     learning_curve_job_run,
 )
-from mlcore.services.training import training_job_create
 from tests.mlcore.conftest import png
 from tests.mlcore.curve_data import table_csv, teacher_student
+from tests.mlcore.factories import TrainingJobFactory, UserFactory, session_cookie
 from tests.support import REPO
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
@@ -39,17 +43,15 @@ def korean():
     """The Korean of this feature's messages (var/ko-hlc.json) in the active catalogue, so a message
     is proven to go through gettext with exactly the msgid that file translates (until the lead merges
     it into locale/ko, after which this adds nothing)."""
-    from django.utils.translation import trans_real
-
     path = REPO / "var" / "ko-hlc.json"
     entries = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    catalog = trans_real.translation("ko")._catalog
+    catalog = trans_real.translation("ko")._catalog  # noqa: SLF001  Django has no public way to add an entry
     added = [key for key in entries if key not in catalog]
     for key in added:
         catalog[key] = entries[key]
     yield
     for key in added:
-        catalog._catalogs[0].pop(key, None)
+        catalog._catalogs[0].pop(key, None)  # noqa: SLF001  (the same catalogue)
 
 
 def message(code: str, language: str, **params) -> str:
@@ -208,8 +210,6 @@ def test_a_run_stores_the_curve_and_the_answer(teacher, media, settings, django_
     assert needed["reachable"] is True
     assert needed["low"] <= needed["estimate"]
 
-    from mlcore.selectors import learning_curve_job_snapshot
-
     with translation.override("en"):
         snapshot = learning_curve_job_snapshot(job)
     assert snapshot["kind"] == "learning_curve"
@@ -223,9 +223,6 @@ def test_a_run_stores_the_curve_and_the_answer(teacher, media, settings, django_
 
 
 def test_a_job_without_a_target_is_asked_later(teacher, media):
-    from mlcore.data_needed import examples_needed_for
-    from mlcore.learn import examples_needed
-
     job = learning_curve_job_create(owner=teacher, dataset=table(teacher, n=150, d=3))
     assert job.target is None
     assert run(job) == "succeeded"
@@ -249,17 +246,15 @@ def test_cancel_queued_and_running(teacher, media, settings, monkeypatch):
 
     # A running job stops before its next slice once cancel is asked (here: after the third slice).
     settings.MLCORE_PROGRESS_INTERVAL_S = 0
-    from mlcore.services import learning_curves
-
     job = learning_curve_job_create(owner=teacher, dataset=dataset)
-    original = learning_curves._Progress.__call__
+    original = learning_curves.CurveProgress.__call__
 
     def progress(self, event):
         original(self, event)
         if event["stage"] == "epoch" and event["epoch"] == 3:
             LearningCurveJob.objects.filter(id=job.id).update(cancel_requested=True)
 
-    monkeypatch.setattr(learning_curves._Progress, "__call__", progress)
+    monkeypatch.setattr(learning_curves.CurveProgress, "__call__", progress)
     assert run(job) == "cancelled"
     assert (job.state, job.step, job.error_code, job.result) == ("cancelled", 3, "cancelled", {})
 
@@ -412,19 +407,12 @@ def test_the_page_reports_a_refusal(client, teacher, media):
 
 
 def _socket_setup(settings, tmp_path):
-    from django.contrib.auth.models import User
-
     settings.MEDIA_ROOT = tmp_path
-    owner = User.objects.create_user("owner", password="a-long-password-1")
-    User.objects.create_user("other", password="a-long-password-2")
+    owner = UserFactory(username="owner")
+    other = UserFactory(username="other", password="a-long-password-2")
     job = learning_curve_job_create(owner=owner, dataset=table(owner), target=0.9)
-    training = training_job_create(owner=owner, dataset=datasets.dataset_create_builtin(owner=owner, which="house"))
-    cookies = {}
-    for name in ("owner", "other"):
-        client = Client()
-        client.force_login(User.objects.get(username=name))
-        cookies[name] = client.cookies["sessionid"].value
-    return job, training, cookies
+    training = TrainingJobFactory(dataset__owner=owner)
+    return job, training, {"owner": session_cookie(owner), "other": session_cookie(other)}
 
 
 async def _connect(path: str, cookie: str | None):

@@ -210,8 +210,6 @@ def test_one_class_and_too_few_images():
 
 def test_a_tiny_run_trains_with_a_constant_rate():
     """Ten images, batch 8, two epochs: four optimiser steps, too few for a one-cycle schedule."""
-    from mlcore.learn import generate_doodles, train
-
     images, labels = generate_doodles(per_class=5, seed=0)
     model = train(images[:10], list(labels[:10]), task="image_classification", params={"epochs": 2, "batch_size": 8})
     assert len(model.history) == 2

@@ -18,6 +18,7 @@ from mlcore.services import datasets, jobs, registry
 from mlcore.services.classification import classification_job_create, classification_job_run
 from mlcore.services.training import training_job_cancel, training_job_create, training_job_run
 from tests.mlcore.conftest import HOUSES_CSV, encoded, make_zip, png
+from tests.mlcore.factories import DoodlesFactory, TrainingJobFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
@@ -26,7 +27,7 @@ FAST = {"epochs": 2, "batch_size": 16}
 
 @pytest.fixture
 def doodles(teacher, media):
-    return datasets.dataset_create_builtin(owner=teacher, which="doodles", per_class=6)
+    return DoodlesFactory(owner=teacher, per_class=6)
 
 
 def run(job) -> str:
@@ -62,8 +63,7 @@ def test_training_stores_progress_and_registers_a_version(teacher, doodles, djan
 
 
 def test_house_table_trains_a_regression(teacher, media):
-    house = datasets.dataset_create_builtin(owner=teacher, which="house")
-    job = training_job_create(owner=teacher, dataset=house)
+    job = TrainingJobFactory(dataset__owner=teacher)
     assert run(job) == "succeeded"
     model = TrainedModel.objects.get(job=job)
     assert model.metrics["heldout"] is False

@@ -8,7 +8,7 @@ import numpy as np
 import mlcore.learn as learn
 from mlcore.learn import DOODLE_CLASSES, DOODLE_NAMES, ERROR_CODES, HOUSE_TABLE, generate_doodles, load_digits
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_no_django_needed():
