@@ -9,7 +9,7 @@ seed, ``mlcore.learn.learning_curve`` runs on a sample (default fractions and fo
 passed as CSV text cells, as the learning-curve job reads an uploaded table) and predicts the size.
 Prints one row per seed, then one JSON line: ``seeds``, ``within_2x``, ``median_ratio``, ``min_ratio``,
 ``max_ratio``, ``band_covers_truth`` (how often the 80% band holds the measured size), ``truth``.
-The worker test in tests/mlcore/test_learning_curves_worker.py is seed 1000.
+The worker test in tests/mlcore/tasks/test_learning_curves.py is seed 1000.
 """
 
 from __future__ import annotations

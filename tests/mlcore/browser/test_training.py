@@ -33,7 +33,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 def browser():
     if not shutil.which(CHROMIUM):
         unavailable(f"{CHROMIUM} is not installed (make test installs Debian's chromium)")
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415  defers playwright until chromium is known
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)

@@ -45,13 +45,13 @@ def korean():
     it into locale/ko, after which this adds nothing)."""
     path = REPO / "var" / "ko-hlc.json"
     entries = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    catalog = trans_real.translation("ko")._catalog  # noqa: SLF001  Django has no public way to add an entry
+    catalog = trans_real.translation("ko")._catalog
     added = [key for key in entries if key not in catalog]
     for key in added:
         catalog[key] = entries[key]
     yield
     for key in added:
-        catalog._catalogs[0].pop(key, None)  # noqa: SLF001  (the same catalogue)
+        catalog._catalogs[0].pop(key, None)
 
 
 def message(code: str, language: str, **params) -> str:
