@@ -5,6 +5,7 @@ someone else's gets 404. Each view parses a form and calls one service.
 """
 
 import json
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -72,6 +73,20 @@ def _edit_page(
         },
         status=status,
     )
+
+
+def _store_question(form: QuestionForm, save: Callable[[], Question]) -> Question | None:
+    """Save the question and its image change in one transaction; a refusal goes on the form."""
+    try:
+        with transaction.atomic():
+            question = save()
+            changed, image = form.image_change
+            if changed:
+                question_image_set(question=question, image=image)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+    return question
 
 
 @login_required
@@ -164,15 +179,8 @@ def question_add(request: HttpRequest, quiz_id: int) -> HttpResponse:
     quiz = _quiz_for(request, quiz_id)
     form = QuestionForm(request.POST, request.FILES, quiz=quiz)
     if form.is_valid():
-        try:
-            with transaction.atomic():
-                question = quizzes.question_add(quiz=quiz, **form.question_fields())
-                changed, image = form.image_change
-                if changed:
-                    question_image_set(question=question, image=image)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        question = _store_question(form, lambda: quizzes.question_add(quiz=quiz, **form.question_fields()))
+        if question is not None:
             messages.success(request, _("Question added."))
             return redirect(_edit_url(quiz, question))
     return _edit_page(request, quiz, question_form=form, status=400)
@@ -186,15 +194,8 @@ def question_edit(request: HttpRequest, quiz_id: int, question_id: int) -> HttpR
     if request.method == "POST":
         form = QuestionForm(request.POST, request.FILES, quiz=quiz, question=question)
         if form.is_valid():
-            try:
-                with transaction.atomic():
-                    quizzes.question_update(question=question, **form.question_fields())
-                    changed, image = form.image_change
-                    if changed:
-                        question_image_set(question=question, image=image)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
+            saved = _store_question(form, lambda: quizzes.question_update(question=question, **form.question_fields()))
+            if saved is not None:
                 messages.success(request, _("Question saved."))
                 return redirect(_edit_url(quiz, question))
         question.refresh_from_db()

@@ -5,7 +5,6 @@ import io
 import json
 
 import pytest
-from django.contrib.auth.models import User
 from PIL import Image, PngImagePlugin
 
 from quizapp.authoring.services import question_add, quiz_create, quiz_export
@@ -35,11 +34,6 @@ MC = {
 }
 SHORT = {"kind": "short_answer", "prompt": "고양이 in English?", "accepted_answers": ["cat", "a cat"]}
 POLL = {"kind": "poll", "prompt": "Favourite?", "options": ["trees", "nets"], "points": 0}
-
-
-@pytest.fixture
-def teacher() -> User:
-    return InstructorFactory(username="teacher", password="a-long-password-1")
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 and HTTP status; a hostile nickname is kept as typed and escaped where pages show it."""
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 
 from quizapp.authoring.services import quiz_create
@@ -10,7 +9,6 @@ from quizapp.live import join as joining
 from quizapp.live import session as live
 from quizapp.live.rooms import room_create
 from quizapp.models import Participant, QuizSession
-from tests.factories import InstructorFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
@@ -23,11 +21,6 @@ QUESTIONS = [
 ]
 #: 20 characters, the longest nickname; ``<script>alert(1)</script>`` itself is refused as too long.
 HOSTILE = "<script>x()</script>"
-
-
-@pytest.fixture
-def teacher() -> User:
-    return InstructorFactory(username="teacher", password="a-long-password-1")
 
 
 @pytest.fixture
