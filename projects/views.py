@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import rate_limits
+from core.auth import signed_in_user
 from projects import errors, rubric, selectors, services
 from projects.charts import quadrant_svg
 from projects.criteria_text import DATA_BACKED_NOTE, QUADRANT_HELP, QUADRANT_LABELS, TEXT, UNSCORED_LABEL
@@ -51,14 +52,14 @@ CODE_GUESS_RATE = getattr(settings, "QUIZ_CODE_GUESS_RATE", "20/m")
 
 
 def _workspace(request: HttpRequest, workspace_id: int) -> Workspace:
-    workspace = selectors.workspace_get_for_user(request.user, workspace_id)
+    workspace = selectors.workspace_get_for_user(signed_in_user(request), workspace_id)
     if workspace is None:
         raise Http404(_("You have no workspace with that id."))
     return workspace
 
 
 def _idea(request: HttpRequest, idea_id: int) -> Idea:
-    idea = selectors.idea_get_for_user(request.user, idea_id)
+    idea = selectors.idea_get_for_user(signed_in_user(request), idea_id)
     if idea is None:
         raise Http404(_("You have no idea with that id."))
     return idea
@@ -93,7 +94,7 @@ def workspace_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "projects/workspace_list.html",
-        {"workspaces": selectors.workspaces_for_user(request.user), "form": WorkspaceForm()},
+        {"workspaces": selectors.workspaces_for_user(signed_in_user(request)), "form": WorkspaceForm()},
     )
 
 
@@ -105,10 +106,10 @@ def workspace_new(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "projects/workspace_list.html",
-            {"workspaces": selectors.workspaces_for_user(request.user), "form": form},
+            {"workspaces": selectors.workspaces_for_user(signed_in_user(request)), "form": form},
             status=400,
         )
-    workspace = services.workspace_create(user=request.user, **form.cleaned_data)
+    workspace = services.workspace_create(user=signed_in_user(request), **form.cleaned_data)
     messages.success(
         request, _("Workspace “%(name)s” is ready. Put your first idea on the canvas.") % {"name": workspace.name}
     )
@@ -167,11 +168,11 @@ def workspace_weights(request: HttpRequest, workspace_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if "reset" in request.POST:
-                services.weights_reset(workspace=workspace, user=request.user)
+                services.weights_reset(workspace=workspace, user=signed_in_user(request))
                 messages.success(request, _("The weights are back to their defaults."))
                 return redirect("projects:weights", workspace_id=workspace.id)
             if form.is_valid():
-                services.weights_update(workspace=workspace, user=request.user, weights=form.weights())
+                services.weights_update(workspace=workspace, user=signed_in_user(request), weights=form.weights())
                 messages.success(request, _("Weights saved. The ranking uses them now."))
                 return redirect("projects:workspace", workspace_id=workspace.id)
         except errors.ProjectError as exc:
@@ -242,7 +243,7 @@ def workspace_settings(request: HttpRequest, workspace_id: int) -> HttpResponse:
         messages.error(request, _("Give the workspace a name."))
     else:
         try:
-            services.workspace_update(workspace=workspace, user=request.user, **form.cleaned_data)
+            services.workspace_update(workspace=workspace, user=signed_in_user(request), **form.cleaned_data)
         except (errors.ProjectError, ValidationError) as exc:
             _refused(request, exc)
         else:
@@ -257,7 +258,7 @@ def workspace_room(request: HttpRequest, workspace_id: int) -> HttpResponse:
     form = RoomLinkForm(request.POST)
     code = form.cleaned_data["code"] if form.is_valid() else ""
     try:
-        services.workspace_link_room(workspace=workspace, user=request.user, code=code)
+        services.workspace_link_room(workspace=workspace, user=signed_in_user(request), code=code)
     except errors.ProjectError as exc:
         _refused(request, exc)
     else:
@@ -275,7 +276,7 @@ def workspace_room(request: HttpRequest, workspace_id: int) -> HttpResponse:
 def workspace_delete(request: HttpRequest, workspace_id: int) -> HttpResponse:
     workspace = _workspace(request, workspace_id)
     try:
-        services.workspace_delete(workspace=workspace, user=request.user)
+        services.workspace_delete(workspace=workspace, user=signed_in_user(request))
     except errors.ProjectError as exc:
         _refused(request, exc)
         return redirect("projects:members", workspace_id=workspace.id)
@@ -294,7 +295,7 @@ def member_role(request: HttpRequest, workspace_id: int, membership_id: int) -> 
     if form.is_valid():
         try:
             services.member_set_role(
-                workspace=workspace, user=request.user, membership=membership, role=form.cleaned_data["role"]
+                workspace=workspace, user=signed_in_user(request), membership=membership, role=form.cleaned_data["role"]
             )
         except errors.ProjectError as exc:
             _refused(request, exc)
@@ -310,9 +311,9 @@ def member_remove(request: HttpRequest, workspace_id: int, membership_id: int) -
     membership = selectors.member_get(workspace, membership_id)
     if membership is None:
         raise Http404(_("That person is not a member of this workspace."))
-    leaving = membership.user_id == request.user.id
+    leaving = membership.user_id == signed_in_user(request).id
     try:
-        services.member_remove(workspace=workspace, user=request.user, membership=membership)
+        services.member_remove(workspace=workspace, user=signed_in_user(request), membership=membership)
     except errors.ProjectError as exc:
         _refused(request, exc)
         return redirect("projects:members", workspace_id=workspace.id)
@@ -328,7 +329,7 @@ def member_remove(request: HttpRequest, workspace_id: int, membership_id: int) -
 def invite_rotate(request: HttpRequest, workspace_id: int, role: str) -> HttpResponse:
     workspace = _workspace(request, workspace_id)
     try:
-        services.invite_rotate(workspace=workspace, user=request.user, role=role)
+        services.invite_rotate(workspace=workspace, user=signed_in_user(request), role=role)
     except errors.ProjectError as exc:
         _refused(request, exc)
     else:
@@ -341,7 +342,7 @@ def invite_rotate(request: HttpRequest, workspace_id: int, role: str) -> HttpRes
 def invite_revoke(request: HttpRequest, workspace_id: int, role: str) -> HttpResponse:
     workspace = _workspace(request, workspace_id)
     try:
-        services.invite_revoke(workspace=workspace, user=request.user, role=role)
+        services.invite_revoke(workspace=workspace, user=signed_in_user(request), role=role)
     except errors.ProjectError as exc:
         _refused(request, exc)
     else:
@@ -357,10 +358,10 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
     if invite is None:
         return render(request, "projects/invite.html", {"invite": None}, status=404)
     if request.method == "POST":
-        services.invite_accept(invite=invite, user=request.user)
+        services.invite_accept(invite=invite, user=signed_in_user(request))
         messages.success(request, _("Welcome to %(name)s.") % {"name": invite.workspace.name})
         return redirect("projects:workspace", workspace_id=invite.workspace_id)
-    membership = selectors.membership_get(invite.workspace, request.user)
+    membership = selectors.membership_get(invite.workspace, signed_in_user(request))
     return render(request, "projects/invite.html", {"invite": invite, "membership": membership})
 
 
@@ -378,7 +379,7 @@ def idea_new(request: HttpRequest, workspace_id: int) -> HttpResponse:
     form = IdeaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            idea = services.idea_create(workspace=workspace, user=request.user, **form.idea_fields())
+            idea = services.idea_create(workspace=workspace, user=signed_in_user(request), **form.idea_fields())
         except (errors.ProjectError, ValidationError) as exc:
             _refused(request, exc)
         else:
@@ -403,7 +404,7 @@ def idea_edit(request: HttpRequest, idea_id: int) -> HttpResponse:
     form = IdeaForm(request.POST or None, instance=idea)
     if request.method == "POST" and form.is_valid():
         try:
-            services.idea_update(idea=idea, user=request.user, **form.idea_fields())
+            services.idea_update(idea=idea, user=signed_in_user(request), **form.idea_fields())
         except (errors.ProjectError, ValidationError) as exc:
             _refused(request, exc)
         else:
@@ -422,7 +423,7 @@ def idea_edit(request: HttpRequest, idea_id: int) -> HttpResponse:
 def idea_delete(request: HttpRequest, idea_id: int) -> HttpResponse:
     idea = _idea(request, idea_id)
     try:
-        services.idea_delete(idea=idea, user=request.user)
+        services.idea_delete(idea=idea, user=signed_in_user(request))
     except errors.ProjectError as exc:
         _refused(request, exc)
         return redirect("projects:idea", idea_id=idea.id)
@@ -438,7 +439,7 @@ def _idea_page(
     data_form: DataSampleForm | None = None,
 ) -> HttpResponse:
     flags = _role_flags(idea.workspace)
-    mine = selectors.evaluation_get(idea, request.user)
+    mine = selectors.evaluation_get(idea, signed_in_user(request))
     score = selectors.idea_score(idea)
     evaluations = selectors.idea_evaluations(idea)
     criteria_rows = [
@@ -483,7 +484,7 @@ def idea_evaluate(request: HttpRequest, idea_id: int) -> HttpResponse:
         return _idea_page(request, idea, form, status=400)
     try:
         services.evaluation_upsert(
-            idea=idea, user=request.user, scores=form.scores(), comment=form.cleaned_data["comment"]
+            idea=idea, user=signed_in_user(request), scores=form.scores(), comment=form.cleaned_data["comment"]
         )
     except errors.NotAllowed as exc:
         _refused(request, exc)
@@ -510,7 +511,7 @@ def idea_data_attach(request: HttpRequest, idea_id: int) -> HttpResponse:
     try:
         services.idea_attach_data(
             idea=idea,
-            user=request.user,
+            user=signed_in_user(request),
             filename=upload.name,
             data=upload.read(),
             answer_column=form.cleaned_data["answer_column"],
@@ -530,7 +531,7 @@ def idea_data_attach(request: HttpRequest, idea_id: int) -> HttpResponse:
 def idea_data_measure(request: HttpRequest, idea_id: int) -> HttpResponse:
     idea = _idea(request, idea_id)
     try:
-        services.idea_measure_data(idea=idea, user=request.user)
+        services.idea_measure_data(idea=idea, user=signed_in_user(request))
     except errors.ProjectError as exc:
         _refused(request, exc)
     return redirect(reverse("projects:idea", kwargs={"idea_id": idea.id}) + "#data")
@@ -541,7 +542,7 @@ def idea_data_measure(request: HttpRequest, idea_id: int) -> HttpResponse:
 def idea_data_remove(request: HttpRequest, idea_id: int) -> HttpResponse:
     idea = _idea(request, idea_id)
     try:
-        services.idea_detach_data(idea=idea, user=request.user)
+        services.idea_detach_data(idea=idea, user=signed_in_user(request))
     except errors.ProjectError as exc:
         _refused(request, exc)
     return redirect(reverse("projects:idea", kwargs={"idea_id": idea.id}) + "#data")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.auth import signed_in_user
 from mlcore.learn.drawings import parse_strokes, render_display
 from quizapp.drawing import selectors as drawing_selectors
 from quizapp.models import QuizSession
@@ -17,7 +18,7 @@ from quizapp.reporting.load import session_for_owner, session_report
 
 
 def _owned_session(request: HttpRequest, session_id: int) -> QuizSession:
-    session = session_for_owner(user=request.user, session_id=session_id)
+    session = session_for_owner(user=signed_in_user(request), session_id=session_id)
     if session is None:
         raise Http404(_("You have no session with that id."))
     return session
@@ -131,7 +132,9 @@ def session_export_xlsx(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_GET
 def drawing_image(request: HttpRequest, session_id: int, drawing_id: int) -> HttpResponse:
     """A drawing as the student drew it (the picture the worker rendered; made now if it has not)."""
-    drawing = drawing_selectors.drawing_for_owner(user=request.user, session_id=session_id, drawing_id=drawing_id)
+    drawing = drawing_selectors.drawing_for_owner(
+        user=signed_in_user(request), session_id=session_id, drawing_id=drawing_id
+    )
     if drawing is None:
         raise Http404(_("You have no drawing with that id."))
     if drawing.image:
