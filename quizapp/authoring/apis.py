@@ -244,6 +244,11 @@ def file_import_response(request: Request) -> Response:
         )
     except quizzes.ImportRefused as exc:
         raise ImportRefusedError(fields={"problems": [str(p) for p in exc.problems]}) from None
+    return import_response(request, report)
+
+
+def import_response(request: Request, report: quizzes.ImportReport) -> Response:
+    """201 with the new quiz, the refused lines left out and the notes (empty for JSON)."""
     body = dict(_quiz_detail(request, report.quiz).data)
     body["skipped"] = [_problem_dict(p) for p in report.skipped]
     body["notes"] = [_problem_dict(p) for p in report.notes]
@@ -363,7 +368,7 @@ class QuizImportApi(AppApiView):
         if "file" in request.FILES or request.content_type.startswith("multipart/"):
             return file_import_response(request)
         quiz = quizzes.quiz_import(owner=request.user, data=request.data)
-        return _quiz_detail(request, quiz, status_code=status.HTTP_201_CREATED)
+        return import_response(request, quizzes.ImportReport(quiz=quiz))
 
 
 # --- questions --------------------------------------------------------------------------------

@@ -43,10 +43,10 @@ class Problem:
     where: str = "line"
 
     def __str__(self) -> str:
+        if self.line <= 0:
+            return self.reason  # about the whole file
         if self.where == "row":
             return _("Row %(n)d: %(reason)s") % {"n": self.line, "reason": self.reason}
-        if self.line <= 0:
-            return self.reason
         return _("Line %(n)d: %(reason)s") % {"n": self.line, "reason": self.reason}
 
 

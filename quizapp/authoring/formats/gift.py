@@ -243,7 +243,7 @@ def export(
     questions: list[dict[str, Any]], *, title: str = "", true_false_labels: tuple[str, str] = ("True", "False")
 ) -> tuple[str, list[Skipped]]:
     """GIFT text for the questions it can carry, and the ones it could not."""
-    lines = [f"// {_('Exported from A2B Lab')}"]
+    lines = ["// " + _("Exported from A2B Lab")]
     if title.strip():
         lines.append(f"$CATEGORY: {' '.join(title.split()).replace('/', '//')}")
     lines.append("")
@@ -268,5 +268,5 @@ def export(
         lines.append(f"::Q{position}::{prompt} {{{block}{feedback}}}")
         lines.append("")
     for item in skipped:
-        lines.append(f"// {_('Not exported')}: {' '.join(str(item).split())}")
+        lines.append("// " + _("Not exported: %(problem)s") % {"problem": " ".join(str(item).split())})
     return "\n".join(lines).rstrip() + "\n", skipped

@@ -81,8 +81,15 @@ def parse(raw: bytes) -> Parsed:
         sheet = workbook.worksheets[0]
         parsed = Parsed()
         columns = None
-        rows = sheet.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLUMNS, values_only=True)
+        if len(workbook.worksheets) > 1:
+            parsed.notes.append(Problem(0, _("Only the first sheet was read (“%(name)s”).") % {"name": sheet.title}))
+        rows = sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True)
         for number, row in enumerate(rows, start=1):
+            if number > MAX_ROWS:
+                if any(_text(value) for value in row):
+                    reason = _("The sheet has more than %(max)d rows: split it into several files.") % {"max": MAX_ROWS}
+                    parsed.problems.append(Problem(number, reason, where="row"))
+                break
             if columns is None:
                 columns = _columns(row)
                 if columns is None and number >= HEADER_SEARCH_ROWS:

@@ -8,6 +8,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,14 @@ from quizapp.authoring.formats import aiken, gift, kahoot
 from quizapp.authoring.services import question_validate
 
 pytestmark = pytest.mark.embedded
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The reasons are asserted in English (the Korean ones come from the catalogue)."""
+    with translation.override("en"):
+        yield
+
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CARRIED = ("kind", "prompt", "options", "accepted_answers", "explanation")
@@ -275,6 +284,20 @@ def test_a_kahoot_spreadsheet_finds_its_header_and_reads_each_row():
     }
     assert str(parsed.problems[0]) == "Row 13: No correct answer: write its number (1 to 4) in Correct answer(s)."
     assert by_row[18]["time_limit_s"] == 2, "our own limits are checked later, by question_validate"
+
+
+def test_rows_past_the_limit_are_refused_and_other_sheets_are_noted():
+    rows = [["Q", "a", "b", None, None, 20, 1]] * (kahoot.MAX_ROWS - 8 + 1)
+    workbook = openpyxl.load_workbook(io.BytesIO(kahoot_template(rows)))
+    workbook.create_sheet("Answers")
+    out = io.BytesIO()
+    workbook.save(out)
+    parsed = kahoot.parse(out.getvalue())
+    assert len(parsed.questions) == kahoot.MAX_ROWS - 8
+    assert [str(p) for p in parsed.problems] == [
+        f"Row {kahoot.MAX_ROWS + 1}: The sheet has more than {kahoot.MAX_ROWS} rows: split it into several files."
+    ]
+    assert [str(n) for n in parsed.notes] == ["Only the first sheet was read (“Sheet1”)."]
 
 
 def test_a_spreadsheet_without_the_table_or_not_a_spreadsheet_is_refused():
