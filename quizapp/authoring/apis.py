@@ -5,18 +5,28 @@ result. Everything an instructor owns is looked up through the owner, so someone
 question is a 404. Refusals keep the project's one error shape (:mod:`core.apis`).
 """
 
+import json
+from typing import Any, cast
+
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import renderers, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.apis import AppApiView, found_or_404
 from core.apis import error_responses as core_error_responses
+from core.errors import error_type
 from quizapp import errors
 from quizapp.authoring import services as quizzes
+from quizapp.authoring.formats import Problem
 from quizapp.authoring.services import quiz_delete, quiz_update
 from quizapp.models import Question, Quiz
 from quizapp.selectors import quizzes_for_owner
@@ -129,6 +139,135 @@ def _question(request: Request, question: Question, *, status_code: int = status
     return Response(QuestionOutputSerializer(question, context={"request": request}).data, status=status_code)
 
 
+# --- files of other tools: Kahoot, GIFT, Aiken ------------------------------------------------
+
+ImportRefusedError = error_type(
+    "import_refused", gettext_lazy("Nothing was imported: some lines were refused; see 'fields.problems'.")
+)
+
+
+class _TextRenderer(renderers.BaseRenderer):
+    """A quiz as GIFT or Aiken text (``?format=gift`` / ``?format=aiken``); errors stay JSON text."""
+
+    media_type = "text/plain"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        if isinstance(data, str):
+            return data.encode("utf-8")
+        return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+class GiftRenderer(_TextRenderer):
+    format = "gift"
+
+
+class AikenRenderer(_TextRenderer):
+    format = "aiken"
+
+
+TEXT_RENDERERS = (GiftRenderer, AikenRenderer)
+
+EXPORT_FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    str,
+    OpenApiParameter.QUERY,
+    required=False,
+    enum=["json", *quizzes.TEXT_EXPORT_FORMATS],
+    description="`json` (the default), `gift` (Moodle GIFT) or `aiken`: the last two answer `text/plain`.",
+)
+EXPORT_DESCRIPTION = (
+    "Without `format` (or `format=json`): the portable JSON that `POST /api/quizzes/import/` takes back. "
+    "With `format=gift` or `format=aiken`: the quiz as text in that format, as an attachment. GIFT carries "
+    "multiple choice (one or several right), true/false, short answer and open questions; Aiken carries "
+    "single-answer multiple choice and true/false (as two options). The questions a format cannot carry are "
+    "left out; their positions (from 1) are in the `X-Skipped-Questions` header (comma-separated, empty "
+    "if none), and GIFT lists them in comments at the end. See docs/import-export.md."
+)
+IMPORT_DESCRIPTION = (
+    "Either the JSON body that `GET /api/quizzes/{id}/export/` returns, or a `multipart/form-data` upload "
+    "with `file`: an A2B Lab JSON file, a Kahoot spreadsheet (.xlsx, Kahoot's template), Moodle GIFT or "
+    "Aiken (at most 1 MB). The format is `format` or told from the file's name and content. All or "
+    "nothing: if any line is refused, nothing is stored and the answer is 400 `import_refused` with each "
+    "refused line (or spreadsheet row) and its reason in `fields.problems`; with `skip_refused=true` the "
+    "rest is imported and the refused lines come back in `skipped`. See docs/import-export.md."
+)
+
+
+class QuizFileImportInputSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The quiz file, at most 1 MB.")
+    format = serializers.ChoiceField(
+        choices=["json", "kahoot", "gift", "aiken"],
+        required=False,
+        help_text="Told from the file's name and content when left out.",
+    )
+    title = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="Default: the GIFT category or the file name."
+    )
+    language = serializers.ChoiceField(
+        choices=Quiz.Language.choices, default=Quiz.Language.KOREAN, help_text="Ignored for JSON (it names its own)."
+    )
+    skip_refused = serializers.BooleanField(default=False, help_text="Import the rest when some lines are refused.")
+
+
+class ImportProblemSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text="The line (or spreadsheet row) number, from 1; 0 for the whole file.")
+    where = serializers.ChoiceField(choices=["line", "row"])
+    reason = serializers.CharField()
+    message = serializers.CharField(help_text="The reason with its line, as a person reads it.")
+
+
+class QuizFileImportOutputSerializer(QuizDetailOutputSerializer):
+    skipped = ImportProblemSerializer(many=True, help_text="Refused lines left out (only with `skip_refused`).")
+    notes = ImportProblemSerializer(many=True, help_text="What was changed on the way, e.g. further categories.")
+
+
+def _problem_dict(problem: Problem) -> dict[str, Any]:
+    return {"line": problem.line, "where": problem.where, "reason": problem.reason, "message": str(problem)}
+
+
+def file_import_response(request: Request) -> Response:
+    """``POST /api/quizzes/import/`` with a file: one call to ``quiz_import_file``."""
+    data = QuizFileImportInputSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    fields = data.validated_data
+    upload = fields["file"]
+    try:
+        report = quizzes.quiz_import_file(
+            owner=cast(User, request.user),  # IsAuthenticated
+            raw=upload.read(quizzes.IMPORT_MAX_BYTES + 1),
+            filename=upload.name or "",
+            fmt=fields.get("format"),
+            title=fields.get("title", ""),
+            language=fields["language"],
+            skip_refused=fields["skip_refused"],
+        )
+    except quizzes.ImportRefused as exc:
+        raise ImportRefusedError(fields={"problems": [str(p) for p in exc.problems]}) from None
+    return import_response(request, report)
+
+
+def import_response(request: Request, report: quizzes.ImportReport) -> Response:
+    """201 with the new quiz, the refused lines left out and the notes (empty for JSON)."""
+    body = dict(_quiz_detail(request, report.quiz).data)
+    body["skipped"] = [_problem_dict(p) for p in report.skipped]
+    body["notes"] = [_problem_dict(p) for p in report.notes]
+    return Response(body, status=status.HTTP_201_CREATED)
+
+
+def text_export_response(quiz: Quiz, fmt: str) -> Response:
+    """``GET .../export/?format=gift|aiken``: the text as an attachment, skipped positions in a header."""
+    text, skipped = quizzes.quiz_export_as(quiz, fmt)
+    stem = slugify(quiz.title, allow_unicode=True) or f"quiz-{quiz.id}"
+    return Response(
+        text,
+        headers={
+            "Content-Disposition": content_disposition_header(as_attachment=True, filename=f"{stem}-{fmt}.txt"),
+            "X-Skipped-Questions": ",".join(str(item.position) for item in skipped),
+        },
+    )
+
+
 # --- quizzes ----------------------------------------------------------------------------------
 
 
@@ -199,24 +338,37 @@ class QuizDetailApi(AppApiView):
 
 
 class QuizExportApi(AppApiView):
+    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, *TEXT_RENDERERS]
+
     @extend_schema(
-        summary="Export a quiz as portable JSON", responses={200: QuizExportSerializer, **error_responses(401, 404)}
+        summary="Export a quiz as portable JSON, or as Moodle GIFT or Aiken text",
+        description=EXPORT_DESCRIPTION,
+        parameters=[EXPORT_FORMAT_PARAMETER],
+        responses={
+            (200, "application/json"): QuizExportSerializer,
+            (200, "text/plain"): OpenApiTypes.STR,
+            **error_responses(401, 404),
+        },
     )
     def get(self, request: Request, quiz_id: int) -> Response:
         quiz = owned_quiz(request, quiz_id)
+        if request.accepted_renderer.format in quizzes.TEXT_EXPORT_FORMATS:
+            return text_export_response(quiz, request.accepted_renderer.format)
         return Response(QuizExportSerializer(quizzes.quiz_export(quiz)).data)
 
 
 class QuizImportApi(AppApiView):
     @extend_schema(
-        summary="Import a quiz from its exported JSON",
-        description="The body is what `GET /api/quizzes/{id}/export/` returns; nothing is stored if any part is wrong.",
-        request=QuizExportSerializer,
-        responses={201: QuizDetailOutputSerializer, **error_responses(400, 401)},
+        summary="Import a quiz: its exported JSON, or a Kahoot, GIFT or Aiken file",
+        description=IMPORT_DESCRIPTION,
+        request={"application/json": QuizExportSerializer, "multipart/form-data": QuizFileImportInputSerializer},
+        responses={201: QuizFileImportOutputSerializer, **error_responses(400, 401)},
     )
     def post(self, request: Request) -> Response:
+        if "file" in request.FILES or request.content_type.startswith("multipart/"):
+            return file_import_response(request)
         quiz = quizzes.quiz_import(owner=request.user, data=request.data)
-        return _quiz_detail(request, quiz, status_code=status.HTTP_201_CREATED)
+        return import_response(request, quizzes.ImportReport(quiz=quiz))
 
 
 # --- questions --------------------------------------------------------------------------------

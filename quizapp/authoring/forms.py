@@ -1,7 +1,6 @@
 """Forms of the quiz builder pages. They parse what a browser posts into the keyword arguments
 of the services in :mod:`quizapp.authoring.services`; the rules themselves live in the services."""
 
-import json
 from typing import Any
 
 from django import forms
@@ -14,7 +13,6 @@ from core.image_checks import CheckedImage, ImageRejected, check_image
 from quizapp.authoring import services as quizzes
 from quizapp.models import Question, Quiz
 
-IMPORT_MAX_BYTES = 1_000_000
 IMAGE_MAX_BYTES = 5_000_000
 OPTION_ROWS = range(quizzes.MAX_OPTIONS)
 POINT_LABELS = {
@@ -67,22 +65,62 @@ class QuizSettingsForm(forms.Form):
         return cls(data, initial={name: getattr(quiz, name) for name in cls.base_fields})
 
 
+IMPORT_FORMAT_CHOICES = [
+    ("", gettext_lazy("Tell from the file")),
+    ("json", gettext_lazy("A2B Lab (.json)")),
+    ("kahoot", gettext_lazy("Kahoot spreadsheet (.xlsx)")),
+    ("gift", gettext_lazy("Moodle GIFT")),
+    ("aiken", gettext_lazy("Aiken")),
+]
+
+
 class QuizImportForm(forms.Form):
+    """A quiz file in any format :func:`~quizapp.authoring.services.quiz_import_file` reads."""
+
     file = forms.FileField(
-        label=gettext_lazy("Quiz file (.json)"),
-        help_text=gettext_lazy("A file exported from A2B Lab, at most 1 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+        label=gettext_lazy("Quiz file"),
+        help_text=gettext_lazy(
+            "Exported from A2B Lab (.json), a Kahoot spreadsheet (.xlsx), Moodle GIFT (.gift, .txt) or Aiken (.txt); "
+            "at most 1 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,.xlsx,.gift,.txt,application/json,text/plain"}),
     )
+    format = forms.ChoiceField(label=gettext_lazy("Format"), choices=IMPORT_FORMAT_CHOICES, required=False)
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the quiz"),
+        help_text=gettext_lazy("For Kahoot, GIFT and Aiken files; an A2B Lab file names its own."),
+        choices=Quiz.Language.choices,
+        required=False,
+    )
+    skip_refused = forms.BooleanField(
+        label=gettext_lazy("If some lines are refused, import the rest"),
+        help_text=gettext_lazy("Otherwise nothing is imported until every line can be."),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.raw = b""
+        #: The refused lines of the last try (``services.ImportRefused.problems``), for the page.
+        self.refused: list[Any] = []
+        if not self.is_bound:
+            self.initial.setdefault("language", self._page_language())
+
+    @staticmethod
+    def _page_language() -> str:
+        language = translation.get_language() or ""
+        return language if language in Quiz.Language.values else Quiz.Language.KOREAN
+
+    def clean_language(self) -> str:
+        """Left out, the language the page is shown in."""
+        return self.cleaned_data.get("language") or self._page_language()
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > IMPORT_MAX_BYTES:
+        if upload.size > quizzes.IMPORT_MAX_BYTES:
             raise ValidationError(_("The file is too large: a quiz file has at most 1 MB."), code="too_large")
-        raw = upload.read(IMPORT_MAX_BYTES + 1)
-        try:
-            return json.loads(raw.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError):
-            raise ValidationError(_("This file is not valid JSON."), code="not_json") from None
+        self.raw = upload.read(quizzes.IMPORT_MAX_BYTES + 1)
+        return upload
 
 
 class QuestionForm(forms.Form):

@@ -1,5 +1,8 @@
-"""Writes on quizzes and their questions, including JSON import."""
+"""Writes on quizzes and their questions, including imports (JSON, Kahoot, GIFT, Aiken)."""
 
+import json
+from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -7,9 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.image_checks import CheckedImage
+from quizapp.authoring import formats
+from quizapp.authoring.formats import Parsed, Problem, Skipped, aiken, gift, kahoot
 from quizapp.models import Question, Quiz
 from quizapp.rules import drawing_prompts
 
@@ -319,3 +325,119 @@ def question_image_set(*, question: Question, image: CheckedImage | None) -> Que
         question.image.save(f"question-{question.id}{image.extension}", ContentFile(image.data), save=False)
         question.save(update_fields=["image"])
     return question
+
+
+# --- imports and exports in other tools' formats ----------------------------------------------
+
+#: The largest file an import reads (every format).
+IMPORT_MAX_BYTES = 1_000_000
+#: Formats a quiz can be exported to besides JSON (``quiz_export_as``).
+TEXT_EXPORT_FORMATS = ("gift", "aiken")
+
+
+class ImportRefused(ValidationError):
+    """An import refused as a whole; ``problems`` are its refused lines (or rows), in order."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__([str(p) for p in problems])
+
+
+@dataclass
+class ImportReport:
+    """An import done: the new quiz, the refused lines left out (``skip_refused``), notes."""
+
+    quiz: Quiz
+    skipped: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+
+
+def _true_false_labels(language: str) -> tuple[str, str]:
+    with translation.override(language):
+        return _("True"), _("False")
+
+
+def import_file_parse(*, raw: bytes, fmt: str, language: str = Quiz.Language.KOREAN) -> Parsed:
+    """A Kahoot, GIFT or Aiken file read into questions and refused lines (no database)."""
+    if fmt == "kahoot":
+        try:
+            return kahoot.parse(raw)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+    try:
+        text = formats.decode_text(raw)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+    if fmt == "gift":
+        return gift.parse(text, true_false_labels=_true_false_labels(language))
+    if fmt == "aiken":
+        return aiken.parse(text)
+    raise ValidationError(_("Unknown file format: %(format)s") % {"format": str(fmt)[:20]})
+
+
+def parsed_questions_check(parsed: Parsed, *, where: str = "line") -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Each parsed question checked by ``question_validate``: the good ones and every refused line."""
+    problems = list(parsed.problems)
+    good: list[dict[str, Any]] = []
+    for line, data in parsed.questions:
+        try:
+            good.append(question_validate(**{k: data[k] for k in QUESTION_FIELDS if k in data}))
+        except ValidationError as exc:
+            problems.append(Problem(line, " ".join(exc.messages), where=where))
+    problems.sort(key=lambda p: p.line)
+    return good, problems
+
+
+@transaction.atomic
+def quiz_import_file(
+    *,
+    owner: User,
+    raw: bytes,
+    filename: str = "",
+    fmt: str | None = None,
+    title: str = "",
+    language: str = Quiz.Language.KOREAN,
+    skip_refused: bool = False,
+) -> ImportReport:
+    """Make a quiz from a file: A2B Lab's JSON, a Kahoot spreadsheet, Moodle GIFT or Aiken.
+
+    The format is ``fmt`` or sniffed from the name and content. All or nothing: any refused line
+    refuses the whole file (:class:`ImportRefused` lists them all), unless ``skip_refused``, when
+    the rest is imported and the refused lines come back in the report.
+    """
+    if len(raw) > IMPORT_MAX_BYTES:
+        raise ValidationError(_("The file is too large: a quiz file has at most 1 MB."), code="too_large")
+    fmt = fmt or formats.sniff(filename, raw)
+    if fmt == "json":
+        try:
+            data = json.loads(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError):
+            raise ValidationError(_("This file is not valid JSON."), code="not_json") from None
+        return ImportReport(quiz=quiz_import(owner=owner, data=data))
+    if fmt is None:
+        raise ValidationError(
+            _("We could not tell the file's format: use .json (A2B Lab), .xlsx (Kahoot), .gift or .txt (GIFT, Aiken).")
+        )
+    if language not in Quiz.Language.values:
+        raise ValidationError(_("The language is Korean (ko) or English (en)."))
+    parsed = import_file_parse(raw=raw, fmt=fmt, language=language)
+    questions, problems = parsed_questions_check(parsed, where="row" if fmt == "kahoot" else "line")
+    if problems and not skip_refused:
+        raise ImportRefused(problems)
+    if not questions:
+        raise ImportRefused([*problems, Problem(0, _("The file has no question that can be imported."))])
+    if len(questions) > MAX_QUESTIONS:
+        raise ValidationError(_("A quiz has at most %(max)d questions.") % {"max": MAX_QUESTIONS})
+    name = str(title or "").strip() or parsed.title or PurePath(filename).stem or _("Imported quiz")
+    quiz = quiz_create(owner=owner, title=name, language=language, questions=questions)
+    return ImportReport(quiz=quiz, skipped=problems, notes=parsed.notes)
+
+
+def quiz_export_as(quiz: Quiz, fmt: str) -> tuple[str, list[Skipped]]:
+    """A quiz as GIFT or Aiken text, and the questions that format could not carry."""
+    questions = quiz_export(quiz)["questions"]
+    if fmt == "gift":
+        return gift.export(questions, title=quiz.title, true_false_labels=_true_false_labels(quiz.language))
+    if fmt == "aiken":
+        return aiken.export(questions)
+    raise ValidationError(_("Unknown file format: %(format)s") % {"format": str(fmt)[:20]})

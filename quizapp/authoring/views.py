@@ -6,9 +6,11 @@ someone else's gets 404. Each view parses a form and calls one service.
 
 import json
 from collections.abc import Callable
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
@@ -18,6 +20,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from quizapp.authoring import services as quizzes
@@ -25,6 +28,9 @@ from quizapp.authoring.forms import QuestionForm, QuizImportForm, QuizSettingsFo
 from quizapp.authoring.services import question_image_set, quiz_delete, quiz_update
 from quizapp.models import Question, Quiz
 from quizapp.selectors import quizzes_for_owner
+
+#: Lines left out or notes shown after an import, at most, of each kind.
+MAX_REPORTED = 20
 
 
 def _quiz_for(request: HttpRequest, quiz_id: int) -> Quiz:
@@ -70,9 +76,21 @@ def _edit_page(
             "questions": list(quiz.questions.order_by("position", "id")),
             "settings_form": settings_form or QuizSettingsForm.for_quiz(quiz),
             "question_form": question_form or QuestionForm(quiz=quiz),
+            "exports": _exports(quiz),
         },
         status=status,
     )
+
+
+def _exports(quiz: Quiz) -> list[dict[str, object]]:
+    """The GIFT and Aiken export links, each with the questions that format leaves out."""
+    labels = {"gift": _("Export GIFT"), "aiken": _("Export Aiken")}
+    exports: list[dict[str, object]] = []
+    for fmt in quizzes.TEXT_EXPORT_FORMATS:
+        _text, skipped = quizzes.quiz_export_as(quiz, fmt)
+        url = reverse("builder:quiz_export", args=[quiz.id]) + f"?format={fmt}"
+        exports.append({"format": fmt, "label": labels[fmt], "url": url, "skipped": skipped})
+    return exports
 
 
 def _store_question(form: QuestionForm, save: Callable[[], Question]) -> Question | None:
@@ -114,16 +132,47 @@ def quiz_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def quiz_import(request: HttpRequest) -> HttpResponse:
+    """Import A2B Lab JSON, a Kahoot spreadsheet, GIFT or Aiken; refused lines are listed on the page."""
     form = QuizImportForm(request.POST, request.FILES)
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            quiz = quizzes.quiz_import(owner=request.user, data=form.cleaned_data["file"])
+            report = quizzes.quiz_import_file(
+                owner=cast(User, request.user),  # login_required
+                raw=form.raw,
+                filename=data["file"].name or "",
+                fmt=data["format"] or None,
+                language=data["language"],
+                skip_refused=data["skip_refused"],
+            )
+        except quizzes.ImportRefused as exc:
+            form.refused = exc.problems
+            form.add_error(
+                "file",
+                ngettext(
+                    "Nothing was imported: %(n)d line was refused (listed below).",
+                    "Nothing was imported: %(n)d lines were refused (listed below).",
+                    len(exc.problems),
+                )
+                % {"n": len(exc.problems)},
+            )
         except ValidationError as exc:
             form.add_error("file", exc)
         else:
-            messages.success(request, _("Quiz imported: %(title)s") % {"title": quiz.title})
-            return redirect(_edit_url(quiz))
+            _report_import(request, report)
+            return redirect(_edit_url(report.quiz))
     return _list_page(request, form, status=400)
+
+
+def _report_import(request: HttpRequest, report: quizzes.ImportReport) -> None:
+    """The success message, then each line left out and each note (at most 20 of each)."""
+    messages.success(request, _("Quiz imported: %(title)s") % {"title": report.quiz.title})
+    for level, items in ((messages.WARNING, report.skipped), (messages.INFO, report.notes)):
+        for item in items[:MAX_REPORTED]:
+            text = _("Not imported: %(problem)s") if level == messages.WARNING else "%(problem)s"
+            messages.add_message(request, level, text % {"problem": item})
+        if len(items) > MAX_REPORTED:
+            messages.add_message(request, level, _("… and %(n)d more.") % {"n": len(items) - MAX_REPORTED})
 
 
 @login_required
@@ -148,10 +197,18 @@ def quiz_edit(request: HttpRequest, quiz_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def quiz_export(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    """The quiz as a file: JSON, or ``?format=gift`` / ``?format=aiken`` as text (what they carry)."""
     quiz = _quiz_for(request, quiz_id)
-    body = json.dumps(quizzes.quiz_export(quiz), ensure_ascii=False, indent=2)
-    filename = f"{slugify(quiz.title, allow_unicode=True) or f'quiz-{quiz.id}'}.json"
-    response = HttpResponse(body.encode("utf-8"), content_type="application/json; charset=utf-8")
+    fmt = request.GET.get("format", "json")
+    stem = slugify(quiz.title, allow_unicode=True) or f"quiz-{quiz.id}"
+    if fmt in quizzes.TEXT_EXPORT_FORMATS:
+        text, _skipped = quizzes.quiz_export_as(quiz, fmt)
+        response = HttpResponse(text.encode("utf-8"), content_type="text/plain; charset=utf-8")
+        filename = f"{stem}-{fmt}.txt"
+    else:
+        body = json.dumps(quizzes.quiz_export(quiz), ensure_ascii=False, indent=2)
+        response = HttpResponse(body.encode("utf-8"), content_type="application/json; charset=utf-8")
+        filename = f"{stem}.json"
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response
 
