@@ -178,6 +178,6 @@ async def test_host_socket_refusals_are_4403_after_accept_and_foreign_origins_fa
 
 
 def test_the_protocol_doc_promises_what_the_code_does():
-    text = (REPO / "docs" / "websocket-protocol.md").read_text(encoding="utf-8")
+    text = " ".join((REPO / "docs" / "websocket-protocol.md").read_text(encoding="utf-8").split())
     assert "accepted and then closed with close code 4403" in text
     assert "## Delivery guarantee" in text
