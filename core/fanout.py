@@ -27,6 +27,7 @@ import asyncio
 import logging
 import time
 import uuid
+import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -218,29 +219,40 @@ class _ProcessHub:
     probe_back: asyncio.Event | None = None
 
 
-_hub = _ProcessHub()
+#: One hub per event loop (a process has one; tests run several loops, each with its own sockets).
+_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _ProcessHub] = weakref.WeakKeyDictionary()
+
+
+def _current() -> _ProcessHub:
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return _ProcessHub()
+    return _hubs.get(loop) or _ProcessHub()
 
 
 async def _ensure_listener() -> _ProcessHub:
-    """Start this process's listener on the running loop (again, if the loop changed: tests)."""
+    """Start this process's listener on the running loop (again, if the layer changed: tests)."""
     loop = asyncio.get_running_loop()
     layer = get_channel_layer()
-    if _hub.loop is not loop or _hub.layer is not layer:  # a new loop or layer (tests switch them)
-        if _hub.loop is loop:
-            for task in (_hub.listener, _hub.watchdog):
+    hub = _hubs.get(loop)
+    if hub is None or hub.layer is not layer:
+        if hub is not None:
+            for task in (hub.listener, hub.watchdog):
                 if task is not None:
                     task.cancel()
-        _hub.loop, _hub.layer, _hub.ready, _hub.groups, _hub.subscribed = loop, layer, asyncio.Event(), {}, {}
-        _hub.delivered, _hub.ahead, _hub.link_up, _hub.probe_back = {}, {}, True, asyncio.Event()
-        _hub.channel = await layer.new_channel("fanout.")
-        _hub.listener = loop.create_task(_listen(layer, _hub.channel))
-        _hub.watchdog = loop.create_task(_watch(layer, _hub.channel))
-        _hub.ready.set()
-    await _hub.ready.wait()
-    return _hub
+        hub = _hubs[loop] = _ProcessHub(loop=loop, layer=layer, ready=asyncio.Event(), probe_back=asyncio.Event())
+        hub.channel = await layer.new_channel("fanout.")
+        hub.listener = loop.create_task(_listen(layer, hub.channel))
+        hub.watchdog = loop.create_task(_watch(layer, hub.channel))
+        hub.ready.set()
+    if hub.ready is not None:
+        await hub.ready.wait()
+    return hub
 
 
 async def _listen(layer: Any, channel: str) -> None:
+    hub = _current()
     while True:
         try:
             message = await layer.receive(channel)
@@ -251,8 +263,8 @@ async def _listen(layer: Any, channel: str) -> None:
             await asyncio.sleep(0.5)
             continue
         if message.get("type") == "fanout.probe":
-            if message.get("token") == _hub.probe_token and _hub.probe_back is not None:
-                _hub.probe_back.set()
+            if message.get("token") == hub.probe_token and hub.probe_back is not None:
+                hub.probe_back.set()
             continue
         try:
             await deliver_locally(message)
@@ -275,34 +287,36 @@ async def _watch(layer: Any, channel: str) -> None:
 
 
 async def _watch_once(layer: Any, channel: str) -> None:
+    hub = _current()
     if not await _probe(layer, channel):
-        if _hub.link_up:
-            _hub.link_up = False
+        if hub.link_up:
+            hub.link_up = False
             logger.warning("fanout: this process lost its channel-layer subscription; retrying")
             _notify_link(up=False)
         return
-    if not _hub.link_up:
-        for group, subscribed in list(_hub.subscribed.items()):
+    if not hub.link_up:
+        for group, subscribed in list(hub.subscribed.items()):
             if subscribed.is_set():
                 await layer.group_add(group, channel)
-        _hub.link_up = True
-        logger.warning("fanout: channel-layer subscription back; resyncing %d groups", len(_hub.groups))
+        hub.link_up = True
+        logger.warning("fanout: channel-layer subscription back; resyncing %d groups", len(hub.groups))
         _notify_link(up=True)
-        await _resync(list(_hub.groups))
+        await _resync(list(hub.groups))
         return
     await _check_counters()
 
 
 async def _probe(layer: Any, channel: str) -> bool:
     """True when a message this process sends to its own channel comes back in time."""
-    if _hub.probe_back is None:
+    hub = _current()
+    if hub.probe_back is None:
         return True
-    _hub.probe_token = uuid.uuid4().hex
-    _hub.probe_back.clear()
+    hub.probe_token = uuid.uuid4().hex
+    hub.probe_back.clear()
     try:
         async with asyncio.timeout(PROBE_TIMEOUT_S):
-            await layer.send(channel, {"type": "fanout.probe", "token": _hub.probe_token})
-            await _hub.probe_back.wait()
+            await layer.send(channel, {"type": "fanout.probe", "token": hub.probe_token})
+            await hub.probe_back.wait()
     except asyncio.CancelledError:
         raise
     except Exception:  # noqa: BLE001 - a timeout or a refused connection: the link is down
@@ -311,15 +325,17 @@ async def _probe(layer: Any, channel: str) -> bool:
 
 
 def _notify_link(*, up: bool) -> None:
+    hub = _current()
     text = '{"v":1,"type":"link","up":%s}' % ("true" if up else "false")
-    for members in list(_hub.groups.values()):
+    for members in list(hub.groups.values()):
         for socket in list(members):
             socket.offer(text)
 
 
 def _local_streams() -> list[tuple[str, str]]:
+    hub = _current()
     return sorted(
-        {(group, s.audience) for group, members in _hub.groups.items() for s in members if s.audience in _streams}
+        {(group, s.audience) for group, members in hub.groups.items() for s in members if s.audience in _streams}
     )
 
 
@@ -330,6 +346,7 @@ def _read_counters(keys: list[tuple[str, str]]) -> dict[tuple[str, str], int | N
 
 async def _check_counters() -> None:
     """A group whose counter stays ahead of what this process delivered lost a message here."""
+    hub = _current()
     keys = _local_streams()
     if not keys:
         return
@@ -339,19 +356,19 @@ async def _check_counters() -> None:
         return
     behind: set[str] = set()
     for key, counter in counters.items():
-        delivered = _hub.delivered.get(key)
+        delivered = hub.delivered.get(key)
         if delivered is None:
             if counter is not None:
-                _hub.delivered[key] = int(counter)
+                hub.delivered[key] = int(counter)
             continue
         if counter is None:  # the counter was lost (its Redis restarted): whatever went, resync
             behind.add(key[0])
             continue
-        earlier = _hub.ahead.pop(key, None)
+        earlier = hub.ahead.pop(key, None)
         if earlier is not None and delivered < earlier:
             behind.add(key[0])
         elif int(counter) > delivered:
-            _hub.ahead[key] = int(counter)
+            hub.ahead[key] = int(counter)
     if behind:
         logger.warning("fanout: %d groups missed messages here; resyncing their sockets", len(behind))
         await _resync(sorted(behind))
@@ -359,11 +376,12 @@ async def _check_counters() -> None:
 
 async def _resync(groups: list[str]) -> None:
     """Send every local socket of ``groups`` its current state."""
+    hub = _current()
     for group in groups:
-        for g, s in [k for k in _hub.delivered if k[0] == group]:
-            _hub.ahead.pop((g, s), None)
-            del _hub.delivered[(g, s)]  # the next check takes the counter as the new baseline
-        sockets = [s for s in _hub.groups.get(group, ()) if s.on_resync is not None and not s.closed]
+        for g, s in [k for k in hub.delivered if k[0] == group]:
+            hub.ahead.pop((g, s), None)
+            del hub.delivered[(g, s)]  # the next check takes the counter as the new baseline
+        sockets = [s for s in hub.groups.get(group, ()) if s.on_resync is not None and not s.closed]
         results = await asyncio.gather(*(s.on_resync() for s in sockets if s.on_resync), return_exceptions=True)
         for result in results:
             if isinstance(result, Exception):
@@ -372,7 +390,8 @@ async def _resync(groups: list[str]) -> None:
 
 def link_up() -> bool:
     """Whether this process's layer subscription works (as of the last probe)."""
-    return _hub.link_up
+    hub = _current()
+    return hub.link_up
 
 
 # --- membership and delivery ----------------------------------------------------------------
@@ -395,24 +414,26 @@ async def join(group: str, socket: LocalSocket) -> None:
 
 
 async def leave(group: str, socket: LocalSocket) -> None:
+    hub = _current()
     socket.stop()
-    members = _hub.groups.get(group)
+    members = hub.groups.get(group)
     if members is None:
         return
     members.discard(socket)
-    if not members and _hub.loop is asyncio.get_running_loop() and _hub.subscribed.get(group, None):
-        del _hub.groups[group]
-        for key in [k for k in _hub.delivered if k[0] == group]:
-            del _hub.delivered[key]
-        if _hub.subscribed.pop(group).is_set():
+    if not members and hub.loop is asyncio.get_running_loop() and hub.subscribed.get(group, None):
+        del hub.groups[group]
+        for key in [k for k in hub.delivered if k[0] == group]:
+            del hub.delivered[key]
+        if hub.subscribed.pop(group).is_set():
             try:
-                await get_channel_layer().group_discard(group, _hub.channel)
+                await get_channel_layer().group_discard(group, hub.channel)
             except Exception:  # the layer is down; nothing to unsubscribe from
                 logger.debug("fanout: group_discard failed", exc_info=True)
 
 
 def local_count(group: str) -> int:
-    return len(_hub.groups.get(group, ()))
+    hub = _current()
+    return len(hub.groups.get(group, ()))
 
 
 def _wants(socket: LocalSocket, audience: str) -> bool:
@@ -424,12 +445,13 @@ def _wants(socket: LocalSocket, audience: str) -> bool:
 
 
 async def deliver_locally(message: dict[str, Any]) -> None:
+    hub = _current()
     group: str = message["group"]
     seqs: dict[str, int] = message.get("seqs") or {}
     for stream, seq in seqs.items():
-        if seq > _hub.delivered.get((group, stream), 0):
-            _hub.delivered[(group, stream)] = seq
-    members = _hub.groups.get(group)
+        if seq > hub.delivered.get((group, stream), 0):
+            hub.delivered[(group, stream)] = seq
+    members = hub.groups.get(group)
     if not members:
         return
     text: str = message["text"]
@@ -439,7 +461,7 @@ async def deliver_locally(message: dict[str, Any]) -> None:
     for socket in list(members):
         if _wants(socket, audience):
             # A message for one member does not advance the stream: it carries the last number.
-            seq = seqs.get(socket.audience, _hub.delivered.get((group, socket.audience), 0))
+            seq = seqs.get(socket.audience, hub.delivered.get((group, socket.audience), 0))
             part = personal.get(socket.key) if personal else None
             you = f',"you":{part}' if part is not None else ""
             socket.offer(f'{base}{you},"seq":{seq}}}')
