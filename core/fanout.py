@@ -180,7 +180,7 @@ def current_seq(group: str, stream: str) -> int:
 
 
 @dataclass
-class _Outage:
+class OutageLog:
     """Logs a failing publish once per outage, and its end."""
 
     down: bool = False
@@ -196,7 +196,7 @@ class _Outage:
             logger.warning("fanout: the layer takes messages again")
 
 
-_publishing = _Outage()
+_publishing = OutageLog()
 
 
 @dataclass
@@ -241,11 +241,12 @@ async def _ensure_listener() -> _ProcessHub:
             for task in (hub.listener, hub.watchdog):
                 if task is not None:
                     task.cancel()
-        hub = _hubs[loop] = _ProcessHub(loop=loop, layer=layer, ready=asyncio.Event(), probe_back=asyncio.Event())
+        ready = asyncio.Event()
+        hub = _hubs[loop] = _ProcessHub(loop=loop, layer=layer, ready=ready, probe_back=asyncio.Event())
         hub.channel = await layer.new_channel("fanout.")
         hub.listener = loop.create_task(_listen(layer, hub.channel))
         hub.watchdog = loop.create_task(_watch(layer, hub.channel))
-        hub.ready.set()
+        ready.set()
     if hub.ready is not None:
         await hub.ready.wait()
     return hub
@@ -458,13 +459,19 @@ async def deliver_locally(message: dict[str, Any]) -> None:
     audience: str = message.get("audience", EVERYONE)
     personal: dict[str, str] = message.get("personal") or {}
     base = text[:-1]  # the shared object without its closing brace
+    shared: dict[str, str] = {}  # per stream: the text every socket without a personal part gets
     for socket in list(members):
         if _wants(socket, audience):
             # A message for one member does not advance the stream: it carries the last number.
             seq = seqs.get(socket.audience, hub.delivered.get((group, socket.audience), 0))
             part = personal.get(socket.key) if personal else None
-            you = f',"you":{part}' if part is not None else ""
-            socket.offer(f'{base}{you},"seq":{seq}}}')
+            if part is not None:
+                socket.offer(f'{base},"you":{part},"seq":{seq}}}')
+                continue
+            same = shared.get(socket.audience)
+            if same is None:
+                same = shared[socket.audience] = f'{base},"seq":{seq}}}'
+            socket.offer(same)
 
 
 async def publish(group: str, text: str, *, audience: str = EVERYONE, personal: dict[str, str] | None = None) -> bool:

@@ -10,12 +10,14 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import redis
+from django.contrib.auth.models import User
 from django.test import Client
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Origin
 
 from quizapp.authoring.services import quiz_create
 from quizapp.live import session as live
@@ -90,7 +92,7 @@ QUESTIONS = [
 
 def make_game(code: str = "FAULTS") -> tuple[QuizSession, str, list[int]]:
     """A live instructor-paced session; the owner's session cookie; its questions' ids."""
-    teacher = InstructorFactory(username=f"teacher-{code.lower()}", password="x-long-password-1")
+    teacher = cast(User, InstructorFactory(username=f"teacher-{code.lower()}", password="x-long-password-1"))
     room = room_create(owner=teacher, code=code)
     quiz = quiz_create(owner=teacher, title="Fault quiz", questions=QUESTIONS)
     session = live.session_start(room=room, quiz=quiz, mode=QuizSession.Mode.INSTRUCTOR_PACED, user=teacher)
@@ -115,7 +117,7 @@ class Socket:
     @classmethod
     async def open(cls, url: str, cookie: str | None = None) -> Socket:
         headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
-        connection = await connect(url, origin="http://127.0.0.1", additional_headers=headers, open_timeout=5)
+        connection = await connect(url, origin=Origin("http://127.0.0.1"), additional_headers=headers, open_timeout=5)
         return cls(connection)
 
     async def _read(self) -> None:
