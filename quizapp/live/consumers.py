@@ -6,6 +6,7 @@ which writes to the sockets directly (see that module for why). Each socket's st
 messages or its layer subscription, and a client that sees a gap asks (``hello``/``sync``).
 """
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -25,6 +26,8 @@ from quizapp.live import session as live
 from quizapp.live.batching import answer_queue, drawing_queue
 from quizapp.models import Participant, QuizSession
 from quizapp.rules import room_codes
+
+logger = logging.getLogger(__name__)
 
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
@@ -71,8 +74,15 @@ class QuizSocket(AsyncWebsocketConsumer):
         raise NotImplementedError
 
     def current_seq(self) -> int | None:
-        """The stream's ``seq`` before a state is read: the state is current to it (or later)."""
-        return fanout.current_seq(self.group, self.audience) if self.group else None
+        """The stream's ``seq`` before a state is read: the state is current to it (or later).
+        None while the counters' cache is down: the state is still sent (the client keeps its number)."""
+        if not self.group:
+            return None
+        try:
+            return fanout.current_seq(self.group, self.audience)
+        except Exception:  # noqa: BLE001 - Redis down: the state matters more than its number
+            logger.warning("quiz: no seq for a state (the cache is down)")
+            return None
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         with translation.override(self.language):
