@@ -10,19 +10,32 @@ writes it to its local sockets directly.
 A message may carry ``personal`` parts: ``{member_key: json_fragment}``, spliced into the
 shared text as ``"you": ...`` for that member only (own score and rank after a reveal),
 so per-student data costs one small string each, not one serialisation each.
+
+Nothing is lost silently (docs/adr/0008-a-broadcast-is-never-silently-lost.md): every message
+carries a ``seq`` per group and *stream* (an audience registered with :func:`register_streams`),
+allocated from a counter in the cache, so a client that sees a gap asks for the state. Each
+process probes its own layer subscription every :data:`PROBE_INTERVAL_S`; when it is lost, the
+local sockets hear ``link`` ``up: false``; when it is back, the groups are subscribed again and
+every local socket is sent its current state (:attr:`LocalSocket.on_resync`). The same happens
+for a group whose counter moved past what this process delivered (a message lost on the way),
+and a publish that cannot reach the layer logs once per outage instead of raising.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
+import uuid
+import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
+from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +61,8 @@ class LocalSocket:
     audience: str
     key: str = ""
     on_overflow: Callable[[], Awaitable[None]] | None = None
+    #: Sends this socket its whole current state (after a lost subscription or a lost message).
+    on_resync: Callable[[], Awaitable[None]] | None = None
     outbox: deque = field(default_factory=deque)
     writer: asyncio.Task | None = None
     closed: bool = False
@@ -111,34 +126,134 @@ async def _resume(coroutine: Any, waiting_on: Any) -> None:
             return
 
 
+#: How often each process checks its layer subscription and the groups' counters, and how long
+#: a probe may take before the subscription counts as lost.
+PROBE_INTERVAL_S = 1.0
+PROBE_TIMEOUT_S = 2.0
+#: A sequence counter lives this long after its last creation (a session is shorter).
+SEQ_TTL_S = 7 * 24 * 3600
+
+_streams: list[str] = []
+
+
+def register_streams(*names: str) -> None:
+    """Audiences whose sockets count a ``seq`` of their own; a message to everyone advances each."""
+    for name in names:
+        if name not in _streams:
+            _streams.append(name)
+
+
+def _streams_for(audience: str) -> list[str]:
+    if audience == EVERYONE:
+        return list(_streams)
+    return [audience] if audience in _streams else []
+
+
+def seq_key(group: str, stream: str) -> str:
+    """The cache key of a stream's counter."""
+    return f"fanout:seq:{group}:{stream}"
+
+
+def _next_seq(group: str, stream: str) -> int:
+    key = seq_key(group, stream)
+    try:
+        return cache.incr(key)
+    except ValueError:
+        # A new counter, or one lost with its Redis: it starts at the clock (ms), so it never goes
+        # below a number already sent, and clients that held the old one see a gap and resync.
+        cache.add(key, int(time.time() * 1000), timeout=SEQ_TTL_S)
+        return cache.incr(key)
+
+
+def _allocate(group: str, streams: list[str]) -> dict[str, int]:
+    return {stream: _next_seq(group, stream) for stream in streams}
+
+
+def current_seq(group: str, stream: str) -> int:
+    """The last ``seq`` allocated on a stream (a state read after this is current to it)."""
+    key = seq_key(group, stream)
+    value = cache.get(key)
+    if value is None:
+        cache.add(key, int(time.time() * 1000), timeout=SEQ_TTL_S)
+        value = cache.get(key, 0)
+    return int(value)
+
+
+@dataclass
+class OutageLog:
+    """Logs a failing publish once per outage, and its end."""
+
+    down: bool = False
+
+    def failed(self, what: str) -> None:
+        if not self.down:
+            self.down = True
+            logger.warning("fanout: %s failed; room messages are not reaching the layer", what, exc_info=True)
+
+    def ok(self) -> None:
+        if self.down:
+            self.down = False
+            logger.warning("fanout: the layer takes messages again")
+
+
+_publishing = OutageLog()
+
+
 @dataclass
 class _ProcessHub:
     loop: asyncio.AbstractEventLoop | None = None
+    layer: Any = None
     channel: str | None = None
     listener: asyncio.Task | None = None
+    watchdog: asyncio.Task | None = None
     ready: asyncio.Event | None = None
     groups: dict[str, set[LocalSocket]] = field(default_factory=dict)
     #: Set once the process's channel is in the layer's group.
     subscribed: dict[str, asyncio.Event] = field(default_factory=dict)
+    #: The highest ``seq`` this process delivered, per (group, stream).
+    delivered: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: Counters seen ahead of ``delivered`` at the last check (a second look decides).
+    ahead: dict[tuple[str, str], int] = field(default_factory=dict)
+    link_up: bool = True
+    probe_token: str = ""
+    probe_back: asyncio.Event | None = None
 
 
-_hub = _ProcessHub()
+#: One hub per event loop (a process has one; tests run several loops, each with its own sockets).
+_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _ProcessHub] = weakref.WeakKeyDictionary()
+
+
+def _current() -> _ProcessHub:
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return _ProcessHub()
+    return _hubs.get(loop) or _ProcessHub()
 
 
 async def _ensure_listener() -> _ProcessHub:
-    """Start this process's listener on the running loop (again, if the loop changed: tests)."""
+    """Start this process's listener on the running loop (again, if the layer changed: tests)."""
     loop = asyncio.get_running_loop()
-    if _hub.loop is not loop:
-        _hub.loop, _hub.ready, _hub.groups, _hub.subscribed = loop, asyncio.Event(), {}, {}
-        layer = get_channel_layer()
-        _hub.channel = await layer.new_channel("fanout.")
-        _hub.listener = loop.create_task(_listen(layer, _hub.channel))
-        _hub.ready.set()
-    await _hub.ready.wait()
-    return _hub
+    layer = get_channel_layer()
+    hub = _hubs.get(loop)
+    if hub is None or hub.layer is not layer:
+        if hub is not None:
+            for task in (hub.listener, hub.watchdog):
+                if task is not None:
+                    task.cancel()
+        ready = asyncio.Event()
+        hub = _hubs[loop] = _ProcessHub(loop=loop, layer=layer, ready=ready, probe_back=asyncio.Event())
+        hub.channel = await layer.new_channel("fanout.")
+        hub.listener = loop.create_task(_listen(layer, hub.channel))
+        hub.watchdog = loop.create_task(_watch(layer, hub.channel))
+        ready.set()
+    if hub.ready is not None:
+        await hub.ready.wait()
+    return hub
 
 
 async def _listen(layer: Any, channel: str) -> None:
+    hub = _current()
     while True:
         try:
             message = await layer.receive(channel)
@@ -148,10 +263,139 @@ async def _listen(layer: Any, channel: str) -> None:
             logger.exception("fanout: receive failed; retrying")
             await asyncio.sleep(0.5)
             continue
+        if message.get("type") == "fanout.probe":
+            if message.get("token") == hub.probe_token and hub.probe_back is not None:
+                hub.probe_back.set()
+            continue
         try:
             await deliver_locally(message)
         except Exception:
             logger.exception("fanout: delivery failed")
+
+
+# --- the watchdog: a lost subscription or message ends in a resync ---------------------------------
+
+
+async def _watch(layer: Any, channel: str) -> None:
+    while True:
+        await asyncio.sleep(PROBE_INTERVAL_S)
+        try:
+            await _watch_once(layer, channel)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("fanout: watchdog check failed")
+
+
+async def _watch_once(layer: Any, channel: str) -> None:
+    hub = _current()
+    if not await _probe(layer, channel):
+        if hub.link_up:
+            hub.link_up = False
+            logger.warning("fanout: this process lost its channel-layer subscription; retrying")
+            _notify_link(up=False)
+        return
+    if not hub.link_up:
+        for group, subscribed in list(hub.subscribed.items()):
+            if subscribed.is_set():
+                await layer.group_add(group, channel)
+        hub.link_up = True
+        logger.warning("fanout: channel-layer subscription back; resyncing %d groups", len(hub.groups))
+        _notify_link(up=True)
+        await _resync(list(hub.groups))
+        return
+    await _check_counters()
+
+
+async def _probe(layer: Any, channel: str) -> bool:
+    """True when a message this process sends to its own channel comes back in time."""
+    hub = _current()
+    if hub.probe_back is None:
+        return True
+    hub.probe_token = uuid.uuid4().hex
+    hub.probe_back.clear()
+    try:
+        async with asyncio.timeout(PROBE_TIMEOUT_S):
+            await layer.send(channel, {"type": "fanout.probe", "token": hub.probe_token})
+            await hub.probe_back.wait()
+    except asyncio.CancelledError:
+        raise
+    except Exception:  # noqa: BLE001 - a timeout or a refused connection: the link is down
+        return False
+    return True
+
+
+def _notify_link(*, up: bool) -> None:
+    hub = _current()
+    text = '{"v":1,"type":"link","up":%s}' % ("true" if up else "false")
+    for members in list(hub.groups.values()):
+        for socket in list(members):
+            socket.offer(text)
+
+
+def _local_streams() -> list[tuple[str, str]]:
+    hub = _current()
+    return sorted(
+        {(group, s.audience) for group, members in hub.groups.items() for s in members if s.audience in _streams}
+    )
+
+
+def _read_counters(keys: list[tuple[str, str]]) -> dict[tuple[str, str], int | None]:
+    values = cache.get_many([seq_key(g, s) for g, s in keys])
+    return {(g, s): values.get(seq_key(g, s)) for g, s in keys}
+
+
+async def _check_counters() -> None:
+    """A group whose counter stays ahead of what this process delivered lost a message here."""
+    hub = _current()
+    keys = _local_streams()
+    if not keys:
+        return
+    try:
+        counters = await sync_to_async(_read_counters, thread_sensitive=False)(keys)
+    except Exception:  # noqa: BLE001 - the cache is down: the probe or the next check will tell
+        return
+    behind: set[str] = set()
+    for key, counter in counters.items():
+        delivered = hub.delivered.get(key)
+        if delivered is None:
+            if counter is not None:
+                hub.delivered[key] = int(counter)
+            continue
+        if counter is None:  # the counter was lost (its Redis restarted): whatever went, resync
+            behind.add(key[0])
+            continue
+        earlier = hub.ahead.pop(key, None)
+        if earlier is not None and delivered < earlier:
+            behind.add(key[0])
+        elif int(counter) > delivered:
+            hub.ahead[key] = int(counter)
+    if behind:
+        logger.warning("fanout: %d groups missed messages here; resyncing their sockets", len(behind))
+        await _resync(sorted(behind))
+
+
+async def _resync(groups: list[str]) -> None:
+    """Send every local socket of ``groups`` its current state."""
+    hub = _current()
+    for group in groups:
+        for g, s in [k for k in hub.delivered if k[0] == group]:
+            hub.ahead.pop((g, s), None)
+            del hub.delivered[(g, s)]  # the next check takes the counter as the new baseline
+        sockets = [s for s in hub.groups.get(group, ()) if s.on_resync is not None and not s.closed]
+        results = await asyncio.gather(*(s.on_resync() for s in sockets if s.on_resync), return_exceptions=True)
+        for result in results:
+            if isinstance(result, Exception):
+                logger.warning("fanout: a resync failed: %r", result)
+
+
+def link_up() -> bool:
+    """Whether this process's layer subscription works (as of the last probe)."""
+    hub = _current()
+    return hub.link_up
+
+
+# --- membership and delivery ----------------------------------------------------------------
 
 
 async def join(group: str, socket: LocalSocket) -> None:
@@ -161,25 +405,36 @@ async def join(group: str, socket: LocalSocket) -> None:
     subscribed = hub.subscribed.get(group)
     if subscribed is None:
         subscribed = hub.subscribed[group] = asyncio.Event()
-        await get_channel_layer().group_add(group, hub.channel)
+        try:
+            await get_channel_layer().group_add(group, hub.channel)
+        except Exception:  # noqa: BLE001 - the layer is down: the watchdog subscribes it again
+            logger.warning("fanout: could not subscribe %s; the watchdog retries", group)
+            hub.link_up = False
         subscribed.set()
     await subscribed.wait()
 
 
 async def leave(group: str, socket: LocalSocket) -> None:
+    hub = _current()
     socket.stop()
-    members = _hub.groups.get(group)
+    members = hub.groups.get(group)
     if members is None:
         return
     members.discard(socket)
-    if not members and _hub.loop is asyncio.get_running_loop() and _hub.subscribed.get(group, None):
-        del _hub.groups[group]
-        if _hub.subscribed.pop(group).is_set():
-            await get_channel_layer().group_discard(group, _hub.channel)
+    if not members and hub.loop is asyncio.get_running_loop() and hub.subscribed.get(group, None):
+        del hub.groups[group]
+        for key in [k for k in hub.delivered if k[0] == group]:
+            del hub.delivered[key]
+        if hub.subscribed.pop(group).is_set():
+            try:
+                await get_channel_layer().group_discard(group, hub.channel)
+            except Exception:  # the layer is down; nothing to unsubscribe from
+                logger.debug("fanout: group_discard failed", exc_info=True)
 
 
 def local_count(group: str) -> int:
-    return len(_hub.groups.get(group, ()))
+    hub = _current()
+    return len(hub.groups.get(group, ()))
 
 
 def _wants(socket: LocalSocket, audience: str) -> bool:
@@ -191,27 +446,64 @@ def _wants(socket: LocalSocket, audience: str) -> bool:
 
 
 async def deliver_locally(message: dict[str, Any]) -> None:
-    members = _hub.groups.get(message["group"])
+    hub = _current()
+    group: str = message["group"]
+    seqs: dict[str, int] = message.get("seqs") or {}
+    for stream, seq in seqs.items():
+        if seq > hub.delivered.get((group, stream), 0):
+            hub.delivered[(group, stream)] = seq
+    members = hub.groups.get(group)
     if not members:
         return
     text: str = message["text"]
     audience: str = message.get("audience", EVERYONE)
     personal: dict[str, str] = message.get("personal") or {}
     base = text[:-1]  # the shared object without its closing brace
+    shared: dict[str, str] = {}  # per stream: the text every socket without a personal part gets
     for socket in list(members):
         if _wants(socket, audience):
+            # A message for one member does not advance the stream: it carries the last number.
+            seq = seqs.get(socket.audience, hub.delivered.get((group, socket.audience), 0))
             part = personal.get(socket.key) if personal else None
-            socket.offer(f'{base},"you":{part}}}' if part is not None else text)
+            if part is not None:
+                socket.offer(f'{base},"you":{part},"seq":{seq}}}')
+                continue
+            same = shared.get(socket.audience)
+            if same is None:
+                same = shared[socket.audience] = f'{base},"seq":{seq}}}'
+            socket.offer(same)
 
 
-async def publish(group: str, text: str, *, audience: str = EVERYONE, personal: dict[str, str] | None = None) -> None:
-    """Send pre-serialised JSON ``text`` (an object) to the group's sockets in every process."""
-    await get_channel_layer().group_send(
-        group,
-        {"type": "fanout.message", "group": group, "text": text, "audience": audience, "personal": personal or {}},
-    )
+async def publish(group: str, text: str, *, audience: str = EVERYONE, personal: dict[str, str] | None = None) -> bool:
+    """Send pre-serialised JSON ``text`` (an object) to the group's sockets in every process.
+
+    Never raises for a layer or cache outage: it logs once per outage and answers False (the
+    sockets resync once the layer is back, see the module's docstring)."""
+    try:
+        seqs = await sync_to_async(_allocate, thread_sensitive=False)(group, _streams_for(audience))
+    except Exception:  # noqa: BLE001 - the counters' cache is down
+        _publishing.failed("allocating a seq")
+        return False
+    return await _send(group, text, audience, personal, seqs)
 
 
-def publish_sync(group: str, text: str, *, audience: str = EVERYONE, personal: dict[str, str] | None = None) -> None:
+async def _send(group: str, text: str, audience: str, personal: dict[str, str] | None, seqs: dict[str, int]) -> bool:
+    message = {"type": "fanout.message", "group": group, "text": text, "audience": audience, "personal": personal or {}}
+    message["seqs"] = seqs
+    try:
+        await get_channel_layer().group_send(group, message)
+    except Exception:  # noqa: BLE001 - the layer is down: logged once, the sockets resync later
+        _publishing.failed("publishing")
+        return False
+    _publishing.ok()
+    return True
+
+
+def publish_sync(group: str, text: str, *, audience: str = EVERYONE, personal: dict[str, str] | None = None) -> bool:
     """:func:`publish` from synchronous code (services, after their transaction commits)."""
-    async_to_sync(publish)(group, text, audience=audience, personal=personal)
+    try:
+        seqs = _allocate(group, _streams_for(audience))
+    except Exception:  # noqa: BLE001 - the counters' cache is down
+        _publishing.failed("allocating a seq")
+        return False
+    return async_to_sync(_send)(group, text, audience, personal, seqs)

@@ -1,9 +1,13 @@
 """The one place that names the live quiz's channel-layer groups, audiences and cache keys."""
 
+from core import fanout
+
 #: Who hears a room message besides everyone (``core.fanout.EVERYONE``): the students' phones or
-#: the instructor's console and projector.
+#: the instructor's console and projector. Each is a ``seq`` stream of its own: a student's
+#: numbers count the messages students receive, a host's those hosts receive.
 STUDENTS = "students"
 HOSTS = "hosts"
+fanout.register_streams(STUDENTS, HOSTS)
 
 
 def session_group(session_id: int) -> str:

@@ -1,9 +1,12 @@
 """The live quiz's sockets: thin shells that parse, check who is asking and call a service.
 
 Broadcasts never pass through these consumers: services publish through core.fanout,
-which writes to the sockets directly (see that module for why).
+which writes to the sockets directly (see that module for why). Each socket's state carries the
+``seq`` it is current to; core.fanout calls :meth:`QuizSocket.resync` when this process lost
+messages or its layer subscription, and a client that sees a gap asks (``hello``/``sync``).
 """
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -23,6 +26,8 @@ from quizapp.live import session as live
 from quizapp.live.batching import answer_queue, drawing_queue
 from quizapp.models import Participant, QuizSession
 from quizapp.rules import room_codes
+
+logger = logging.getLogger(__name__)
 
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
@@ -55,8 +60,29 @@ class QuizSocket(AsyncWebsocketConsumer):
 
     async def join_group(self, session_id: int, key: str = "") -> None:
         self.group = groups.session_group(session_id)
-        self.member = fanout.LocalSocket(self.send_text, self.audience, key, on_overflow=self.close)
+        self.member = fanout.LocalSocket(
+            self.send_text, self.audience, key, on_overflow=self.close, on_resync=self.resync
+        )
         await fanout.join(self.group, self.member)
+
+    async def resync(self) -> None:
+        """Send this socket its whole current state (core.fanout: after a lost message or link)."""
+        with translation.override(self.language):
+            await self.send_state()
+
+    async def send_state(self) -> None:
+        raise NotImplementedError
+
+    def current_seq(self) -> int | None:
+        """The stream's ``seq`` before a state is read: the state is current to it (or later).
+        None while the counters' cache is down: the state is still sent (the client keeps its number)."""
+        if not self.group:
+            return None
+        try:
+            return fanout.current_seq(self.group, self.audience)
+        except Exception:  # noqa: BLE001 - Redis down: the state matters more than its number
+            logger.warning("quiz: no seq for a state (the cache is down)")
+            return None
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         with translation.override(self.language):
@@ -96,6 +122,7 @@ class StudentConsumer(QuizSocket):
         "next": "on_next",
         "drawing": "on_drawing",
         "guess": "on_guess",
+        "sync": "on_sync",
     }
 
     async def connect(self) -> None:
@@ -116,21 +143,35 @@ class StudentConsumer(QuizSocket):
                 await fanout.leave(self.group, self.member)
             self.participant_id, self.session_id = participant.id, participant.session_id
             await self.join_group(participant.session_id, groups.member_key(participant.id))
-        state = await database_sync_to_async(self._state)()
-        await self.send_json(message("state", **state))
+        await self.send_state()
+
+    async def on_sync(self, frame: dict[str, Any]) -> None:
+        """A client that saw a gap in ``seq`` asks for the whole state again."""
+        self._require_joined()
+        await self.send_state()
+
+    async def send_state(self) -> None:
+        if self.participant_id is None:
+            return
+        reply = await database_sync_to_async(self._state)()
+        await self.send_json(reply)
 
     def _resume(self, token: Any) -> Participant:
-        participant = join.participant_from_token(str(token or ""))
+        participant = join.participant_from_token(str(token or ""), ended_ok=True)
         if participant.session.room.code_key != room_codes.lookup_key(self.scope["url_route"]["kwargs"]["code"]):
             raise errors.BadToken()
         session = participant.session
-        if session.mode == QuizSession.Mode.STUDENT_PACED and participant.question_opened_at is None:
+        live_paced = session.mode == QuizSession.Mode.STUDENT_PACED and session.ended_at is None
+        if live_paced and participant.question_opened_at is None:
             participant, _question = live.student_advance(participant_id=participant.id)
         return participant
 
     def _state(self) -> dict[str, Any]:
+        seq = self.current_seq()
         participant = Participant.objects.select_related("session__quiz", "session__room").get(id=self.participant_id)
-        return state.student_state(participant)
+        if participant.removed:
+            return message("removed", banned=participant.banned, seq=seq)
+        return message("state", **state.student_state(participant), seq=seq)
 
     async def on_answer(self, frame: dict[str, Any]) -> None:
         participant_id = self._require_joined()
@@ -154,8 +195,7 @@ class StudentConsumer(QuizSocket):
     async def on_next(self, frame: dict[str, Any]) -> None:
         participant_id = self._require_joined()
         await database_sync_to_async(live.student_advance)(participant_id=participant_id)
-        state = await database_sync_to_async(self._state)()
-        await self.send_json(message("state", **state))
+        await self.send_state()
 
     async def on_drawing(self, frame: dict[str, Any]) -> None:
         """A finished drawing: the assigned prompt (collecting), or any prompt in the guess round."""
@@ -232,6 +272,8 @@ class HostConsumer(QuizSocket):
         if user is not None and user.is_authenticated:
             room = await database_sync_to_async(selectors.room_get_for_host)(user=user, code=code)
         if room is None:
+            # Accepted, then closed with 4403, so the browser (and any client) learns why.
+            await self.accept()
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.user, self.room = user, room
@@ -252,14 +294,18 @@ class HostConsumer(QuizSocket):
             relay.ensure_watch(round_id, kind)
 
     async def on_sync(self, frame: dict[str, Any]) -> None:
+        await self.send_state()
+
+    async def send_state(self) -> None:
         state = await database_sync_to_async(self._state)()
         await self.send_json(message("host_state", **state))
 
     def _state(self) -> dict[str, Any]:
         if self.session_id is None:
             return {"session": None}
+        seq = self.current_seq()
         session = QuizSession.objects.select_related("quiz", "room").get(id=self.session_id)
-        return state.host_state(session)
+        return {**state.host_state(session), "seq": seq}
 
     def _session_id(self) -> int:
         if self.session_id is None:

@@ -32,8 +32,10 @@ def participant_token(participant: Participant) -> str:
     return signing.dumps({"p": participant.id, "s": participant.session_id}, salt=TOKEN_SALT, compress=True)
 
 
-def participant_from_token(token: str) -> Participant:
-    """The participant a browser's saved token stands for, if they may still play."""
+def participant_from_token(token: str, *, ended_ok: bool = False) -> Participant:
+    """The participant a browser's saved token stands for, if they may still play; with
+    ``ended_ok``, also in a session that has ended (to read the final state: answering there is
+    refused by the answer path)."""
     try:
         data = signing.loads(str(token)[:500], salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE_S)
     except signing.BadSignature:
@@ -49,7 +51,7 @@ def participant_from_token(token: str) -> Participant:
         raise errors.Banned()
     if participant.removed:
         raise errors.Removed()
-    if participant.session.ended_at is not None:
+    if participant.session.ended_at is not None and not ended_ok:
         raise errors.SessionEnded()
     return participant
 

@@ -16,7 +16,8 @@ from quizapp.models import Answer, Participant, QuizSession
 
 def student_state(participant: Participant) -> dict[str, Any]:
     """Everything a (re)connecting student needs: the session, the open question, their answer
-    to it, their score and rank; the correct answer only once revealed."""
+    to it, their score and rank; the correct answer only once revealed; once the session has
+    ended, the final ``top`` (and ``teams``, and their ``calibration`` when the quiz asked)."""
     session = participant.session
     questions = selectors.session_questions(session)
     state: dict[str, Any] = {
@@ -60,11 +61,22 @@ def student_state(participant: Participant) -> dict[str, Any]:
                 "points": (answer.points + answer.streak_bonus) if answer else 0,
             }
     state["you"]["rank"] = selectors.participant_rank(participant)
+    if session.ended_at is not None:
+        _add_final(state, session, participant)
     question = questions[index] if 0 <= index < len(questions) and opened_at is not None else None
     if question is not None and question.is_drawing:
         round_ = drawing_selectors.round_of(session, question)
         state["drawing"] = drawing_selectors.student_round(participant, round_) if round_ else None
     return state
+
+
+def _add_final(state: dict[str, Any], session: QuizSession, participant: Participant) -> None:
+    """An ended session's state is its end screen: the five best and this student's calibration."""
+    state["top"] = selectors.leaderboard_rows(session)[:5]
+    if session.team_count:
+        state["teams"] = selectors.team_standings(session)
+    if session.quiz.ask_confidence:
+        state["you"]["calibration"] = selectors.participant_calibrations(session).get(participant.id)
 
 
 def host_state(session: QuizSession) -> dict[str, Any]:

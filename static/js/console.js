@@ -93,7 +93,9 @@ function render(state, message) {
   renderGrid(state);
 }
 
-const state = new HostState(root.dataset.socketPath, render);
+const state = new HostState(root.dataset.socketPath, render, {
+  onStatus: (up) => { $("reconnecting").hidden = up; },
+});
 wall = new DrawingWall($("drawing-panel"), { controls: true, send: (type, fields) => state.send(type, fields) });
 for (const button of root.querySelectorAll("[data-action]")) {
   button.addEventListener("click", () => {

@@ -2,12 +2,15 @@
 import { LiveSocket } from "./live_socket.js";
 
 export class HostState {
-  constructor(path, render) {
+  // onStatus(up): the console's "reconnecting" indicator (socket closed or its process cut off).
+  constructor(path, render, { onStatus } = {}) {
     this.render = render;
     this.reset();
     this.socket = new LiveSocket(path, {
       onOpen: () => this.socket.send({ type: "sync" }),
       onMessage: (data) => this.onMessage(data),
+      onGap: () => this.socket.send({ type: "sync" }),
+      onStatus,
     });
   }
 

@@ -1,11 +1,17 @@
 // A WebSocket that reconnects with backoff and speaks the site's JSON envelope.
+// Room messages carry `seq` (docs/websocket-protocol.md, "Delivery guarantee"): a gap calls
+// onGap (the page asks for the state); onStatus(up) says whether the room link works (the socket
+// is open and its server process hears the room: `link` messages).
 import { connectionBanner, socketUrl } from "./app.js";
 
 export class LiveSocket {
-  constructor(path, { onOpen, onMessage }) {
+  constructor(path, { onOpen, onMessage, onGap, onStatus }) {
     this.path = path;
     this.onOpen = onOpen;
     this.onMessage = onMessage;
+    this.onGap = onGap;
+    this.onStatus = onStatus;
+    this.lastSeq = null;
     this.attempt = 0;
     this.banner = connectionBanner();
     this.closedByUs = false;
@@ -17,20 +23,38 @@ export class LiveSocket {
     this.ws.addEventListener("open", () => {
       if (this.attempt > 0) this.banner.restored();
       this.attempt = 0;
+      this.lastSeq = null;
+      this.onStatus?.(true);
       this.onOpen?.();
     });
     this.ws.addEventListener("message", (event) => {
       let data;
       try { data = JSON.parse(event.data); } catch { return; }
+      const gap = this.noteSeq(data);
+      if (data.type === "link") this.onStatus?.(data.up === true);
       this.onMessage(data);
+      if (gap) this.onGap?.();
     });
     this.ws.addEventListener("close", () => {
       if (this.closedByUs) return;
+      this.onStatus?.(false);
       this.banner.lost();
       const delay = Math.min(10000, 500 * 2 ** this.attempt) + Math.random() * 300;
       this.attempt += 1;
       window.setTimeout(() => this.open(), delay);
     });
+  }
+
+  // True when this message shows that one before it was missed.
+  noteSeq(data) {
+    if (!Number.isInteger(data.seq)) return false;
+    if (data.type === "state" || data.type === "host_state") {
+      this.lastSeq = data.seq;
+      return false;
+    }
+    const gap = this.lastSeq !== null && data.seq > this.lastSeq + 1;
+    this.lastSeq = this.lastSeq === null ? data.seq : Math.max(this.lastSeq, data.seq);
+    return gap;
   }
 
   send(payload) {

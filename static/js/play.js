@@ -251,6 +251,7 @@ function connect() {
   socket = new LiveSocket(root.dataset.socketPath, {
     onOpen: () => socket.send({ type: "hello", token: localStorage.getItem(tokenKey) }),
     onMessage,
+    onGap: () => socket?.send({ type: "sync" }),
   });
 }
 

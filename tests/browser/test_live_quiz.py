@@ -1,10 +1,14 @@
 """The lecture in a browser: the instructor launches the MODULABS quiz, three students join on
 phones and answer, the reveal and the results grid show what they answered."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import User
 
 from accounts.services import demo_load_all
+from quizapp.live import session as live
+from quizapp.models import Quiz, QuizSession, Room
 
 pytestmark = [pytest.mark.browser, pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
 
@@ -97,6 +101,53 @@ def test_three_students_play_the_modulabs_quiz(browser, live_server_asgi, screen
         screenshot(projector, "projector-podium")
         students[0].get_by_text("내 점수: ", exact=False).wait_for()
         assert "1위" in students[0].get_by_text("내 점수: ", exact=False).inner_text()
+        students[0].reload()  # back after the end: the final state, not an error (issue 13, defect 3)
+        students[0].get_by_text("내 점수: ", exact=False).wait_for()
+        assert "1위" in students[0].get_by_text("내 점수: ", exact=False).inner_text()
     finally:
         for context in contexts:
             context.close()
+
+
+def test_the_console_shows_reconnecting_while_its_socket_is_down(browser, live_server_asgi):
+    """The host socket is cut (Playwright's WebSocket route between page and server): the console
+    shows "reconnecting" until a new socket is open; a `link` `up: false` from the server (its
+    process lost the room's layer) shows it too, `up: true` hides it."""
+    demo_load_all()
+    demo = User.objects.get(username="demo")
+    room = Room.objects.get(code="MODULABS")
+    quiz = Quiz.objects.filter(owner=demo, is_adhoc=False).first()
+    live.session_start(room=room, quiz=quiz, mode=QuizSession.Mode.INSTRUCTOR_PACED, user=demo)
+    context, page = log_in(browser, live_server_asgi.url)
+    routes = []
+    refuse = {"on": False}
+
+    def route(ws):
+        if refuse["on"]:
+            ws.close(code=1011)
+            return
+        ws.connect_to_server()
+        routes.append(ws)
+
+    try:
+        page.route_web_socket(re.compile(r".*/ws/rooms/MODULABS/host/$"), route)
+        page.goto(live_server_asgi.url + "/rooms/MODULABS/console/")
+        page.get_by_test_id("session-state").wait_for()
+        indicator = page.get_by_test_id("reconnecting")
+        assert indicator.is_hidden()
+
+        refuse["on"] = True
+        routes[-1].close(code=1011)
+        indicator.wait_for(state="visible", timeout=5000)
+        page.wait_for_timeout(1500)  # reconnect attempts are refused meanwhile: it stays
+        assert indicator.is_visible()
+        refuse["on"] = False
+        indicator.wait_for(state="hidden", timeout=15000)
+        page.get_by_test_id("session-state").wait_for()
+
+        routes[-1].send('{"v":1,"type":"link","up":false}')
+        indicator.wait_for(state="visible", timeout=5000)
+        routes[-1].send('{"v":1,"type":"link","up":true}')
+        indicator.wait_for(state="hidden", timeout=5000)
+    finally:
+        context.close()

@@ -195,12 +195,14 @@ async def test_a_whole_game(layer):
 
 
 async def test_host_socket_is_for_the_owner_only(layer):
+    """Anonymous and foreign sockets are accepted, then closed with 4403 (the protocol doc)."""
     await database_sync_to_async(make_game)()
     anonymous = WebsocketCommunicator(
         application, "/ws/rooms/MODULABS/host/", headers=[(b"origin", b"http://localhost"), (b"host", b"localhost")]
     )
     connected, _ = await anonymous.connect(timeout=5)
-    assert not connected
+    assert connected
+    assert await anonymous.receive_output(timeout=5) == {"type": "websocket.close", "code": 4403}
     await anonymous.disconnect()
 
     def other_cookie():
@@ -219,7 +221,8 @@ async def test_host_socket_is_for_the_owner_only(layer):
         ],
     )
     connected, _ = await intruder.connect(timeout=5)
-    assert not connected
+    assert connected
+    assert await intruder.receive_output(timeout=5) == {"type": "websocket.close", "code": 4403}
     await intruder.disconnect()
 
 
