@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from core.media import serve_media
+
 api_urlpatterns = [
     path("", include("accounts.api_urls")),
     path("", include("quizapp.api_urls")),
@@ -27,10 +29,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded media in every shape (not only under DEBUG): shared prefixes, signed URLs (core.media).
+urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", serve_media, name="media")]
 
 handler400 = "core.views.bad_request"
 handler403 = "core.views.permission_denied"

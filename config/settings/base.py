@@ -179,8 +179,12 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+#: Media served under MEDIA_URL by ``core.media.serve_media`` (signed URLs, in every shape): question
+#: images, which every phone and projector of a live session shows. Drawings, data sets and models
+#: have owner-only views of their own and are never served there.
+MEDIA_SHARED_PREFIXES = ["questions/"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "core.media.SignedMediaStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 # Serve straight from the app and project folders, so ``make run`` needs no collectstatic.

@@ -151,3 +151,63 @@ def test_the_console_shows_reconnecting_while_its_socket_is_down(browser, live_s
         indicator.wait_for(state="hidden", timeout=5000)
     finally:
         context.close()
+
+
+def _png(size=(120, 80)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (30, 120, 200)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _image_loaded(page) -> bool:
+    return page.locator('[data-role="image"]').evaluate("img => img.complete && img.naturalWidth > 0")
+
+
+def test_a_question_image_loads_on_the_phone_and_the_projector(browser, live_server_asgi, settings, tmp_path):
+    """Question images are served with DEBUG off (as under ``make run`` and in production)."""
+    from core.image_checks import check_image
+    from quizapp.authoring.services import question_image_set
+    from quizapp.models import Quiz
+
+    assert settings.DEBUG is False
+    settings.MEDIA_ROOT = tmp_path / "media"
+    demo_load_all()
+    quiz = Quiz.objects.get(title="이 AI, 가능할까? 불가능할까?")
+    first = quiz.questions.order_by("position", "id").first()
+    question_image_set(question=first, image=check_image(_png()))
+    base = live_server_asgi.url
+    host_context, host = log_in(browser, base)
+    phone_context = browser.new_context(locale="ko-KR", viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        host.goto(base + "/rooms/")
+        launch = host.locator("form.launch").first
+        launch.locator("select[name=quiz]").select_option(label="이 AI, 가능할까? 불가능할까?")
+        launch.locator("select[name=mode]").select_option("instructor_paced")
+        host.get_by_test_id("launch-MODULABS").click()
+        host.wait_for_url(base + "/rooms/MODULABS/console/")
+        phone = phone_context.new_page()
+        phone.goto(base + "/r/MODULABS/")
+        phone.get_by_test_id("nickname").fill("Choi")
+        phone.get_by_test_id("join-submit").click()
+        phone.get_by_text("들어왔어요", exact=False).wait_for(timeout=10000)
+        projector = host_context.new_page()
+        projector.goto(base + "/rooms/MODULABS/projector/")
+        projector.get_by_text("Choi").wait_for()
+
+        host.get_by_test_id("host-next").click()
+        for page in (phone, projector):
+            page.locator('[data-role="image"]').wait_for(state="visible")
+            page.wait_for_function(
+                "() => { const i = document.querySelector('[data-role=\"image\"]');"
+                " return i && i.complete && i.naturalWidth > 0; }",
+                timeout=10000,
+            )
+            assert _image_loaded(page)
+            assert page.locator('[data-role="image"]').evaluate("img => img.naturalWidth") == 120
+    finally:
+        phone_context.close()
+        host_context.close()
