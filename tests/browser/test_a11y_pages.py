@@ -131,8 +131,8 @@ class Walk:
         return "\n".join(f"## {name}\n{describe(found)}" for name, found in self.found.items() if found)
 
 
-def signed_in(browser, base: str, locale: str, cookie: str, viewport=DESK):
-    context = browser.new_context(locale=locale, viewport=viewport)
+def signed_in(browser, base: str, locale: str, cookie: str, viewport=DESK, **options):
+    context = browser.new_context(locale=locale, viewport=viewport, **options)
     context.add_cookies([{"name": "sessionid", "value": cookie, "url": base}])
     return context
 
@@ -168,7 +168,7 @@ def _phone_static_checks(phone, locale: str, question: dict) -> None:
 def _phone_and_host(walk: Walk, browser, base: str, locale: str, data: Data) -> None:
     """The phone through lobby, every question kind, the reveal and the end, with the console and
     the projector beside it."""
-    host_context = signed_in(browser, base, locale, data.cookie)
+    host_context = signed_in(browser, base, locale, data.cookie, reduced_motion="reduce")
     phone_context = browser.new_context(locale=locale, viewport=PHONE, is_mobile=True, has_touch=True)
     try:
         console = host_context.new_page()
@@ -216,6 +216,11 @@ def _phone_and_host(walk: Walk, browser, base: str, locale: str, data: Data) -> 
                     walk.check("phone: reveal", phone)
                     walk.check("console: reveal", console)
                     walk.check("projector: reveal", projector)
+                    moving = projector.eval_on_selector_all(
+                        ".bar-fill", "els => els.map(e => getComputedStyle(e).transitionDuration)"
+                    )
+                    assert moving, "the reveal has bars"
+                    assert set(moving) == {"0s"}, f"reduced motion asked for, transitions {moving}"
         console.once("dialog", lambda dialog: dialog.accept())
         console.get_by_test_id("host-end").click()
         projector.get_by_test_id("podium").wait_for()
