@@ -45,7 +45,12 @@ QUESTIONS = [
     {
         "kind": "multiple_choice",
         "prompt": "Which are A → B?",
-        "options": [{"text": "spam", "correct": True}, {"text": "empathy"}, {"text": "translation", "correct": True}],
+        "options": [
+            {"text": "spam", "correct": True},
+            {"text": "empathy"},
+            {"text": "translation", "correct": True},
+            {"text": "humour"},
+        ],
         "time_limit_s": 300,
         "explanation": "Input A, output B.",
     },
@@ -76,7 +81,7 @@ def _build() -> Data:
     demo instructor, a quiz of every kind live in the room, a trained model with a classification
     and a measured learning curve."""
     instructor, _ = demo_load_all()
-    quiz = quiz_create(owner=instructor, title="접근성 / Accessibility", questions=QUESTIONS)
+    quiz = quiz_create(owner=instructor, title="접근성 / Accessibility", questions=QUESTIONS, ask_confidence=True)
     room = Room.objects.get(code=ROOM)
     doodles = Dataset.objects.get(owner=instructor, builtin_key="doodles")
     model = TrainedModelFactory(dataset=doodles, params={"epochs": 3, "batch_size": 16})
@@ -183,6 +188,9 @@ def _phone_and_host(walk: Walk, browser, base: str, locale: str, data: Data) -> 
         phone.wait_for_url(f"{base}/r/{ROOM}/")
         phone.get_by_test_id("nickname").wait_for()
         walk.check("phone: nickname", phone)
+        phone.get_by_test_id("join-submit").click()
+        phone.locator("[data-role=join-error]").locator("text=/./").wait_for()
+        walk.check("phone: nickname refused", phone)
         phone.get_by_test_id("nickname").fill("Kim")
         phone.get_by_test_id("join-submit").click()
         phone.locator("[data-view=lobby]").wait_for()
@@ -258,12 +266,15 @@ def _instructor_pages(walk: Walk, browser, base: str, locale: str, data: Data) -
             "projects: ranked list": f"/projects/w/{data.workspace_id}/",
             "projects: canvas (new idea)": f"/projects/w/{data.workspace_id}/ideas/new/",
             "projects: idea": f"/projects/ideas/{data.idea_id}/",
+            "projects: canvas (edit idea)": f"/projects/ideas/{data.idea_id}/edit/",
             "projects: weights": f"/projects/w/{data.workspace_id}/weights/",
             "projects: members": f"/projects/w/{data.workspace_id}/members/",
             "account: password change": "/accounts/password/",
         }
         for name, path in pages.items():
             walk.visit(name, page, base + path)
+            if name == "session report":
+                assert page.get_by_test_id("calibration").count() == 1, "the calibration chart is checked too"
     finally:
         context.close()
     context = signed_in(browser, base, locale, data.evaluator_cookie)
@@ -284,10 +295,17 @@ def _public_pages(walk: Walk, browser, base: str, locale: str) -> None:
             "account: log in": "/accounts/login/",
             "account: sign up": "/accounts/signup/",
             "projects: student code": "/projects/submit/",
+            "projects: student idea form": f"/projects/submit/{ROOM}/",
             "not found": "/no-such-page/",
         }.items():
             page.goto(base + path)
             walk.check(name, page)
+        page.goto(base + "/accounts/login/")
+        page.fill("#id_username", "demo")
+        page.fill("#id_password", "not-the-password")
+        page.click("main button[type=submit]")
+        page.locator(".form-errors, .errorlist, .error").first.wait_for()
+        walk.check("account: log in refused", page)
     finally:
         context.close()
 
