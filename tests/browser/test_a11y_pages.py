@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any, cast
 
 import pytest
 from django.contrib.auth.models import User
 
 from accounts.services import demo_load_all
-from mlcore.models import Dataset
+from mlcore.models import Dataset, TrainedModel, TrainingJob
 from mlcore.services.classification import classification_job_create, classification_job_run
 from mlcore.services.learning_curves import learning_curve_job_create, learning_curve_job_run
 from projects.models import Idea, Workspace
@@ -28,14 +29,19 @@ from tests.mlcore.factories import TrainedModelFactory, session_cookie
 from tests.mlcore.tasks.test_learning_curves import upload
 from tests.support import OUTPUT_DIR
 
-pytestmark = [pytest.mark.browser, pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.embedded,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.timeout(480),  # some 60 pages and a model trained in-process: about two minutes
+]
 
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1280, "height": 900}
 ROOM = "MODULABS"
 
 #: One question of each kind, with time enough for the walk; the English prompt is marked as such.
-QUESTIONS = [
+QUESTIONS: list[dict[str, Any]] = [
     {
         "kind": "true_false",
         "prompt": "고양이 사진 찾기, 가능할까?",
@@ -84,7 +90,7 @@ def _build() -> Data:
     quiz = quiz_create(owner=instructor, title="접근성 / Accessibility", questions=QUESTIONS, ask_confidence=True)
     room = Room.objects.get(code=ROOM)
     doodles = Dataset.objects.get(owner=instructor, builtin_key="doodles")
-    model = TrainedModelFactory(dataset=doodles, params={"epochs": 3, "batch_size": 16})
+    model = cast(TrainedModel, TrainedModelFactory(dataset=doodles, params={"epochs": 3, "batch_size": 16}))
     classification = classification_job_create(
         owner=instructor, model=model, uploads=[("a.png", png(200, size=28)), ("b.png", png(30, size=28))]
     )
@@ -93,13 +99,13 @@ def _build() -> Data:
     curve = learning_curve_job_create(owner=instructor, dataset=curve_data, target=0.8)
     learning_curve_job_run(job_id=curve.id)
     workspace = Workspace.objects.get(memberships__user=instructor, memberships__role="owner")
-    idea = Idea.objects.filter(workspace=workspace).order_by("id").first()
+    idea = Idea.objects.filter(workspace=workspace).order_by("id")[0]
     live.session_start(room=room, quiz=quiz, mode=QuizSession.Mode.INSTRUCTOR_PACED, user=instructor)
     return Data(
         quiz_id=quiz.id,
-        question_id=quiz.questions.order_by("position").first().id,
+        question_id=quiz.questions.order_by("position")[0].id,
         dataset_id=doodles.id,
-        job_id=model.job_id,
+        job_id=TrainingJob.objects.get(trained_model=model).id,
         model_id=model.id,
         classification_id=classification.id,
         curve_dataset_id=curve_data.id,
