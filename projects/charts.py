@@ -1,12 +1,13 @@
 """The quadrant chart, drawn on the server as SVG: no JavaScript, prints as it shows.
 
 x is ML feasibility, y business value (both 0-100), lines at the quadrant thresholds, a bubble
-per scored idea sized by its effort and linking to the idea. The ``<svg role="img">`` is named by
+per scored idea sized by its effort and linking to the idea. The ``<svg role="figure">`` is named by
 its ``<title>`` and described by a ``<desc>`` that lists every idea's numbers; the bubbles are
 mouse shortcuts hidden from assistive technology, because the page shows the same ideas as a
-table of links right under the chart. Every text goes through ``format_html``, so titles typed by
-anyone (students included) stay text. Flagged ideas get a dashed outline, so the chart still
-reads in black and white.
+table of links right under the chart. (Not ``role="img"``: an image's children are presentational,
+and links inside one are nested interactive controls, which axe-core counts as a serious violation.)
+Every text goes through ``format_html``, so titles typed by anyone (students included) stay text.
+Flagged ideas get a dashed outline, so the chart still reads in black and white.
 """
 
 from __future__ import annotations
@@ -317,7 +318,7 @@ def quadrant_svg(
     _place_labels(layout)
     bubbles = [_bubble(p, href(p.item)) for p in sorted(layout, key=lambda p: -p.r)]
     return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="quadrant-chart" viewBox="0 0 {w} {h}" role="img" '
+        '<svg xmlns="http://www.w3.org/2000/svg" class="quadrant-chart" viewBox="0 0 {w} {h}" role="figure" '
         'aria-labelledby="{id}-title {id}-desc" font-size="{font}" '
         "font-family=\"system-ui, -apple-system, 'Apple SD Gothic Neo', 'Malgun Gothic', 'Noto Sans KR', sans-serif\">"
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}{bubbles}</svg>',

@@ -81,11 +81,13 @@ function renderQuestion(question, deadlineMs, serverNowMs, answer) {
   const choices = $("choices");
   choices.replaceChildren();
   question.options.forEach((text, index) => {
-    const button = el("button", { type: "button", class: `choice ${COLOURS[index % 6]}`, "data-index": index }, text);
+    const pressed = question.multiple ? { "aria-pressed": "false" } : {};
+    const button = el("button", { type: "button", class: `choice ${COLOURS[index % 6]}`, "data-index": index, ...pressed }, text);
     button.addEventListener("click", () => {
       if (question.multiple) {
         selected.has(index) ? selected.delete(index) : selected.add(index);
         button.classList.toggle("selected");
+        button.setAttribute("aria-pressed", String(selected.has(index)));
       } else {
         button.classList.add("selected");
         sendAnswer({ choices: [index] });

@@ -91,7 +91,7 @@ def test_the_workspace_page_has_the_quadrant_ranking_reasons_and_flags(client, o
     response, html = page(client, reverse("projects:workspace", kwargs={"workspace_id": workspace.id}))
     assert response.status_code == 200
     svg = re.search(r"<svg[^>]*class=\"quadrant-chart\".*?</svg>", html, re.S).group(0)
-    assert 'role="img"' in svg
+    assert 'role="figure"' in svg
     assert '<title id="quadrant-title">' in svg
     assert '<desc id="quadrant-desc">' in svg
     assert "Route customer calls" in svg
