@@ -53,16 +53,21 @@ class DatasetKind(models.TextChoices):
     IMAGES = "images", _("Images")
 
 
+class DatasetSource(models.TextChoices):
+    """Where a data set's examples came from. At module level like ``DatasetKind``: nested in
+    ``Dataset`` after the ``Kind`` alias, django-stubs' plugin failed to resolve its base class."""
+
+    UPLOAD = "upload", _("Upload")
+    BUILTIN = "builtin", _("Built-in")
+    ZIP = "zip", _("Zip of class folders")
+    DRAWINGS = "drawings", _("Drawings")
+
+
 class Dataset(models.Model):
     """A -> B examples: a table (rows and a target column) or labelled images."""
 
     Kind = DatasetKind
-
-    class Source(models.TextChoices):
-        UPLOAD = "upload", _("Upload")
-        BUILTIN = "builtin", _("Built-in")
-        ZIP = "zip", _("Zip of class folders")
-        DRAWINGS = "drawings", _("Drawings")
+    Source = DatasetSource
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="datasets", verbose_name=_("owner")

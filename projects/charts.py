@@ -155,6 +155,10 @@ def _background() -> list[SafeString]:
 @dataclass
 class _Placed:
     item: RankedIdea
+    #: The idea's mean feasibility and value and its quadrant (only scored ideas are placed).
+    feasibility: float
+    value: float
+    quadrant: str
     x: float
     y: float
     r: float
@@ -246,7 +250,7 @@ def _try_label(p: _Placed, text: str, placed: list[_Placed], taken: list[tuple[f
 
 def _bubble(p: _Placed, href: str) -> SafeString:
     score = p.item.score
-    f, v = score.feasibility.mean, score.value.mean
+    f, v = p.feasibility, p.value
     tooltip = _("%(title)s: feasibility %(f)s, value %(v)s") % {"title": p.item.idea.title, "f": _n(f), "v": _n(v)}
     label = (
         format_html(
@@ -269,14 +273,14 @@ def _bubble(p: _Placed, href: str) -> SafeString:
         '<text x="{x}" y="{ty}" text-anchor="middle" fill="#fff" font-weight="800" font-size="13">{rank}</text>'
         "{label}</a>",
         href=href,
-        q=score.quadrant,
+        q=p.quadrant,
         flag=" flagged" if score.flagged else "",
         id=p.item.idea.id,
         tooltip=tooltip,
         x=_f(p.x),
         y=_f(p.y),
         r=_f(p.r),
-        fill=BUBBLE_FILLS[score.quadrant],
+        fill=BUBBLE_FILLS[p.quadrant],
         sw=2.5 if score.flagged else 1,
         dash=format_html(' stroke-dasharray="{}"', "4 3") if score.flagged else "",
         ty=_f(p.y + 4.5),
@@ -285,23 +289,34 @@ def _bubble(p: _Placed, href: str) -> SafeString:
     )
 
 
+def _scored(ranked: Sequence[RankedIdea]) -> list[tuple[RankedIdea, float, float, str]]:
+    """The scored ideas among ``ranked`` with their mean feasibility, value and quadrant (an idea
+    is scored once both axes have a mean, which places it in a quadrant)."""
+    scored = []
+    for item in ranked:
+        score = item.score
+        if score.feasibility is not None and score.value is not None and score.quadrant is not None:
+            scored.append((item, score.feasibility.mean, score.value.mean, score.quadrant))
+    return scored
+
+
 def quadrant_svg(
     ranked: Sequence[RankedIdea], *, chart_id: str, href: Callable[[RankedIdea], str], title: str
 ) -> SafeString:
     """The chart of the scored ideas among ``ranked`` (unscored ones have no place on it). Larger
     bubbles are drawn first, so a small one is never hidden under a big one."""
-    placed = [item for item in ranked if item.score.scored]
+    placed = _scored(ranked)
     if placed:
         lines = [
             _("%(rank)s. %(title)s: feasibility %(f)s, value %(v)s, %(quadrant)s.")
             % {
                 "rank": item.rank,
                 "title": item.idea.title,
-                "f": _n(item.score.feasibility.mean),
-                "v": _n(item.score.value.mean),
-                "quadrant": QUADRANT_LABELS[item.score.quadrant],
+                "f": _n(feasibility),
+                "v": _n(value),
+                "quadrant": QUADRANT_LABELS[quadrant],
             }
-            for item in placed
+            for item, feasibility, value, quadrant in placed
         ]
         desc = (
             _("Ideas by ML feasibility (across) and business value (up); bubble size is effort.")
@@ -311,8 +326,8 @@ def quadrant_svg(
     else:
         desc = _("No idea has been scored yet.")
     layout = [
-        _Placed(item, x_of(item.score.feasibility.mean), y_of(item.score.value.mean), radius_of(item.score.effort))
-        for item in placed
+        _Placed(item, feasibility, value, quadrant, x_of(feasibility), y_of(value), radius_of(item.score.effort))
+        for item, feasibility, value, quadrant in placed
     ]
     _dodge(layout)
     _place_labels(layout)

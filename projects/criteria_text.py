@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import number_format
 from django.utils.functional import Promise
@@ -15,13 +15,16 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from projects import rubric
 
+if TYPE_CHECKING:  # the type of a lazy translation, known to the type checker only (django-stubs)
+    from django_stubs_ext import StrPromise
+
 
 @dataclass(frozen=True)
 class CriterionText:
-    label: Promise
-    question: Promise
-    low: Promise  # what a 1 means
-    high: Promise  # what a 5 means
+    label: StrPromise
+    question: StrPromise
+    low: StrPromise  # what a 1 means
+    high: StrPromise  # what a 5 means
 
 
 TEXT: dict[str, CriterionText] = {

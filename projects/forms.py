@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects import rubric
 from projects.criteria_text import AXIS_LABELS, TEXT
-from projects.models import Idea, Role, ValueDriver, Workspace
+from projects.models import Idea, OneSecondTest, Role, ValueDriver, Workspace
 from projects.services import IDEA_FIELDS
 from quizapp.rules import room_codes
 
@@ -148,7 +148,9 @@ class IdeaForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name, text in IDEA_HELP.items():
             self.fields[name].help_text = text
-        self.fields["one_second_test"].choices = [("", _("Not done yet")), *self.fields["one_second_test"].choices[1:]]
+        one_second_test = self.fields["one_second_test"]
+        if isinstance(one_second_test, forms.ChoiceField):  # it is: the model field has choices
+            one_second_test.choices = [("", _("Not done yet")), *OneSecondTest.choices]
         self.fields["title"].widget.attrs["autofocus"] = True
 
     def sections(self) -> Iterator[dict[str, Any]]:

@@ -44,6 +44,8 @@ class Workspace(models.Model):
     weights = models.JSONField(_("weights"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    #: The reader's role, set by the selectors that look a workspace up through its memberships.
+    my_role: str
 
     class Meta:
         verbose_name = _("workspace")

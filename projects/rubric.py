@@ -497,7 +497,9 @@ def score_idea(
         priority = math.sqrt(feasibility.mean * value.mean)
     disagreements: list[str] = []
     if len(per_evaluator) >= 2:
-        disagreements += [a for a in AXES if axes[a] is not None and axes[a].spread >= AXIS_SPREAD_FLAG]
+        disagreements += [
+            a for a in AXES if (axis_stat := axes[a]) is not None and axis_stat.spread >= AXIS_SPREAD_FLAG
+        ]
         disagreements += [
             c.key
             for c in CRITERIA

@@ -210,16 +210,39 @@ def idea_score(idea: Idea) -> rubric.IdeaScore:
     return _score(idea, evaluations, workspace_weights(idea.workspace))
 
 
-def idea_evaluations(idea: Idea) -> list[Evaluation]:
+@dataclass(frozen=True)
+class EvaluatorScores:
+    """One counted evaluation with its evaluator's axis scores (``None`` where the rubric finds too
+    few criteria scored for that axis)."""
+
+    evaluation: Evaluation
+    feasibility: float | None
+    value: float | None
+
+    @property
+    def evaluator(self) -> User:
+        return self.evaluation.evaluator
+
+    @property
+    def comment(self) -> str:
+        return self.evaluation.comment
+
+
+def idea_evaluations(idea: Idea) -> list[EvaluatorScores]:
     """The counted evaluations of one idea with each evaluator's axis scores (``feasibility``, ``value``)."""
     weights = workspace_weights(idea.workspace)
     evidence = idea_data_evidence(idea)
-    evaluations = list(counted_evaluations(idea.workspace, [idea.id]))
-    for evaluation in evaluations:
+    result = []
+    for evaluation in counted_evaluations(idea.workspace, [idea.id]):
         scores = rubric.apply_evidence(_usable_scores(evaluation.scores), evidence)
-        evaluation.feasibility = rubric.axis_score(scores, weights, rubric.FEASIBILITY)
-        evaluation.value = rubric.axis_score(scores, weights, rubric.VALUE)
-    return evaluations
+        result.append(
+            EvaluatorScores(
+                evaluation=evaluation,
+                feasibility=rubric.axis_score(scores, weights, rubric.FEASIBILITY),
+                value=rubric.axis_score(scores, weights, rubric.VALUE),
+            )
+        )
+    return result
 
 
 # --------------------------------------------------------------------------- the ranked list

@@ -124,7 +124,7 @@ def workspace_detail(request: HttpRequest, workspace_id: int) -> HttpResponse:
     filters = selectors.IdeaFilters.from_query(request.GET)
     ranked = selectors.ranked_ideas(workspace, filters)
     rows = [{"item": item, "score": score_payload(item.score)} for item in ranked]
-    placed = [row for row in rows if row["item"].score.scored]
+    placed = [row for item, row in zip(ranked, rows, strict=True) if item.score.scored]
     return render(
         request,
         "projects/workspace_detail.html",
@@ -133,7 +133,7 @@ def workspace_detail(request: HttpRequest, workspace_id: int) -> HttpResponse:
             **_role_flags(workspace),
             "rows": rows,
             "placed": placed,
-            "unscored": [row for row in rows if not row["item"].score.scored],
+            "unscored": [row for item, row in zip(ranked, rows, strict=True) if not item.score.scored],
             "chart": quadrant_svg(
                 ranked,
                 chart_id="quadrant",

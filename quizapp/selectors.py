@@ -173,7 +173,8 @@ def team_standings(session: QuizSession) -> list[dict[str, Any]]:
     its rocket has flown in the Space Race."""
     members: dict[int, list[int]] = {t: [] for t in range(session.team_count)}
     for team, score in session.participants.filter(removed=False, team__isnull=False).values_list("team", "score"):
-        members.setdefault(team, []).append(score)
+        if team is not None:  # the query leaves them out already; this tells the type checker
+            members.setdefault(team, []).append(score)
     correct = dict(
         Answer.objects.filter(session=session, vote=1, correct=True, participant__removed=False)
         .values("participant__team")
@@ -199,7 +200,8 @@ def participant_calibrations(session: QuizSession) -> dict[int, dict[str, Any]]:
     pairs: dict[int, list[tuple[float, bool]]] = {}
     rows = Answer.objects.filter(session=session, vote=1, confidence__isnull=False, correct__isnull=False)
     for participant_id, confidence, correct in rows.values_list("participant_id", "confidence", "correct"):
-        pairs.setdefault(participant_id, []).append((confidence, correct))
+        if confidence is not None and correct is not None:  # the query leaves the others out already
+            pairs.setdefault(participant_id, []).append((confidence, correct))
     result = {}
     for participant_id, answers in pairs.items():
         result[participant_id] = {

@@ -37,7 +37,8 @@ class StoredFiles:
 
     def save_field(self, field: FieldFile, name: str, data: bytes) -> None:
         field.save(name, ContentFile(data), save=False)
-        self.names.append(field.name)
+        if field.name:  # the name the storage gave it (a file saved has one)
+            self.names.append(field.name)
 
     def discard(self) -> None:
         for name in self.names:
@@ -73,7 +74,12 @@ def delete_quietly(name: str) -> None:
 def delete_on_commit(*names: str) -> None:
     """Delete files once the current transaction commits (immediately outside a transaction)."""
     kept = [n for n in names if n]
-    transaction.on_commit(lambda: [delete_quietly(n) for n in kept])
+
+    def delete_kept() -> None:
+        for name in kept:
+            delete_quietly(name)
+
+    transaction.on_commit(delete_kept)
 
 
 def delete_folder_on_commit(prefix: str) -> None:
@@ -112,6 +118,8 @@ def local_path(field: FieldFile) -> Iterator[Path]:
         return
     except NotImplementedError:
         pass
+    if not field.name:  # as Django says of a field without a file (``field.path`` said it already)
+        raise ValueError(f"The '{field.field.name}' attribute has no file associated with it.")
     with tempfile.NamedTemporaryFile(suffix=Path(field.name).suffix) as tmp:
         with field.open("rb") as handle:
             shutil.copyfileobj(handle, tmp)

@@ -6,11 +6,9 @@ someone else's gets 404. Each view parses a form and calls one service.
 
 import json
 from collections.abc import Callable
-from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
@@ -23,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.auth import signed_in_user
 from quizapp.authoring import services as quizzes
 from quizapp.authoring.forms import QuestionForm, QuizImportForm, QuizSettingsForm
 from quizapp.authoring.services import question_image_set, quiz_delete, quiz_update
@@ -34,14 +33,14 @@ MAX_REPORTED = 20
 
 
 def _quiz_for(request: HttpRequest, quiz_id: int) -> Quiz:
-    return get_object_or_404(quizzes_for_owner(request.user), id=quiz_id)
+    return get_object_or_404(quizzes_for_owner(signed_in_user(request)), id=quiz_id)
 
 
 def _question_for(request: HttpRequest, quiz_id: int, question_id: int) -> Question:
     return get_object_or_404(
         Question.objects.select_related("quiz"),
         id=question_id,
-        quiz__in=quizzes_for_owner(request.user).filter(id=quiz_id),
+        quiz__in=quizzes_for_owner(signed_in_user(request)).filter(id=quiz_id),
     )
 
 
@@ -51,7 +50,9 @@ def _edit_url(quiz: Quiz, question: Question | None = None) -> str:
 
 
 def _list_page(request: HttpRequest, import_form: QuizImportForm, status: int = 200) -> HttpResponse:
-    quiz_list = quizzes_for_owner(request.user).annotate(question_count=Count("questions")).order_by("-updated_at")
+    quiz_list = (
+        quizzes_for_owner(signed_in_user(request)).annotate(question_count=Count("questions")).order_by("-updated_at")
+    )
     return render(
         request,
         "quizapp/builder/quiz_list.html",
@@ -119,7 +120,7 @@ def quiz_new(request: HttpRequest) -> HttpResponse:
     form = QuizSettingsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            quiz = quizzes.quiz_create(owner=request.user, **form.cleaned_data)
+            quiz = quizzes.quiz_create(owner=signed_in_user(request), **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -138,7 +139,7 @@ def quiz_import(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             report = quizzes.quiz_import_file(
-                owner=cast(User, request.user),  # login_required
+                owner=signed_in_user(request),
                 raw=form.raw,
                 filename=data["file"].name or "",
                 fmt=data["format"] or None,

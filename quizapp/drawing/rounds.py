@@ -114,7 +114,7 @@ def drawing_remove(*, session_id: int, user: User, drawing_id: int) -> Drawing:
     if not drawing.removed:
         if drawing.dataset_image is not None:
             dataset_image_delete(image=drawing.dataset_image)
-        if drawing.image:
+        if drawing.image.name:
             delete_on_commit(drawing.image.name)
         drawing.removed, drawing.hidden, drawing.dataset_image, drawing.image = True, True, None, ""
         drawing.save(update_fields=["removed", "hidden", "dataset_image", "image"])
@@ -129,7 +129,7 @@ class RoundJob:
     how it is made from the round's data set, and who hears of it."""
 
     field: str
-    create: Callable[[DrawingRound, User], Any]
+    create: Callable[[Dataset, User], Any]
     announce: Callable[[DrawingRound], dict[str, Any]]
     audience: str
 
@@ -155,11 +155,13 @@ def _round_job_start(*, session_id: int, user: User, kind: RoundJob, prepare: Ca
         if _job_running(round_, kind):
             raise errors.TrainingRunning()
         dataset = round_.dataset
+        if dataset is None:  # the instructor deleted it while the drawings were rendered
+            raise errors.TooFewDrawings()
         dataset.refresh_from_db()
         if sum(1 for n in dataset.class_counts.values() if n >= 2) < 2:
             raise errors.TooFewDrawings()
         try:
-            job = kind.create(round_, user)
+            job = kind.create(dataset, user)
         except MlError as exc:
             raise _ml_refusal(exc) from None
         setattr(round_, kind.field, job)
@@ -170,15 +172,13 @@ def _round_job_start(*, session_id: int, user: User, kind: RoundJob, prepare: Ca
 
 TRAINING = RoundJob(
     field="training_job",
-    create=lambda round_, user: training_job_create(
-        owner=user, dataset=round_.dataset, params={"epochs": TRAIN_EPOCHS}
-    ),
+    create=lambda dataset, user: training_job_create(owner=user, dataset=dataset, params={"epochs": TRAIN_EPOCHS}),
     announce=training_message,
     audience=fanout.EVERYONE,
 )
 CURVE = RoundJob(
     field="curve_job",
-    create=lambda round_, user: learning_curve_job_create(owner=user, dataset=round_.dataset, folds=CURVE_FOLDS),
+    create=lambda dataset, user: learning_curve_job_create(owner=user, dataset=dataset, folds=CURVE_FOLDS),
     announce=curve_message,
     audience=groups.HOSTS,
 )
@@ -217,10 +217,10 @@ def _add_doodles(round_: DrawingRound, per_class: int) -> None:
     images, labels = generate_doodles(per_class=per_class, seed=round_.id, classes=keys)
     items = [(label, image, "generated doodle") for image, label in zip(images, labels, strict=True)]
     with transaction.atomic():
-        locked = DrawingRound.objects.select_for_update().get(id=round_.id)
-        if locked.doodles_per_class:
-            return
-        dataset_add_arrays(dataset=round_.dataset, items=items)
+        locked = DrawingRound.objects.select_for_update(of=("self",)).select_related("dataset").get(id=round_.id)
+        if locked.doodles_per_class or locked.dataset is None:
+            return  # added already, or the data set was deleted meanwhile (the start is refused next)
+        dataset_add_arrays(dataset=locked.dataset, items=items)
         locked.doodles_per_class = per_class
         locked.save(update_fields=["doodles_per_class"])
     round_.doodles_per_class = per_class

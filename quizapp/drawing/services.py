@@ -137,8 +137,8 @@ def _drawings_store(requests: list[DrawingRequest]) -> list[DrawingReceipt | err
             session = sessions[participant.session_id]
             round_ = rounds.get((session.id, request.question_id))
             if session.id not in join_order:
-                ids = session.participants.order_by("id").values_list("id", flat=True)
-                join_order[session.id] = {pid: i for i, pid in enumerate(ids)}
+                joined = session.participants.order_by("id").values_list("id", flat=True)
+                join_order[session.id] = {pid: i for i, pid in enumerate(joined)}
             join_index = join_order[session.id].get(participant.id, 0)
             drawing = _drawing_build(participant, session, round_, request, now, sent, join_index)
         except errors.QuizError as exc:
@@ -148,11 +148,11 @@ def _drawings_store(requests: list[DrawingRequest]) -> list[DrawingReceipt | err
         outcomes.append(DrawingReceipt(drawing=drawing, phase=drawing.phase))
     Drawing.objects.bulk_create(new)
     if new:
-        ids = [d.id for d in new]
+        new_ids = [d.id for d in new]
         for round_id in {d.round_id for d in new}:
             round_drawings = [d for d in new if d.round_id == round_id]
             _after_commit_wall(round_drawings[0].round, round_drawings)
-        transaction.on_commit(lambda: _queue_render(ids))
+        transaction.on_commit(lambda: _queue_render(new_ids))
     return outcomes
 
 

@@ -144,11 +144,12 @@ def _answer_build(
             raise _not_open_or_answered(participant, question_id)
         deadline = opened_at + timedelta(seconds=questions[index].time_limit_s)
     else:
-        index, opened_at, deadline = session.current_index, session.question_opened_at, session.question_deadline
+        index, opened_at = session.current_index, session.question_opened_at
         if session.state != QuizSession.State.QUESTION or not (0 <= index < len(questions)):
             raise _not_open_or_answered(participant, question_id)
-        if questions[index].id != question_id:
+        if questions[index].id != question_id or opened_at is None or session.question_deadline is None:
             raise _not_open_or_answered(participant, question_id)
+        deadline = session.question_deadline
     question = questions[index]
     vote = session.current_vote if session.mode != QuizSession.Mode.STUDENT_PACED else 1
     if (participant.id, question_id, vote) in existing:

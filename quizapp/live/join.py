@@ -2,6 +2,7 @@
 
 import logging
 import secrets
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -110,7 +111,12 @@ def _join(*, room: Room, nickname: str | None, device_id: str, team: int | None 
     if not session.team_count:
         team = None
     elif team is None or not 0 <= team < session.team_count:
-        current = dict(session.participants.filter(removed=False).values_list("id", "team"))
+        # the members' teams, so the newcomer joins the smallest; one without a team counts for none
+        current: dict[Hashable, int] = {
+            pid: member_team
+            for pid, member_team in session.participants.filter(removed=False).values_list("id", "team")
+            if member_team is not None
+        }
         team = teams.balanced_assignment([None], session.team_count, existing=current)[None]
     try:
         with transaction.atomic():

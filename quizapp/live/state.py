@@ -63,9 +63,9 @@ def student_state(participant: Participant) -> dict[str, Any]:
     state["you"]["rank"] = selectors.participant_rank(participant)
     if session.ended_at is not None:
         _add_final(state, session, participant)
-    question = questions[index] if 0 <= index < len(questions) and opened_at is not None else None
-    if question is not None and question.is_drawing:
-        round_ = drawing_selectors.round_of(session, question)
+    open_question = questions[index] if 0 <= index < len(questions) and opened_at is not None else None
+    if open_question is not None and open_question.is_drawing:
+        round_ = drawing_selectors.round_of(session, open_question)
         state["drawing"] = drawing_selectors.student_round(participant, round_) if round_ else None
     return state
 

@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import rate_limits
+from core.auth import signed_in_user
 from quizapp import errors, groups, messages
 from quizapp.authoring.services import true_false_options
 from quizapp.live import session as live
 from quizapp.live.forms import JoinCodeForm, LaunchForm, QuickQuestionForm, RoomCreateForm
 from quizapp.live.rooms import room_create
-from quizapp.models import Question, QuizSession
+from quizapp.models import Question, QuizSession, Room
 from quizapp.selectors import (
     live_session,
     past_sessions,
@@ -68,8 +69,8 @@ def _join_url(request: HttpRequest, code: str) -> str:
     return request.build_absolute_uri(reverse("quizapp:play", kwargs={"code": code}))
 
 
-def _host_room(request: HttpRequest, code: str):
-    room = room_get_for_host(user=request.user, code=code)
+def _host_room(request: HttpRequest, code: str) -> Room:
+    room = room_get_for_host(user=signed_in_user(request), code=code)
     if room is None:
         raise Http404(_("You have no room with that code."))
     return room
@@ -78,8 +79,9 @@ def _host_room(request: HttpRequest, code: str):
 @login_required
 @require_GET
 def rooms(request: HttpRequest) -> HttpResponse:
-    quizzes = list(quizzes_for_owner(request.user))
-    owned = list(rooms_for_owner(request.user))
+    user = signed_in_user(request)
+    quizzes = list(quizzes_for_owner(user))
+    owned = list(rooms_for_owner(user))
     return render(
         request,
         "quizapp/rooms.html",
@@ -89,7 +91,7 @@ def rooms(request: HttpRequest) -> HttpResponse:
             "launch_form": LaunchForm(quizzes=quizzes),
             "quick_form": QuickQuestionForm(),
             "quizzes": quizzes,
-            "past": past_sessions(request.user)[:50],
+            "past": past_sessions(user)[:50],
         },
     )
 
@@ -101,7 +103,7 @@ def room_new(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             room = room_create(
-                owner=request.user,
+                owner=signed_in_user(request),
                 code=form.cleaned_data["code"] or None,
                 title=form.cleaned_data["title"],
                 max_participants=form.cleaned_data["max_participants"] or 5000,
@@ -117,7 +119,7 @@ def room_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 def room_launch(request: HttpRequest, code: str) -> HttpResponse:
     room = _host_room(request, code)
-    quizzes = list(quizzes_for_owner(request.user))
+    quizzes = list(quizzes_for_owner(signed_in_user(request)))
     form = LaunchForm(request.POST, quizzes=quizzes)
     if not form.is_valid():
         django_messages.error(request, _("Choose a quiz and a mode."))
@@ -128,7 +130,7 @@ def room_launch(request: HttpRequest, code: str) -> HttpResponse:
             room=room,
             quiz=quiz,
             mode=form.cleaned_data["mode"],
-            user=request.user,
+            user=signed_in_user(request),
             friendly_nicknames=form.cleaned_data["friendly_nicknames"],
             team_count=form.cleaned_data["team_count"],
         )
@@ -164,7 +166,7 @@ def room_quick_question(request: HttpRequest, code: str) -> HttpResponse:
     try:
         live.quick_question_start(
             room=room,
-            user=request.user,
+            user=signed_in_user(request),
             kind=data["kind"],
             prompt=data["prompt"],
             options=options,
@@ -182,7 +184,7 @@ def room_exit_ticket(request: HttpRequest, code: str) -> HttpResponse:
     room = _host_room(request, code)
     live.exit_ticket_start(
         room=room,
-        user=request.user,
+        user=signed_in_user(request),
         own_question=request.POST.get("own_question", "")[:1000],
         language=get_language() or "ko",
     )

@@ -144,7 +144,9 @@ class GridCell:
     @property
     def status(self) -> str:
         """A CSS class: ok, bad or poll."""
-        return {True: "ok", False: "bad"}.get(self.correct, "poll")
+        if self.correct is None:
+            return "poll"
+        return "ok" if self.correct else "bad"
 
     @property
     def confidence_percent(self) -> int | None:
@@ -329,14 +331,16 @@ def _distribution(question: QuestionRow, answers: Sequence[AnswerRow]) -> list[D
             )
             for text, count in counts.most_common(SHORT_ANSWER_TOP)
         ]
-    counts = [0] * len(question.options)
+    option_counts = [0] * len(question.options)
     for answer in answers:
         for index in answer.choices:
-            if 0 <= index < len(counts):
-                counts[index] += 1
+            if 0 <= index < len(option_counts):
+                option_counts[index] += 1
     graded = question.has_correct_answer
     return [
-        DistributionEntry(label=text, count=counts[i], correct=(i in question.correct_options) if graded else None)
+        DistributionEntry(
+            label=text, count=option_counts[i], correct=(i in question.correct_options) if graded else None
+        )
         for i, text in enumerate(question.options)
     ]
 

@@ -110,7 +110,7 @@ def bar_chart_svg(
     height = top + legend_h + max(1, len(labels)) * group_h + 4
     body: list[SafeString] = []
     if legend_h:
-        x = bar_x
+        x: float = bar_x
         for k, s in enumerate(series):
             body.append(
                 format_html(
@@ -290,15 +290,20 @@ def calibration_chart_svg(*, chart_id: str, title: str, bins: Sequence[calibrati
             _("Answers right"),
         )
     )
-    filled = [b for b in bins if b.count and b.mean_confidence is not None and b.accuracy is not None]
+    # (bin, its mean confidence, its share right) for the bins that have both
+    filled = [
+        (b, b.mean_confidence, b.accuracy)
+        for b in bins
+        if b.count and b.mean_confidence is not None and b.accuracy is not None
+    ]
     if len(filled) > 1:
-        points = " ".join(f"{px(b.mean_confidence)},{py(b.accuracy)}" for b in filled)
+        points = " ".join(f"{px(confidence)},{py(accuracy)}" for _b, confidence, accuracy in filled)
         body.append(format_html('<polyline points="{}" fill="none" stroke="{}" stroke-width="3"/>', points, FILLS[0]))
-    peak = max([1, *(b.count for b in filled)])
+    peak = max([1, *(b.count for b, _c, _a in filled)])
     desc_parts = []
-    for b in filled:
+    for b, confidence, accuracy in filled:
         radius = round(7 + 9 * math.sqrt(b.count / peak), 1)
-        x, y = px(b.mean_confidence), py(b.accuracy)
+        x, y = px(confidence), py(accuracy)
         label_x, anchor = (x - radius - 6, "end") if x > left + plot_w * 0.75 else (x + radius + 6, "start")
         body.append(
             format_html(
@@ -312,12 +317,12 @@ def calibration_chart_svg(*, chart_id: str, title: str, bins: Sequence[calibrati
                 y + FONT / 3,
                 anchor,
                 INK,
-                _("%(right)s right, n=%(count)d") % {"right": _pct(b.accuracy), "count": b.count},
+                _("%(right)s right, n=%(count)d") % {"right": _pct(accuracy), "count": b.count},
             )
         )
         desc_parts.append(
             _("%(low)s to %(high)s sure: %(count)d answers, %(right)s right")
-            % {"low": _pct(b.low), "high": _pct(b.high), "count": b.count, "right": _pct(b.accuracy)}
+            % {"low": _pct(b.low), "high": _pct(b.high), "count": b.count, "right": _pct(accuracy)}
         )
     desc = "; ".join(desc_parts) if desc_parts else _("No answers with a confidence.")
     return _svg(chart_id=chart_id, width=size, height=size, title=title, desc=desc, body=body)

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Iterable, Mapping
+from typing import TypeVar
 
 __all__ = ["balanced_assignment", "team_scores"]
+
+#: A team's key in ``team_scores``: whatever the caller names its teams by (an index, a name).
+TeamKey = TypeVar("TeamKey", bound=Hashable)
 
 
 def balanced_assignment(
@@ -45,9 +49,9 @@ def balanced_assignment(
     return assignment
 
 
-def team_scores(member_scores: Mapping[Hashable, Iterable[int]]) -> dict[Hashable, float]:
+def team_scores(member_scores: Mapping[TeamKey, Iterable[int]]) -> dict[TeamKey, float]:
     """Each team's mean member score; a team without members scores 0.0."""
-    result: dict[Hashable, float] = {}
+    result: dict[TeamKey, float] = {}
     for team, scores in member_scores.items():
         values = list(scores)
         result[team] = math.fsum(values) / len(values) if values else 0.0

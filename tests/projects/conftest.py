@@ -11,23 +11,23 @@ from tests.projects.factories import IdeaFactory, MembershipFactory, UserFactory
 
 @pytest.fixture
 def owner(db) -> User:
-    return UserFactory(username="owner")
+    return UserFactory.create(username="owner")
 
 
 @pytest.fixture
 def evaluator(db) -> User:
-    return UserFactory(username="evaluator")
+    return UserFactory.create(username="evaluator")
 
 
 @pytest.fixture
 def viewer(db) -> User:
-    return UserFactory(username="viewer")
+    return UserFactory.create(username="viewer")
 
 
 @pytest.fixture
 def outsider(db) -> User:
     """Owner of workspace B, and evaluator in nothing of A's."""
-    return UserFactory(username="outsider")
+    return UserFactory.create(username="outsider")
 
 
 @pytest.fixture

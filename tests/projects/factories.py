@@ -28,7 +28,7 @@ FULL_SCORES = {
 }
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
 
@@ -37,7 +37,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def workspace_owner(workspace: Workspace) -> User:
-    return workspace.memberships.filter(role=Role.OWNER).order_by("id").first().user
+    membership = workspace.memberships.filter(role=Role.OWNER).order_by("id").first()
+    if membership is None:
+        raise LookupError(f"workspace {workspace.id} has no owner")
+    return membership.user
 
 
 class WorkspaceFactory(factory.Factory):

@@ -138,7 +138,7 @@ def test_only_writers_of_the_workspace_attach_and_nobody_outside_sees_it(client,
     assert client.post(reverse("api:projects_idea_measure", kwargs={"idea_id": target_idea.id})).status_code == 403
     assert client.delete(url).status_code == 403
 
-    stranger = UserFactory(username="stranger")
+    stranger = UserFactory.create(username="stranger")
     client.force_login(stranger)
     assert client.get(url).status_code == 404
     assert api_post_file(client, url, sample_csv(), "s.csv").status_code == 404

@@ -46,7 +46,7 @@ def test_an_invite_link_joins_with_its_role_and_rotating_kills_the_old_link(work
     second = services.invite_rotate(workspace=workspace, user=owner, role=Role.VIEWER)
     assert second.token != old_token
     assert selectors.invite_get_by_token(old_token) is None
-    newcomer = UserFactory(username="newcomer")
+    newcomer = UserFactory.create(username="newcomer")
     membership = services.invite_accept(invite=selectors.invite_get_by_token(second.token), user=newcomer)
     assert membership.role == Role.VIEWER
     services.invite_revoke(workspace=workspace, user=owner, role=Role.VIEWER)

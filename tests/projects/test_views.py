@@ -214,7 +214,7 @@ def test_owner_makes_an_invite_link_and_a_colleague_joins(client, owner, workspa
     link = re.search(r'data-testid="invite-evaluator"', html)
     assert link
     token = workspace.invites.get(role="evaluator").token
-    colleague = UserFactory(username="colleague")
+    colleague = UserFactory.create(username="colleague")
     client.force_login(colleague)
     invite_url = reverse("projects:invite", kwargs={"token": token})
     _r, html = page(client, invite_url)

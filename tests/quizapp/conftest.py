@@ -12,7 +12,7 @@ from tests.quizapp.api_support import MC, SHORT, TF
 
 @pytest.fixture
 def teacher() -> User:
-    return InstructorFactory(username="teacher", password="a-long-password-1")
+    return InstructorFactory.create(username="teacher", password="a-long-password-1")
 
 
 @pytest.fixture

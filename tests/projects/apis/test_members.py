@@ -13,7 +13,7 @@ def test_invite_join_flow(client, owner, workspace):
     api = as_user(client, owner)
     link = post(api, f"/api/projects/workspaces/{workspace.id}/invites/", {"role": "evaluator"}).json()
     assert link["url"].endswith(f"/projects/join/{link['token']}/")
-    newcomer = UserFactory(username="newcomer")
+    newcomer = UserFactory.create(username="newcomer")
     client.force_login(newcomer)
     assert client.get(f"/api/projects/workspaces/{workspace.id}/").status_code == 404
     joined = post(client, f"/api/projects/invites/{link['token']}/accept/")
@@ -24,7 +24,7 @@ def test_invite_join_flow(client, owner, workspace):
     client.force_login(owner)
     rotated = post(client, f"/api/projects/workspaces/{workspace.id}/invites/", {"role": "evaluator"}).json()
     assert rotated["token"] != link["token"]
-    late = UserFactory(username="late")
+    late = UserFactory.create(username="late")
     client.force_login(late)
     dead = post(client, f"/api/projects/invites/{link['token']}/accept/", HTTP_ACCEPT_LANGUAGE="en")
     assert dead.status_code == 404

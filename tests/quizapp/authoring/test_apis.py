@@ -33,7 +33,7 @@ def test_token_auth_works_for_scripts(client, teacher, quiz):
 
 def test_list_has_only_my_real_quizzes(api, teacher, quiz):
     Quiz.objects.create(owner=teacher, title="adhoc", is_adhoc=True)
-    quiz_create(owner=InstructorFactory(username="other"), title="Other's")
+    quiz_create(owner=InstructorFactory.create(username="other"), title="Other's")
     body = api.get("/api/quizzes/").json()
     assert body == [
         {

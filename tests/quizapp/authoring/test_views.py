@@ -3,6 +3,7 @@ import, question images, and owner-only access."""
 
 import io
 import json
+from typing import Any
 
 import pytest
 from PIL import Image, PngImagePlugin
@@ -53,9 +54,9 @@ def quiz(teacher) -> Quiz:
     return quiz_create(owner=teacher, title="AI 가능/불가능", questions=[TF, MC, SHORT])
 
 
-def question_post(**overrides) -> dict:
+def question_post(**overrides: object) -> dict[str, object]:
     """What the add-question form posts, a true/false question unless told otherwise."""
-    data = {
+    data: dict[str, object] = {
         "kind": "true_false",
         "prompt": "Is this A → B?",
         "tf_true_label": "",
@@ -105,7 +106,7 @@ def test_pages_need_an_instructor_login(client):
 def test_list_shows_my_quizzes_escaped_and_not_quick_questions(teacher_client, teacher, quiz):
     quiz_create(owner=teacher, title="<b>bold</b> quiz")
     Quiz.objects.create(owner=teacher, title="quick one", is_adhoc=True)
-    quiz_create(owner=InstructorFactory(username="other"), title="Someone else's")
+    quiz_create(owner=InstructorFactory.create(username="other"), title="Someone else's")
     page = teacher_client.get("/quizzes/", HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
     html = page.content.decode()
@@ -378,7 +379,13 @@ def test_import_accepts_a_byte_order_mark(teacher_client, quiz):
 
 
 def _bad_question_file() -> bytes:
-    data = {"format": "a2blab.quiz", "version": 1, "title": "Broken", "language": "en", "questions": [TF, MC]}
+    data: dict[str, Any] = {
+        "format": "a2blab.quiz",
+        "version": 1,
+        "title": "Broken",
+        "language": "en",
+        "questions": [TF, MC],
+    }
     data["questions"][1] = {**MC, "options": [{"text": "a"}, {"text": "b"}]}
     return json.dumps(data).encode()
 
@@ -486,7 +493,7 @@ def test_replace_and_remove_a_question_image(teacher_client, quiz, media):
 
 
 def test_another_instructor_gets_404_everywhere(client, quiz, media):
-    stranger = InstructorFactory(username="stranger", password="a-long-password-2")
+    stranger = InstructorFactory.create(username="stranger", password="a-long-password-2")
     client.force_login(stranger)
     question = quiz.questions.first()
     q = f"/quizzes/{quiz.id}/questions/{question.id}"

@@ -35,7 +35,7 @@ STUDENTS = 12
 def make_drawing_game(code: str = "DRAWS"):
     from django.test import Client
 
-    teacher = InstructorFactory(username="teacher", password="x-long-password-1")
+    teacher = InstructorFactory.create(username="teacher", password="x-long-password-1")
     room = room_create(owner=teacher, code=code)
     quiz = quiz_create(
         owner=teacher,
@@ -294,7 +294,7 @@ def test_reports_and_exports_of_a_session_with_a_drawing_round(transactional_db,
     stored = client.get(f"/sessions/{session.id}/drawings/{drawing.id}.png")
     assert stored.content.startswith(b"\x89PNG")
     # nobody else's
-    client.force_login(InstructorFactory(username="other-teacher", password="x-long-password-2"))
+    client.force_login(InstructorFactory.create(username="other-teacher", password="x-long-password-2"))
     assert client.get(f"/sessions/{session.id}/drawings/{drawing.id}.png").status_code == 404
 
 
@@ -315,6 +315,6 @@ def test_train_twice_while_the_first_runs_is_refused(transactional_db):
         rounds.round_measure_curve(session_id=session.id, user=teacher)
     assert refused.value.code == "too_few_for_curve"
     assert refused.value.message
-    stranger = InstructorFactory(username="intruder", password="x-long-password-3")
+    stranger = InstructorFactory.create(username="intruder", password="x-long-password-3")
     with pytest.raises(drawings.errors.NotAllowed):
         rounds.round_train(session_id=session.id, user=stranger)

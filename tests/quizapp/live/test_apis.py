@@ -107,7 +107,7 @@ def test_results_grid(api, teacher, quiz, room):
 
 @pytest.fixture
 def stranger_api(client, teacher):
-    stranger = InstructorFactory(username="stranger", password="a-long-password-2")
+    stranger = InstructorFactory.create(username="stranger", password="a-long-password-2")
     quiz_create(owner=stranger, title="Stranger's own", questions=[TF])
     room_create(owner=stranger, code="STRANGE")
     client.force_login(stranger)

@@ -3,6 +3,7 @@ answers (double, late, wrong room, malformed), reveal, next, end; reconnect mid-
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
@@ -22,7 +23,7 @@ from tests.factories import InstructorFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-QUESTIONS = [
+QUESTIONS: list[dict[str, Any]] = [
     {
         "kind": "true_false",
         "prompt": "Pedestrian detection?",
@@ -49,7 +50,7 @@ def layer(request, settings):
 
 
 def make_game(code: str = "MODULABS"):
-    teacher = InstructorFactory(username="teacher", password="x-long-password-1")
+    teacher = InstructorFactory.create(username="teacher", password="x-long-password-1")
     room = room_create(owner=teacher, code=code)
     quiz = quiz_create(owner=teacher, title="Lecture quiz", questions=QUESTIONS)
     session = live.session_start(room=room, quiz=quiz, mode=QuizSession.Mode.INSTRUCTOR_PACED, user=teacher)
@@ -206,7 +207,7 @@ async def test_host_socket_is_for_the_owner_only(layer):
     await anonymous.disconnect()
 
     def other_cookie():
-        other = InstructorFactory(username="other")
+        other = InstructorFactory.create(username="other")
         client = Client()
         client.force_login(other)
         return client.cookies["sessionid"].value
@@ -251,7 +252,7 @@ async def test_wrong_room_token_and_removed_student(layer):
 
 async def test_student_paced_session(layer):
     def setup():
-        teacher = InstructorFactory(username="teacher2")
+        teacher = InstructorFactory.create(username="teacher2")
         room = room_create(owner=teacher, code="PACED1")
         quiz = quiz_create(owner=teacher, title="At your pace", questions=QUESTIONS[:2])
         return live.session_start(room=room, quiz=quiz, mode=QuizSession.Mode.STUDENT_PACED, user=teacher)
@@ -350,7 +351,7 @@ async def test_peer_instruction_revote(layer):
 
 async def test_friendly_nicknames_are_handed_out(layer):
     def setup():
-        teacher = InstructorFactory(username="teacher3")
+        teacher = InstructorFactory.create(username="teacher3")
         room = room_create(owner=teacher, code="KIDS01")
         quiz = quiz_create(owner=teacher, title="Young class", questions=QUESTIONS[:1], language="ko")
         live.session_start(room=room, quiz=quiz, mode="instructor_paced", user=teacher, friendly_nicknames=True)
@@ -366,7 +367,7 @@ async def test_friendly_nicknames_are_handed_out(layer):
 
 async def test_team_mode_balances_and_scores_by_the_mean(layer):
     def setup():
-        teacher = InstructorFactory(username="teacher4")
+        teacher = InstructorFactory.create(username="teacher4")
         room = room_create(owner=teacher, code="TEAMS1")
         quiz = quiz_create(owner=teacher, title="Teams", questions=QUESTIONS[:1])
         session = live.session_start(room=room, quiz=quiz, mode="instructor_paced", user=teacher, team_count=2)
@@ -398,7 +399,7 @@ async def test_team_mode_balances_and_scores_by_the_mean(layer):
 
 async def test_confidence_and_the_calibration_verdict_at_the_end(layer):
     def setup():
-        teacher = InstructorFactory(username="teacher5")
+        teacher = InstructorFactory.create(username="teacher5")
         room = room_create(owner=teacher, code="CONF01")
         quiz = quiz_create(owner=teacher, title="Sure?", questions=QUESTIONS, ask_confidence=True)
         session = live.session_start(room=room, quiz=quiz, mode="instructor_paced", user=teacher)
@@ -435,7 +436,7 @@ async def test_confidence_and_the_calibration_verdict_at_the_end(layer):
 
 async def test_a_team_can_be_chosen_at_join(layer):
     def setup():
-        teacher = InstructorFactory(username="teacher6")
+        teacher = InstructorFactory.create(username="teacher6")
         room = room_create(owner=teacher, code="TEAMS2", max_participants=3)
         quiz = quiz_create(owner=teacher, title="Teams", questions=QUESTIONS[:1])
         live.session_start(room=room, quiz=quiz, mode="instructor_paced", user=teacher, team_count=3)

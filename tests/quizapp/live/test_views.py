@@ -37,7 +37,7 @@ def test_unknown_code_is_a_translated_error_and_guessing_is_throttled(client, de
 
 def test_console_and_projector_are_for_the_owner(client, demo):
     assert client.get("/rooms/MODULABS/console/").status_code == 302  # to log in
-    InstructorFactory(username="other", password="pw-long-enough-1")
+    InstructorFactory.create(username="other", password="pw-long-enough-1")
     client.login(username="other", password="pw-long-enough-1")
     assert client.get("/rooms/MODULABS/console/").status_code == 404
     client.login(username="demo", password="modulabs-demo")

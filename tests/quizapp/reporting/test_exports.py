@@ -26,7 +26,7 @@ SHORT = {"kind": "short_answer", "prompt": "고양이는 영어로?", "accepted_
 
 @pytest.fixture
 def teacher():
-    return InstructorFactory(username="teacher", password=PASSWORD)
+    return InstructorFactory.create(username="teacher", password=PASSWORD)
 
 
 @pytest.fixture
@@ -220,7 +220,7 @@ def test_control_characters_xlsx_cannot_hold_are_dropped_before_neutralising(tea
 
 def test_exports_are_for_the_owner_only(client, teacher):
     session = play(teacher, questions=[true_false("Q")], answers={"Kim": [{"choices": [0]}]})
-    InstructorFactory(username="other", password=PASSWORD)
+    InstructorFactory.create(username="other", password=PASSWORD)
     client.login(username="other", password=PASSWORD)
     assert client.get(csv_url(session)).status_code == 404
     assert client.get(csv_url(session, "summary")).status_code == 404

@@ -59,8 +59,9 @@ def play(
     for index, question in enumerate(quiz.questions.order_by("position", "id")):
         live.session_next(session_id=session.id, user=teacher)
         for nickname, given in answers.items():
-            if index < len(given) and given[index] is not None:
-                spec = dict(given[index])
+            entry = given[index] if index < len(given) else None
+            if entry is not None:
+                spec = dict(entry)
                 ms = spec.pop("ms", None)
                 receipt = live_answers.answer_submit(
                     participant_id=players[nickname].id, question_id=question.id, **spec
@@ -74,7 +75,7 @@ def play(
 
 @pytest.fixture
 def teacher():
-    return InstructorFactory(username="teacher", password=PASSWORD)
+    return InstructorFactory.create(username="teacher", password=PASSWORD)
 
 
 @pytest.fixture
@@ -349,7 +350,7 @@ def test_report_and_exports_are_for_the_owner_only(client, teacher):
         response = client.get(url)
         assert response.status_code == 302, url
         assert "/accounts/login" in response["Location"]
-    InstructorFactory(username="other", password=PASSWORD)
+    InstructorFactory.create(username="other", password=PASSWORD)
     client.login(username="other", password=PASSWORD)
     for url in urls:
         assert client.get(url).status_code == 404, url

@@ -26,7 +26,7 @@ def test_fullwidth_input_is_normalised():
 @pytest.mark.embedded
 @pytest.mark.django_db
 def test_codes_are_unique_up_to_lookalikes(django_user_model):
-    owner = InstructorFactory(username="teacher")
+    owner = InstructorFactory.create(username="teacher")
     room = room_create(owner=owner, code="modulabs")
     assert room.code == "MODULABS"
     assert room_get_by_code("m0du1abs") == room
