@@ -24,7 +24,7 @@ from .images import is_single_image, read_images
 from .metrics import classification_metrics, regression_metrics
 from .progress import ProgressCallback, Reporter
 from .tabular import TabularImpl, read_table, train_tabular
-from .text import TextImpl, explain_batch, read_texts, train_text
+from .text import TextImpl, explain_batch, read_texts, text_column, train_text
 
 TASKS = ("regression", "classification", "image_classification", "text_classification")
 TEXT = "text_classification"
@@ -126,7 +126,9 @@ def train(
         impl, clean, metrics, history, target = train_text(
             A, target_of, params=params, seed=seed, reporter_of=reporter_of
         )
-        return Model(task, target.labels, clean, (1,), metrics, history, seed, impl=impl)
+        column = text_column(A)
+        columns = [column] if column else None
+        return Model(task, target.labels, clean, (1,), metrics, history, seed, columns=columns, impl=impl)
     impl, clean, metrics, history, target = train_tabular(
         A, target_of, classification=classification, params=params, seed=seed, reporter_of=reporter_of
     )

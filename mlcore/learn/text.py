@@ -95,6 +95,14 @@ def read_texts(A: Any) -> list[str]:
     return [clean_text(_only_cell(value, i), i) for i, value in enumerate(A, start=1)]
 
 
+def text_column(A: Any) -> str | None:
+    """The column name when A is rows of one named column (``[{"text": ...}, ...]``), else None."""
+    if isinstance(A, Sequence) and not isinstance(A, str | bytes) and A and isinstance(A[0], Mapping):
+        keys = list(A[0])
+        return str(keys[0]) if len(keys) == 1 else None
+    return None
+
+
 def _only_cell(value: Any, row: int) -> Any:
     """The text of a one-column row (``{"text": ...}`` or ``[...]``), or the value itself."""
     if isinstance(value, Mapping | list | tuple):
