@@ -149,10 +149,13 @@ TEXT_MIN_DISTINCT = 0.8
 
 
 def looks_like_text(columns: list[str], rows: list[list[str]], chosen: list[str]) -> bool:
-    """One input column of sentences (long on average, nearly all different): a text task, not a table."""
-    if len(chosen) != 1 or not rows:
-        return False
-    index = columns.index(chosen[0])
+    """Exactly one input column of sentences (long on average, nearly all different): a text task, not
+    a table (``id, message, desk`` too: the text model reads the message)."""
+    return len([name for name in chosen if _is_text_column(columns, rows, name)]) == 1
+
+
+def _is_text_column(columns: list[str], rows: list[list[str]], name: str) -> bool:
+    index = columns.index(name)
     values = [row[index] for row in rows if not is_missing(row[index])]
     if not values or any(parse_number(v) is not None for v in values[:50]):
         return False
@@ -168,6 +171,10 @@ def text_column_choice(columns: list[str], rows: list[list[str]], chosen: list[s
         if not any(not is_missing(row[index]) for row in rows):
             raise MlError("text_column_empty", column=chosen[0])
         return chosen[0]
+
+    texts = [name for name in chosen if _is_text_column(columns, rows, name)]
+    if len(texts) == 1:
+        return texts[0]
 
     def length(name: str) -> float:
         index = columns.index(name)

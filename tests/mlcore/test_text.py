@@ -94,11 +94,12 @@ def test_a_csv_of_texts_becomes_a_text_data_set(teacher, media, encoding):
     datasets.dataset_configure_table(dataset=dataset, target="desk")
     assert dataset.task == TEXT  # one input column of sentences: a text task
     assert dataset.features == ["message"]
-    # several input columns: the text task takes the one with the longest texts
-    wide = datasets.dataset_create_from_csv(
-        owner=teacher, name="Wide", data=texts_csv(extra=True), target="desk", task=TEXT
-    )
-    assert wide.features == ["message"]
+    # several input columns: the text task takes the one of sentences, asked for or inferred
+    for task in (TEXT, None):
+        wide = datasets.dataset_create_from_csv(
+            owner=teacher, name="Wide", data=texts_csv(extra=True), target="desk", task=task
+        )
+        assert (wide.task, wide.features) == (TEXT, ["message"])
     # asked for categories explicitly, it stays a table
     table = datasets.dataset_create_from_csv(
         owner=teacher, name="Table", data=texts_csv(), target="desk", task="classification"
@@ -237,7 +238,12 @@ def test_the_pages_train_and_try_a_text_model(api, teacher, callcentre):
 
 def test_training_refuses_two_text_columns_and_bad_params(teacher, media):
     dataset = datasets.dataset_create_from_csv(
-        owner=teacher, name="Wide", data=texts_csv(extra=True), target="desk", features=["id", "message"]
+        owner=teacher,
+        name="Wide",
+        data=texts_csv(extra=True),
+        target="desk",
+        features=["id", "message"],
+        task="classification",
     )
     with pytest.raises(MlError) as refused:
         training_job_create(owner=teacher, dataset=dataset, task=TEXT)
