@@ -6,10 +6,11 @@ Live progress comes from the job sockets (static/js/mlcore_follow.js), with REST
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -445,7 +446,7 @@ def _classify_texts(request: HttpRequest, model: Any) -> HttpResponse:
     try:
         raw = read_upload(form.cleaned_data["file"], max_bytes=limit("MLCORE_CSV_MAX_BYTES"), code="csv_too_large")
         job = text_classification.classification_job_create_texts(
-            owner=request.user, model=model, data=raw, column=form.cleaned_data["column"] or None
+            owner=cast(User, request.user), model=model, data=raw, column=form.cleaned_data["column"] or None
         )
     except MlError as exc:
         _refusal(request, exc)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+from django.contrib.auth.models import User
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -89,7 +92,7 @@ class ClassificationJobListApi(AppApiView):
             upload = data.validated_data["file"][0]
             raw = read_upload(upload, max_bytes=limit("MLCORE_CSV_MAX_BYTES"), code="csv_too_large")
             job = text_classification.classification_job_create_texts(
-                owner=request.user, model=model, data=raw, column=data.validated_data.get("column") or None
+                owner=cast(User, request.user), model=model, data=raw, column=data.validated_data.get("column") or None
             )
             return Response(selectors.classification_job_snapshot(job), status=status.HTTP_201_CREATED)
         uploads = []

@@ -123,12 +123,12 @@ def train(
         h, w, c = impl.geometry
         return Model(task, target.labels, clean, (h, w, c), metrics, history, seed, impl=impl)
     if task == TEXT:
-        impl, clean, metrics, history, target = train_text(
+        text_impl, clean, metrics, history, target = train_text(
             A, target_of, params=params, seed=seed, reporter_of=reporter_of
         )
         column = text_column(A)
         columns = [column] if column else None
-        return Model(task, target.labels, clean, (1,), metrics, history, seed, columns=columns, impl=impl)
+        return Model(task, target.labels, clean, (1,), metrics, history, seed, columns=columns, impl=text_impl)
     impl, clean, metrics, history, target = train_tabular(
         A, target_of, classification=classification, params=params, seed=seed, reporter_of=reporter_of
     )

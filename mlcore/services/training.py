@@ -41,7 +41,11 @@ MAX_MISCLASSIFIED = 48
 def _clean_params(task: str, params: dict[str, Any] | None) -> dict[str, Any]:
     """Keep the known names; ``mlcore.learn`` refuses bad values (``bad_param``) when the job runs,
     and :func:`training_job_create` runs the same check first so the person hears it at once."""
-    allowed = {Task.IMAGE_CLASSIFICATION: IMAGE_PARAMS, Task.TEXT_CLASSIFICATION: TEXT_PARAMS}.get(task, TABLE_PARAMS)
+    by_task: dict[str, tuple[str, ...]] = {
+        Task.IMAGE_CLASSIFICATION: IMAGE_PARAMS,
+        Task.TEXT_CLASSIFICATION: TEXT_PARAMS,
+    }
+    allowed = by_task.get(task, TABLE_PARAMS)
     params = dict(params or {})
     unknown = sorted(str(k) for k in params if k not in allowed)
     if unknown:
