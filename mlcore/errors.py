@@ -135,6 +135,16 @@ MESSAGES: dict[str, Any] = {
     "csv_duplicate_columns": _("Two columns have the same name “%(column)s”: rename one."),
     "csv_too_many_rows": _("The CSV has too many rows: at most %(max_rows)s."),
     "csv_too_many_columns": _("The CSV has too many columns: at most %(max_columns)s."),
+    # --- texts ---------------------------------------------------------------------------------
+    "text_column_empty": _("The text column “%(column)s” is empty: choose the column that holds the texts."),
+    "text_needs_one_column": _(
+        "A text model learns from one text column: choose exactly one input column (A) that holds the texts."
+    ),
+    "text_required": _("Type a text first."),
+    "text_too_long": _("The text is too long: at most %(maximum)s characters."),
+    "not_text": _("This model does not classify texts."),
+    "no_texts": _("The CSV has no text to classify in the column “%(column)s”."),
+    "too_many_texts": _("Send at most %(maximum)s texts at once."),
 }
 
 #: Which codes of mlcore.learn are a person's to fix (bad data or settings) rather than a bug here.
@@ -238,6 +248,8 @@ SKIPPED_REASONS: dict[str, Any] = {
     "format_not_allowed": _("format not accepted"),
     "too_many_pixels": _("too many pixels"),
     "truncated": _("damaged or incomplete"),
+    "blank_text": _("no text"),
+    "text_too_long": _("text too long"),
 }
 
 

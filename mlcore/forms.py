@@ -66,7 +66,7 @@ class TableConfigureForm(forms.Form):
         label=_("What to predict"),
         choices=[
             ("", _("Decide from the column")),
-            *[(t.value, t.label) for t in (Task.REGRESSION, Task.CLASSIFICATION)],
+            *[(t.value, t.label) for t in (Task.REGRESSION, Task.CLASSIFICATION, Task.TEXT_CLASSIFICATION)],
         ],
         required=False,
     )
@@ -109,6 +109,8 @@ class TrainForm(forms.Form):
 
     def params(self, task: str) -> dict[str, Any]:
         data = self.cleaned_data
+        if task == Task.TEXT_CLASSIFICATION:
+            return {}  # the text model's defaults were measured (docs/mlcore-learn.md); the API can change them
         names = ("epochs", "batch_size", "learning_rate") if task == Task.IMAGE_CLASSIFICATION else ("model",)
         return {name: data[name] for name in names if data.get(name) not in (None, "")}
 
@@ -117,6 +119,20 @@ class ClassifyForm(forms.Form):
     files = MultipleFileField(
         label=_("Images or a zip"),
         help_text=_("Single images, or a zip of a folder of images (folders named after classes are compared)."),
+    )
+
+
+class TextClassifyForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV of texts"),
+        help_text=_("One text per row, with a header row; UTF-8 or Korean Excel (CP949)."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv"}),
+    )
+    column = forms.CharField(
+        label=_("Text column"),
+        required=False,
+        max_length=200,
+        help_text=_("Leave empty to use the column the model learnt from, or “text”."),
     )
 
 

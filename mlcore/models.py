@@ -35,6 +35,7 @@ class Task(models.TextChoices):
     REGRESSION = "regression", _("Predict a number (regression)")
     CLASSIFICATION = "classification", _("Predict a category (classification)")
     IMAGE_CLASSIFICATION = "image_classification", _("Recognise images (image classification)")
+    TEXT_CLASSIFICATION = "text_classification", _("Sort texts into categories (text classification)")
 
 
 class JobState(models.TextChoices):

@@ -220,7 +220,9 @@ def classification_job_snapshot(job: ClassificationJob, *, with_results: bool = 
     results = []
     if with_results:
         for row in job.results:
-            results.append({**row, "image_url": classification_image_url(row["image_id"])})
+            if "image_id" in row:
+                row = {**row, "image_url": classification_image_url(row["image_id"])}
+            results.append(row)
     return {
         "id": job.id,
         "kind": "classification",
@@ -301,13 +303,14 @@ def classification_image_url(image_id: int) -> str:
 def classification_csv_rows(job: ClassificationJob) -> tuple[list[str], list[list[Any]]]:
     """Header and rows of the results download: file, predicted class, confidence, then one column per class."""
     labels = [str(label) for label in job.model.labels]
-    header = ["file", "expected", "predicted", "confidence", *labels]
+    header = ["text" if job.model.task == "text_classification" else "file", "expected", "predicted", "confidence"]
+    header += labels
     rows = []
     for row in job.results:
         probs = row.get("probabilities", {})
         rows.append(
             [
-                row["name"],
+                row.get("text", row["name"]),
                 row.get("expected", ""),
                 row["label"],
                 round(row["confidence"], 4),

@@ -6,10 +6,11 @@ Live progress comes from the job sockets (static/js/mlcore_follow.js), with REST
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,11 +29,12 @@ from mlcore.forms import (
     ImageSetForm,
     LearningCurveForm,
     TableConfigureForm,
+    TextClassifyForm,
     TrainForm,
     ZipUploadForm,
 )
 from mlcore.models import JobState, LearningCurveJob, Task
-from mlcore.services import classification, datasets, learning_curves, registry, training
+from mlcore.services import classification, datasets, learning_curves, registry, text_classification, training
 from mlcore.services.limits import limit
 from mlcore.uploads import IMAGE_MAX_BYTES, read_upload
 
@@ -152,6 +154,7 @@ def dataset_detail(request: HttpRequest, dataset_id: int) -> HttpResponse:
         "note": datasets.builtin_note(dataset),
         "train_form": TrainForm(),
         "is_images": not dataset.is_tabular,
+        "is_text": dataset.task == Task.TEXT_CLASSIFICATION,
         "models": selectors.models_for_owner(request.user).filter(dataset=dataset)[:20],
         "jobs": selectors.training_jobs_for_owner(request.user).filter(dataset=dataset)[:10],
         "curve_form": LearningCurveForm(),
@@ -360,10 +363,23 @@ def model_detail(request: HttpRequest, model_id: int) -> HttpResponse:
             "model": model,
             "result": selectors.model_result(model),
             "classify_form": ClassifyForm(),
+            "text_classify_form": TextClassifyForm(),
             "is_images": model.task == Task.IMAGE_CLASSIFICATION,
+            "is_text": model.task == Task.TEXT_CLASSIFICATION,
+            "text_max_chars": limit("MLCORE_TEXT_MAX_CHARS"),
+            "keywords": _keywords(model),
             "classifications": selectors.classification_jobs_for_owner(request.user).filter(model=model)[:10],
         },
     )
+
+
+def _keywords(model: Any) -> list[dict[str, Any]]:
+    if model.task != Task.TEXT_CLASSIFICATION:
+        return []
+    try:
+        return registry.model_keywords(model)
+    except MlError:
+        return []
 
 
 @login_required
@@ -402,6 +418,8 @@ def model_delete(request: HttpRequest, model_id: int) -> HttpResponse:
 @require_POST
 def classify(request: HttpRequest, model_id: int) -> HttpResponse:
     model = _found(selectors.model_get_for_owner(request.user, model_id), "model")
+    if model.task == Task.TEXT_CLASSIFICATION:
+        return _classify_texts(request, model)
     form = ClassifyForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose at least one image or a zip."))
@@ -420,6 +438,23 @@ def classify(request: HttpRequest, model_id: int) -> HttpResponse:
     return redirect("mlcore:classification", job_id=job.id)
 
 
+def _classify_texts(request: HttpRequest, model: Any) -> HttpResponse:
+    form = TextClassifyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a CSV file of texts."))
+        return redirect("mlcore:model", model_id=model.id)
+    try:
+        raw = read_upload(form.cleaned_data["file"], max_bytes=limit("MLCORE_CSV_MAX_BYTES"), code="csv_too_large")
+        job = text_classification.classification_job_create_texts(
+            owner=cast(User, request.user), model=model, data=raw, column=form.cleaned_data["column"] or None
+        )
+    except MlError as exc:
+        _refusal(request, exc)
+        return redirect("mlcore:model", model_id=model.id)
+    _skipped_message(request, job.skipped)
+    return redirect("mlcore:classification", job_id=job.id)
+
+
 @login_required
 @require_GET
 def classification_detail(request: HttpRequest, job_id: int) -> HttpResponse:
@@ -430,7 +465,8 @@ def classification_detail(request: HttpRequest, job_id: int) -> HttpResponse:
         {**row, "ranked": sorted(row["probabilities"].items(), key=lambda item: -item[1])[:3]}
         for row in snapshot["results"]
     ]
-    return render(request, "mlcore/classification_detail.html", {"job": job, "rows": rows, "labels": labels})
+    context = {"job": job, "rows": rows, "labels": labels, "is_text": job.model.task == Task.TEXT_CLASSIFICATION}
+    return render(request, "mlcore/classification_detail.html", context)
 
 
 @login_required

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+from django.contrib.auth.models import User
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -19,14 +22,20 @@ from mlcore.apis.common import (
     attachment,
 )
 from mlcore.errors import NOT_FOUND
-from mlcore.services import classification
+from mlcore.models import Task
+from mlcore.services import classification, text_classification
 from mlcore.services.limits import limit
 from mlcore.uploads import IMAGE_MAX_BYTES, read_upload
 
 
 class MlResultRowSerializer(serializers.Serializer):
-    image_id = serializers.IntegerField()
-    image_url = serializers.CharField()
+    image_id = serializers.IntegerField(required=False, help_text="Image models.")
+    image_url = serializers.CharField(required=False, help_text="Image models.")
+    row = serializers.IntegerField(required=False, help_text="Text models: the line of the CSV.")
+    text = serializers.CharField(required=False, help_text="Text models: the text classified.")
+    words = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Text models: the words that decided it."
+    )
     name = serializers.CharField()
     expected = serializers.CharField(help_text="The zip folder the image came from, if any.")
     label = serializers.CharField()
@@ -61,11 +70,15 @@ class ClassificationJobListApi(AppApiView):
         model = serializers.IntegerField()
         file = serializers.ListField(
             child=serializers.FileField(),
-            help_text="Images, or zips of them (a folder per expected class, or one folder of any name).",
+            help_text="Images, or zips of them (a folder per expected class, or one folder of any name). "
+            "Text models: one CSV with a header row, one text per row.",
+        )
+        column = serializers.CharField(
+            required=False, allow_blank=True, help_text="Text models: the CSV column holding the texts."
         )
 
     @extend_schema(
-        summary="Classify many images with a model (a queued job)",
+        summary="Classify many images (or the texts of a CSV) with a model (a queued job)",
         request={"multipart/form-data": ClassificationCreateInputSerializer},
         responses={201: MlClassificationJobOutputSerializer, **error_responses(400, 401, 404, text=ERROR_TEXT)},
     )
@@ -75,6 +88,13 @@ class ClassificationJobListApi(AppApiView):
         model = found_or_404(
             selectors.model_get_for_owner(request.user, data.validated_data["model"]), NOT_FOUND["model"]
         )
+        if model.task == Task.TEXT_CLASSIFICATION:
+            upload = data.validated_data["file"][0]
+            raw = read_upload(upload, max_bytes=limit("MLCORE_CSV_MAX_BYTES"), code="csv_too_large")
+            job = text_classification.classification_job_create_texts(
+                owner=cast(User, request.user), model=model, data=raw, column=data.validated_data.get("column") or None
+            )
+            return Response(selectors.classification_job_snapshot(job), status=status.HTTP_201_CREATED)
         uploads = []
         for upload in data.validated_data["file"]:
             is_zip = (upload.name or "").lower().endswith(".zip")

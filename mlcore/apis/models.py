@@ -131,6 +131,9 @@ class ModelPredictApi(AppApiView):
     class ModelPredictInputSerializer(serializers.Serializer):
         file = serializers.FileField(required=False, help_text="Image models: one image.")
         row = serializers.DictField(required=False, help_text="Table models: {column: value}.")
+        text = serializers.CharField(
+            required=False, allow_blank=True, trim_whitespace=False, help_text="Text models: one text."
+        )
 
     class ModelPredictTopSerializer(serializers.Serializer):
         label = serializers.CharField()
@@ -142,10 +145,22 @@ class ModelPredictApi(AppApiView):
             child=serializers.DictField(), required=False, help_text="Top 3 with probabilities."
         )
         value = serializers.FloatField(required=False, help_text="Regression models: the predicted number.")
+        words = serializers.ListField(
+            child=serializers.DictField(),
+            required=False,
+            help_text="Text models: the words that pushed the text toward `label`, strongest first: "
+            "{word, start, end, weight}.",
+        )
+        spans = serializers.ListField(
+            child=serializers.DictField(), required=False, help_text="Text models: every word with its weight."
+        )
+        ngrams = serializers.ListField(
+            child=serializers.DictField(), required=False, help_text="Text models: the strongest n-grams."
+        )
         milliseconds = serializers.FloatField(required=False)
 
     @extend_schema(
-        summary="Predict synchronously: one image (top 3 classes) or one table row",
+        summary="Predict synchronously: one image (top 3 classes), one table row, or one text (with its words)",
         description="Loaded models stay cached in the web process, so repeated calls are fast (drawing rounds).",
         request={"multipart/form-data": ModelPredictInputSerializer, "application/json": ModelPredictInputSerializer},
         responses={200: ModelPredictOutputSerializer, **error_responses(400, 401, 404, text=ERROR_TEXT)},
@@ -160,4 +175,6 @@ class ModelPredictApi(AppApiView):
                 raise MlError("no_images")
             raw = read_upload(upload, max_bytes=IMAGE_MAX_BYTES, code="image_too_large")
             return Response(registry.predict_image(model=model, data=raw))
+        if model.task == Task.TEXT_CLASSIFICATION and "row" not in data.validated_data:
+            return Response(registry.predict_text(model=model, text=data.validated_data.get("text", "")))
         return Response(registry.predict_row(model=model, row=data.validated_data.get("row") or {}))

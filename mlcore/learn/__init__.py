@@ -7,10 +7,14 @@ No Django here: this package must be usable from a notebook or a script.
     model = train(images, labels, task="image_classification")
     predict(model, images[:3])
 
+    texts, desks = generate_call_centre(per_desk=60, seed=0)
+    model = train(texts, desks, task="text_classification")
+    explain(model, "환불해 주세요")[0]["words"]
+
 See docs/mlcore-learn.md for the parameters, the progress events and the error codes.
 """
 
-from .api import TASKS, Model, evaluate, export, load, predict, predict_proba, prepare_input, save, train
+from .api import TASKS, Model, evaluate, explain, export, load, predict, predict_proba, prepare_input, save, train
 from .builtin import HOUSE_TABLE, HOUSE_TABLE_NOTE, load_digits, load_house_table
 from .doodles import DOODLE_CLASSES, DOODLE_NAMES, generate_doodles
 from .drawings import Drawing, parse_strokes, render_display, render_normalised, synthetic_drawing
@@ -34,14 +38,18 @@ from .errors import (
 )
 from .learning_curve import PowerLawFit, examples_needed, fit_power_law, learning_curve
 from .progress import EVENT_KEYS, ProgressCallback, ProgressEvent, StopCheck
+from .textsets import DESKS, SENTIMENTS, SPAM_LABELS, generate_call_centre, generate_sentiment, generate_spam
 
 __all__ = [
+    "DESKS",
     "DOODLE_CLASSES",
     "DOODLE_NAMES",
     "ERROR_CODES",
     "EVENT_KEYS",
     "HOUSE_TABLE",
     "HOUSE_TABLE_NOTE",
+    "SENTIMENTS",
+    "SPAM_LABELS",
     "TASKS",
     "BadInput",
     "BadModelFile",
@@ -66,9 +74,13 @@ __all__ = [
     "TrainingCancelled",
     "evaluate",
     "examples_needed",
+    "explain",
     "export",
     "fit_power_law",
+    "generate_call_centre",
     "generate_doodles",
+    "generate_sentiment",
+    "generate_spam",
     "learning_curve",
     "load",
     "load_digits",

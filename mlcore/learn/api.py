@@ -24,8 +24,10 @@ from .images import is_single_image, read_images
 from .metrics import classification_metrics, regression_metrics
 from .progress import ProgressCallback, Reporter
 from .tabular import TabularImpl, read_table, train_tabular
+from .text import TextImpl, explain_batch, read_texts, text_column, train_text
 
-TASKS = ("regression", "classification", "image_classification")
+TASKS = ("regression", "classification", "image_classification", "text_classification")
+TEXT = "text_classification"
 FORMAT = "a2b-learn-model"
 FORMAT_VERSION = 1
 PathLike = str | os.PathLike[str]
@@ -88,7 +90,8 @@ def train(
 ) -> Model:
     """Learn B from A. Always scores on held-back rows when there are enough (see ``model.metrics``).
 
-    ``task`` is "regression", "classification" (tables) or "image_classification" (a small CNN).
+    ``task`` is "regression", "classification" (tables), "image_classification" (a small CNN) or
+    "text_classification" (TF-IDF on character and word n-grams, logistic regression; A is texts).
     ``progress(event)`` gets a start event, one event per epoch (CNN) and an end event;
     ``should_stop()`` is polled between batches and raises :class:`TrainingCancelled` when true.
     Raises :class:`LearnError` subclasses with stable codes for bad input.
@@ -119,6 +122,13 @@ def train(
         )
         h, w, c = impl.geometry
         return Model(task, target.labels, clean, (h, w, c), metrics, history, seed, impl=impl)
+    if task == TEXT:
+        text_impl, clean, metrics, history, target = train_text(
+            A, target_of, params=params, seed=seed, reporter_of=reporter_of
+        )
+        column = text_column(A)
+        columns = [column] if column else None
+        return Model(task, target.labels, clean, (1,), metrics, history, seed, columns=columns, impl=text_impl)
     impl, clean, metrics, history, target = train_tabular(
         A, target_of, classification=classification, params=params, seed=seed, reporter_of=reporter_of
     )
@@ -160,10 +170,34 @@ def predict_proba(model: Model, A: Any) -> list[dict[Label, float]]:
 
 def prepare_input(model: Model, A: Any) -> np.ndarray:
     """The array the exported file consumes: float32 N x C x H x W in [0, 1] (images) or the object
-    array of cleaned cells (tables)."""
+    array of cleaned cells (tables), or the list of NFC-normalised texts (text)."""
+    if model.task == TEXT:
+        return np.array(read_texts(A), dtype=object)
     if model.task == "image_classification":
         return model.impl.prepare(A).astype(np.float32) / np.float32(255.0)
     return model.impl.matrix(A)
+
+
+def _kept_inputs(model: Model, A: Any, n_values: int, keep: list[int]) -> Any:
+    """A's rows (images, texts or table rows) that have a value in B, once A and B match in length."""
+
+    def same_length(n: int) -> None:
+        if n != n_values:
+            raise LengthMismatch(f"A has {n} rows but B has {n_values} values.", rows=n, targets=n_values)
+
+    if model.task == "image_classification":
+        if is_single_image(A):
+            A = [A]
+        images = read_images(A)
+        same_length(len(images))
+        return images[keep] if isinstance(images, np.ndarray) else [images[i] for i in keep]
+    if model.task == TEXT:
+        texts = read_texts(A)
+        same_length(len(texts))
+        return [texts[i] for i in keep]
+    rows, _ = read_table(A, model.columns)
+    same_length(len(rows))
+    return [dict(zip(model.columns or [], rows[i], strict=True)) for i in keep]
 
 
 def evaluate(model: Model, A: Any, B: Any) -> dict[str, Any]:
@@ -171,21 +205,7 @@ def evaluate(model: Model, A: Any, B: Any) -> dict[str, Any]:
     confusion_matrix and labels, or mae, rmse and r2). Rows with a blank B are skipped."""
     values = as_sequence(B, "B")
     keep = [i for i, v in enumerate(values) if not is_missing(v)]
-    if model.task == "image_classification":
-        if is_single_image(A):
-            A = [A]
-        images = read_images(A)
-        n = len(images)
-        if n != len(values):
-            raise LengthMismatch(f"A has {n} rows but B has {len(values)} values.", rows=n, targets=len(values))
-        A = images[keep] if isinstance(images, np.ndarray) else [images[i] for i in keep]
-    else:
-        rows, _ = read_table(A, model.columns)
-        if len(rows) != len(values):
-            raise LengthMismatch(
-                f"A has {len(rows)} rows but B has {len(values)} values.", rows=len(rows), targets=len(values)
-            )
-        A = [dict(zip(model.columns or [], rows[i], strict=True)) for i in keep]
+    A = _kept_inputs(model, A, len(values), keep)
     if not keep:
         raise BadInput("B has no values to compare with.", argument="B")
     raw = model.impl.predict_raw(A)
@@ -209,6 +229,15 @@ def evaluate(model: Model, A: Any, B: Any) -> dict[str, Any]:
             raise NonNumericTarget(f"B row {i + 1} is {values[i]!r}, not a number.", row=i + 1, value=str(values[i]))
         truth_f.append(number)
     return regression_metrics(np.array(truth_f), raw)
+
+
+def explain(model: Model, A: Any, *, top: int = 3, words: int = 5) -> list[dict[str, Any]]:
+    """Text models: per text, the ``top`` labels with probabilities and the words and n-grams that
+    pushed it toward the predicted label (``"환불"`` -> refund). See :func:`mlcore.learn.text.explain_batch`
+    for the keys. A single string is a batch of one (the result is still a list)."""
+    if model.task != TEXT:
+        raise BadTask("Only text models explain their predictions with words.", task=model.task, allowed=[TEXT])
+    return explain_batch(model.impl, model.labels, read_texts(A), top=top, words=words)
 
 
 # --------------------------------------------------------------------------- save / load / export
@@ -280,7 +309,12 @@ def load(path: PathLike) -> Model:
                 raise BadModelFile(
                     "This model file was written by a newer version.", version=meta.get("format_version")
                 )
-            impl = _load_cnn(zf, meta) if meta["task"] == "image_classification" else _load_tabular(zf, meta)
+            if meta["task"] == "image_classification":
+                impl = _load_cnn(zf, meta)
+            elif meta["task"] == TEXT:
+                impl = _load_text(zf, meta)
+            else:
+                impl = _load_tabular(zf, meta)
     except BadModelFile:
         raise
     except (
@@ -336,13 +370,24 @@ def _load_tabular(zf: zipfile.ZipFile, meta: dict[str, Any]) -> Any:
     )
 
 
+def _load_text(zf: zipfile.ZipFile, meta: dict[str, Any]) -> Any:
+    import joblib  # noqa: PLC0415  defers joblib
+    from sklearn.pipeline import Pipeline  # noqa: PLC0415  defers sklearn
+
+    pipeline = joblib.load(io.BytesIO(zf.read("pipeline.joblib")))  # our own storage only, as for tables
+    if not isinstance(pipeline, Pipeline):
+        raise BadModelFile("The model file does not hold a scikit-learn pipeline.")
+    return TextImpl(pipeline, len(meta["labels"]))
+
+
 def export(model: Model, path: PathLike) -> Path:
     """A file other programs can run without this package.
 
     Images: TorchScript (``torch.jit.load``); input float32 N x C x H x W in [0, 1] (see
     :func:`prepare_input`), output class probabilities in ``labels`` order; ``meta.json`` is embedded as an
     extra file. Tables: joblib of ``{"pipeline", "columns", "column_kinds", "labels", "task"}``; the
-    pipeline predicts label indices (classification) or numbers.
+    pipeline predicts label indices (classification) or numbers. Texts: the same dict with
+    ``columns`` None; the pipeline takes a list of NFC-normalised strings and predicts label indices.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -377,6 +422,7 @@ __all__ = [
     "TASKS",
     "Model",
     "evaluate",
+    "explain",
     "export",
     "load",
     "predict",

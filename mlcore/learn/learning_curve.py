@@ -37,10 +37,13 @@ import numpy as np
 
 from . import api
 from . import images as img
-from .common import MIN_ROWS, prepare_target
+from .common import MIN_ROWS, check_params, prepare_target
 from .errors import BadParam, BadTask, TooFewRows
 from .progress import ProgressCallback, Reporter
 from .tabular import EMPTY, build_pipeline, infer_kinds, read_table, to_matrix
+from .text import PARAMS as TEXT_PARAMS
+from .text import build_pipeline as build_text_pipeline
+from .text import read_texts
 
 BOOTSTRAP = 200
 IMAGE_SIDE = 16
@@ -288,6 +291,8 @@ def _baseline(A: Any, task: str, kind: str, seed: int, should_stop: Callable[[],
             return LogisticRegression(max_iter=200, tol=1e-3, C=0.5)
 
         return _Baseline("logistic regression on pixels", X, len(X), _sklearn_error(make, X, classification))
+    if task == api.TEXT:
+        return _text_baseline(A, seed)
     rows, columns = read_table(A)
     kinds = infer_kinds(rows, len(columns))  # decided once, on all rows, so every fold encodes alike
     if all(k == EMPTY for k in kinds):
@@ -309,6 +314,17 @@ def _baseline(A: Any, task: str, kind: str, seed: int, should_stop: Callable[[],
 
     name = "logistic regression" if classification else "ridge regression"
     return _Baseline(name, X, len(X), _sklearn_error(make_table, X, classification))
+
+
+def _text_baseline(A: Any, seed: int) -> _Baseline:
+    """The same TF-IDF + logistic regression as :func:`train` (it is fast): vocabulary and weights are
+    learnt on each slice alone, so no word of the test part leaks in."""
+    texts = np.array(read_texts(A), dtype=object)
+
+    def make() -> Any:
+        return build_text_pipeline(check_params(None, TEXT_PARAMS), seed)
+
+    return _Baseline("TF-IDF n-grams + logistic regression", texts, len(texts), _sklearn_error(make, texts, True))
 
 
 def _constant_error(y: np.ndarray, y_test: np.ndarray) -> float:
@@ -334,7 +350,7 @@ def _sklearn_error(make: Callable[[], Any], X: Any, classification: bool) -> Cal
 
 def _checked_settings(task: str, baseline: str, fractions: Sequence[float], folds: int) -> tuple[str, list[float]]:
     """The baseline kind (``cnn`` or ``linear``) and the sorted fractions, once every setting is valid."""
-    if task not in ("regression", "classification", "image_classification"):
+    if task not in api.TASKS:
         raise BadTask(f"Unknown task {task!r}.", task=str(task))
     if baseline not in ("auto", "linear", "cnn") or (baseline == "cnn" and task != "image_classification"):
         raise BadParam("baseline must be 'auto', 'linear' or (for images) 'cnn'.", param="baseline")

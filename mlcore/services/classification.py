@@ -21,7 +21,8 @@ from mlcore.services import jobs
 from mlcore.services.datasets import skipped_list
 from mlcore.services.files import atomic_with_files, read_bytes
 from mlcore.services.limits import limit
-from mlcore.services.registry import model_load
+from mlcore.services.registry import TEXT_TASK, model_load
+from mlcore.services.text_classification import classify_texts
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +107,8 @@ def classification_job_run(*, job_id: int, task_id: str = "", worker: str = "") 
 
 
 def _classify(job: ClassificationJob, run: jobs.JobRun) -> str:
+    if job.model.task == TEXT_TASK:
+        return classify_texts(job, run)
     started = time.monotonic()
     learned = model_load(job.model)
     images = list(ClassificationImage.objects.filter(job=job).order_by("position"))

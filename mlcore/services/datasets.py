@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 from PIL import Image
 
 from core.csv_checks import CsvRejected, infer_column_types, is_missing, parse_number, read_csv
@@ -25,7 +25,14 @@ from core.image_checks import CheckedImage, ImageRejected, check_image
 from core.zip_checks import ZipRejected, check_zip_images, read_labelled_zip
 from mlcore import errors
 from mlcore.errors import MlError
-from mlcore.learn import HOUSE_TABLE, generate_doodles, load_digits
+from mlcore.learn import (
+    HOUSE_TABLE,
+    generate_call_centre,
+    generate_doodles,
+    generate_sentiment,
+    generate_spam,
+    load_digits,
+)
 from mlcore.learn.common import MIN_ROWS
 from mlcore.models import Dataset, DatasetImage, Task
 from mlcore.selectors import dataset_rows
@@ -36,11 +43,17 @@ MAX_LABEL_LENGTH = 100
 MAX_NAME_LENGTH = 200
 PREVIEW_ROWS = 20
 
-BUILTINS = ("house", "digits", "doodles")
+BUILTINS = ("house", "digits", "doodles", "callcentre", "spam", "sentiment")
+#: Built-in text sets: generated sentences (Korean and English) with a ``text`` and a ``label`` column.
+TEXT_BUILTINS = {"callcentre": generate_call_centre, "spam": generate_spam, "sentiment": generate_sentiment}
+DEFAULT_TEXTS_PER_CLASS = 100
 BUILTIN_NAMES = {
     "house": gettext_lazy("House prices (the lecture's six houses)"),
     "digits": gettext_lazy("Handwritten digits"),
     "doodles": gettext_lazy("Doodles (10 shapes)"),
+    "callcentre": gettext_lazy("Call centre: which desk? (Korean and English)"),
+    "spam": gettext_lazy("Spam or not (text messages)"),
+    "sentiment": gettext_lazy("Reviews: positive or negative"),
 }
 BUILTIN_NOTES = {
     "house": gettext_lazy(
@@ -54,6 +67,16 @@ BUILTIN_NOTES = {
     "doodles": gettext_lazy(
         "Shapes drawn by a program with a wobbly pen: circle, square, triangle, line, cross, star, house, sun, "
         "fish and face. Every image is different, like students' drawings."
+    ),
+    "callcentre": gettext_lazy(
+        "What customers say to a call centre, in Korean and English, and the desk that should answer: refund, "
+        "delivery, cancellation or complaint. Generated from sentence patterns with changing products, times "
+        "and order numbers; some sentences mention another desk's words on purpose."
+    ),
+    "spam": gettext_lazy("Text messages in Korean and English, generated from patterns: spam or a normal message."),
+    "sentiment": gettext_lazy(
+        "Short restaurant and shopping reviews in Korean and English (“The food was good ★★★★★”), generated "
+        "from patterns: positive or negative."
     ),
 }
 DEFAULT_DOODLES_PER_CLASS = 100
@@ -108,12 +131,56 @@ def check_table_choice(
     present = [(line, v) for line, v in enumerate(values, start=2) if not is_missing(v)]
     if len(present) < MIN_ROWS:
         raise MlError("too_few_rows", rows=len(present), minimum=MIN_ROWS)
-    task = task or infer_task(values)
-    if task not in (Task.REGRESSION, Task.CLASSIFICATION):
+    chosen = _chosen_features(columns, column_types, target, features)
+    if not task:
+        task = infer_task(values)
+        if task == Task.CLASSIFICATION and looks_like_text(columns, rows, chosen):
+            task = Task.TEXT_CLASSIFICATION
+    if task not in (Task.REGRESSION, Task.CLASSIFICATION, Task.TEXT_CLASSIFICATION):
         raise MlError("bad_task")
     counts = _checked_answers(task, present)
-    chosen = _chosen_features(columns, column_types, target, features)
+    if task == Task.TEXT_CLASSIFICATION:
+        chosen = [text_column_choice(columns, rows, chosen)]
     return TableChoice(target, chosen, task, counts)
+
+
+TEXT_MIN_MEAN_LENGTH = 12
+TEXT_MIN_DISTINCT = 0.8
+
+
+def looks_like_text(columns: list[str], rows: list[list[str]], chosen: list[str]) -> bool:
+    """Exactly one input column of sentences (long on average, nearly all different): a text task, not
+    a table (``id, message, desk`` too: the text model reads the message)."""
+    return len([name for name in chosen if _is_text_column(columns, rows, name)]) == 1
+
+
+def _is_text_column(columns: list[str], rows: list[list[str]], name: str) -> bool:
+    index = columns.index(name)
+    values = [row[index] for row in rows if not is_missing(row[index])]
+    if not values or any(parse_number(v) is not None for v in values[:50]):
+        return False
+    mean_length = sum(len(v) for v in values) / len(values)
+    return mean_length >= TEXT_MIN_MEAN_LENGTH and len(set(values)) >= TEXT_MIN_DISTINCT * len(values)
+
+
+def text_column_choice(columns: list[str], rows: list[list[str]], chosen: list[str]) -> str:
+    """The one text column (A) of a text data set: the only one chosen, or among several the one
+    with the longest texts (a CSV of ``id, text, label`` means the text)."""
+    if len(chosen) == 1:
+        index = columns.index(chosen[0])
+        if not any(not is_missing(row[index]) for row in rows):
+            raise MlError("text_column_empty", column=chosen[0])
+        return chosen[0]
+
+    texts = [name for name in chosen if _is_text_column(columns, rows, name)]
+    if len(texts) == 1:
+        return texts[0]
+
+    def length(name: str) -> float:
+        index = columns.index(name)
+        return sum(len(row[index]) for row in rows) / max(1, len(rows))
+
+    return max(chosen, key=length)
 
 
 def _checked_answers(task: str, present: list[tuple[int, str]]) -> dict[str, int]:
@@ -388,6 +455,8 @@ def dataset_create_builtin(*, owner: User, which: str, per_class: int | None = N
 
     if per_class is not None and not 1 <= int(per_class) <= MAX_BUILTIN_PER_CLASS:
         raise MlError("bad_param", param="per_class", reason=f"1..{MAX_BUILTIN_PER_CLASS}")
+    if which in TEXT_BUILTINS:
+        return _builtin_texts(common, which, per_class or DEFAULT_TEXTS_PER_CLASS)
     if which == "digits":
         images, labels = load_digits()
         taken: Counter[int] = Counter()
@@ -403,6 +472,28 @@ def dataset_create_builtin(*, owner: User, which: str, per_class: int | None = N
     with atomic_with_files() as files:
         dataset = Dataset.objects.create(**common, kind=Dataset.Kind.IMAGES, task=Task.IMAGE_CLASSIFICATION)
         _bulk_images(dataset, items, files)
+    return dataset
+
+
+def _builtin_texts(common: dict[str, Any], which: str, per_class: int) -> Dataset:
+    """A generated text set as a two-column table (``text``, ``label``), labels in the reader's language."""
+    label_language = "ko" if (get_language() or "").startswith("ko") else "en"
+    texts, labels = TEXT_BUILTINS[which](per_class, seed=0, label_language=label_language)
+    columns = ["text", "label"]
+    rows = [[text, label] for text, label in zip(texts, labels, strict=True)]
+    with atomic_with_files() as files:
+        dataset = Dataset.objects.create(
+            **common,
+            kind=Dataset.Kind.TABULAR,
+            task=Task.TEXT_CLASSIFICATION,
+            target="label",
+            features=["text"],
+            columns=columns,
+            column_types=dict.fromkeys(columns, "categorical"),
+            class_counts=dict(sorted(Counter(labels).items())),
+            row_count=len(rows),
+        )
+        _store_rows(dataset, columns, rows, files, encoding="utf-8")
     return dataset
 
 
@@ -442,6 +533,7 @@ def dataset_image_delete(*, image: DatasetImage) -> None:
 __all__ = [
     "BUILTINS",
     "BUILTIN_NAMES",
+    "TEXT_BUILTINS",
     "ZipImport",
     "builtin_note",
     "check_table_choice",
@@ -457,5 +549,7 @@ __all__ = [
     "dataset_image_delete",
     "dataset_rename",
     "infer_task",
+    "looks_like_text",
     "skipped_list",
+    "text_column_choice",
 ]

@@ -30,6 +30,11 @@ DEFAULTS: dict[str, Any] = {
     "MLCORE_CSV_MAX_BYTES": 20_000_000,
     "MLCORE_CLASSIFY_MAX_IMAGES": 5_000,
     "MLCORE_MODEL_CACHE_SIZE": 8,
+    # Texts
+    #: One text sent for a prediction (a customer's message, not an essay).
+    "MLCORE_TEXT_MAX_CHARS": 2_000,
+    #: Texts in one classification job (rows of a CSV).
+    "MLCORE_CLASSIFY_MAX_TEXTS": 20_000,
 }
 
 

@@ -15,7 +15,8 @@ from django.db.models import Max
 
 from mlcore import errors
 from mlcore.errors import MlError
-from mlcore.learn import LearnError, export, load, predict, predict_proba, prepare_input, save
+from mlcore.learn import LearnError, explain, export, load, predict, predict_proba, prepare_input, save
+from mlcore.learn.text import class_keywords
 from mlcore.models import Dataset, TrainedModel, TrainingJob
 from mlcore.selectors import image_array
 from mlcore.services.datasets import check_uploaded_image
@@ -24,6 +25,9 @@ from mlcore.services.jobs import json_safe
 from mlcore.services.limits import limit
 
 TOP_K = 3
+#: Words of an explanation shown with a text prediction.
+TOP_WORDS = 5
+TEXT_TASK = "text_classification"
 
 
 def model_register(
@@ -193,10 +197,74 @@ def _proba_images(learned: Any, arrays: list[Any]) -> list[dict[Any, float]]:
     return [dict(zip(learned.labels, row, strict=True)) for row in rows]
 
 
+def check_text(text: Any) -> str:
+    """A text to classify: a string, not blank, not longer than ``MLCORE_TEXT_MAX_CHARS``."""
+    if not isinstance(text, str) or not text.strip():
+        raise MlError("text_required")
+    maximum = int(limit("MLCORE_TEXT_MAX_CHARS"))
+    if len(text) > maximum:
+        raise MlError("text_too_long", maximum=maximum)
+    return text
+
+
+def explain_texts(
+    *, model: TrainedModel, texts: list[str], top: int = TOP_K, words: int = TOP_WORDS
+) -> list[dict[str, Any]]:
+    """Many (checked) texts in one pass: for each, ``label``, ``top`` [{label, probability}] and the
+    words that decided it (``words``: [{word, start, end, weight}], ``spans``, ``ngrams``; see
+    ``mlcore.learn.text.explain_batch``). For the text round's live routing and the projector."""
+    if model.task != TEXT_TASK:
+        raise MlError("not_text")
+    if not texts:
+        return []
+    learned = model_load(model)
+    try:
+        results = explain(learned, texts, top=top, words=words)
+    except LearnError as exc:
+        raise errors.from_learn_error(exc) from None
+    out = []
+    for result in results:
+        ranked = [{"label": str(t["label"]), "probability": round(t["probability"], 6)} for t in result["top"]]
+        out.append(
+            {
+                "label": ranked[0]["label"],
+                "top": ranked,
+                "words": result["words"],
+                "spans": result["spans"],
+                "ngrams": result["ngrams"],
+            }
+        )
+    return out
+
+
+def predict_text(*, model: TrainedModel, text: Any, top: int = TOP_K, words: int = TOP_WORDS) -> dict[str, Any]:
+    """One text -> ``{"label", "top", "words", "spans", "ngrams", "milliseconds"}`` (the words that
+    pushed it toward its label: "환불" -> refund), synchronously, with the model cached in this process."""
+    started = time.perf_counter()
+    if model.task != TEXT_TASK:
+        raise MlError("not_text")
+    [result] = explain_texts(model=model, texts=[check_text(text)], top=top, words=words)
+    result["milliseconds"] = round((time.perf_counter() - started) * 1000, 2)
+    return result
+
+
+def model_keywords(model: TrainedModel, per_class: int = 8) -> list[dict[str, Any]]:
+    """A text model's strongest n-grams per class, for its page: ``[{label, ngrams: [{ngram, kind, weight}]}]``."""
+    if model.task != TEXT_TASK:
+        raise MlError("not_text")
+    learned = model_load(model)
+    keywords = class_keywords(learned.impl, learned.labels, per_class=per_class)
+    return [{"label": str(label), "ngrams": keywords[label]} for label in learned.labels]
+
+
 def predict_row(*, model: TrainedModel, row: dict[str, Any], top: int = TOP_K) -> dict[str, Any]:
-    """One table row (``{column: value}``) -> a number (regression) or a class with probabilities."""
+    """One table row (``{column: value}``) -> a number (regression) or a class with probabilities.
+    A text model takes the row's one value as its text (:func:`predict_text`)."""
     if model.task == "image_classification":
         raise MlError("wrong_kind")
+    if model.task == TEXT_TASK:
+        values = [v for v in row.values() if v is not None]
+        return predict_text(model=model, text=values[0] if len(values) == 1 else None, top=top)
     learned = model_load(model)
     cells = {str(k): (None if v is None else str(v)) for k, v in row.items()}
     try:
@@ -231,12 +299,16 @@ def model_download_name(model: TrainedModel) -> str:
 
 __all__ = [
     "TOP_K",
+    "check_text",
+    "explain_texts",
     "model_cache_clear",
     "model_delete",
     "model_download_name",
     "model_export",
+    "model_keywords",
     "model_load",
     "model_register",
     "predict_image",
     "predict_row",
+    "predict_text",
 ]

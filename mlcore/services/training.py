@@ -21,6 +21,7 @@ from mlcore.learn import LearnError, predict_proba, train
 from mlcore.learn.common import check_params as learn_check
 from mlcore.learn.common import heldout_split
 from mlcore.learn.tabular import PARAMS as TABLE_SPEC
+from mlcore.learn.text import PARAMS as TEXT_SPEC
 from mlcore.models import Dataset, JobState, Task, TrainingJob
 from mlcore.selectors import dataset_training_data
 from mlcore.services import jobs
@@ -32,6 +33,7 @@ logger = logging.getLogger(__name__)
 #: Parameters a person may set (``mlcore.learn`` checks their values before any work starts).
 IMAGE_PARAMS = ("epochs", "batch_size", "learning_rate", "validation_fraction", "augment", "image_size", "width")
 TABLE_PARAMS = ("model", "n_estimators", "max_depth", "validation_fraction")
+TEXT_PARAMS = ("char_ngrams", "word_ngrams", "C", "max_features", "validation_fraction")
 DEFAULT_IMAGE_PARAMS = {"epochs": 8, "batch_size": 64, "learning_rate": 0.005}
 MAX_MISCLASSIFIED = 48
 
@@ -39,7 +41,11 @@ MAX_MISCLASSIFIED = 48
 def _clean_params(task: str, params: dict[str, Any] | None) -> dict[str, Any]:
     """Keep the known names; ``mlcore.learn`` refuses bad values (``bad_param``) when the job runs,
     and :func:`training_job_create` runs the same check first so the person hears it at once."""
-    allowed = IMAGE_PARAMS if task == Task.IMAGE_CLASSIFICATION else TABLE_PARAMS
+    by_task: dict[str, tuple[str, ...]] = {
+        Task.IMAGE_CLASSIFICATION: IMAGE_PARAMS,
+        Task.TEXT_CLASSIFICATION: TEXT_PARAMS,
+    }
+    allowed = by_task.get(task, TABLE_PARAMS)
     params = dict(params or {})
     unknown = sorted(str(k) for k in params if k not in allowed)
     if unknown:
@@ -52,6 +58,8 @@ def check_params(task: str, params: dict[str, Any]) -> None:
     (the image check imports torch: the web process needs it for predictions anyway)."""
     if task == Task.IMAGE_CLASSIFICATION:
         from mlcore.learn.cnn import PARAMS as spec  # noqa: PLC0415  defers torch
+    elif task == Task.TEXT_CLASSIFICATION:
+        spec = TEXT_SPEC
     else:
         spec = TABLE_SPEC
     try:
@@ -67,7 +75,7 @@ def training_job_create(
     if dataset.owner_id != owner.id:
         raise ValueError("look the data set up through its owner (mlcore.selectors) first")
     task = task or dataset.task
-    if dataset.is_tabular and task not in (Task.REGRESSION, Task.CLASSIFICATION):
+    if dataset.is_tabular and task not in (Task.REGRESSION, Task.CLASSIFICATION, Task.TEXT_CLASSIFICATION):
         raise MlError("bad_task")
     if not dataset.is_tabular and task != Task.IMAGE_CLASSIFICATION:
         raise MlError("bad_task")
@@ -75,6 +83,8 @@ def training_job_create(
         raise MlError("dataset_not_ready")
     if not dataset.is_tabular and not dataset.ready:
         raise MlError("dataset_needs_classes")
+    if task == Task.TEXT_CLASSIFICATION and len(dataset.features) != 1:
+        raise MlError("text_needs_one_column")
     clean = _clean_params(task, params)
     check_params(task, clean)
     with transaction.atomic():

@@ -1,4 +1,5 @@
-// "Try it" on a model's page: draw or pick a picture (image models) or fill a row (table models);
+// "Try it" on a model's page: draw or pick a picture (image models), fill a row (table models) or
+// type a text (text models, answered while typing, with the words that decided it);
 // POST /api/models/<id>/predict/ answers synchronously with the top classes or a number.
 import { csrfToken } from "./app.js";
 
@@ -41,9 +42,64 @@ async function send(body, json) {
   }
 }
 
+function showWords(target, result) {
+  // The text with the words that pushed it toward the answer marked, strongest first in the title.
+  target.replaceChildren();
+  if (!result || result.error || !result.spans) return;
+  const decided = new Set((result.words || []).map((w) => w.start));
+  const text = target.dataset.text || "";
+  let at = 0;
+  for (const span of result.spans) {
+    if (span.start > at) target.append(text.slice(at, span.start));
+    if (decided.has(span.start)) {
+      const mark = document.createElement("mark");
+      mark.textContent = span.word;
+      mark.title = `+${span.weight.toFixed(2)}`;
+      target.append(mark);
+    } else {
+      target.append(span.word);
+    }
+    at = span.end;
+  }
+  if (at < text.length) target.append(text.slice(at));
+}
+
+function textTry(answer) {
+  const form = box.querySelector("[data-role=text-form]");
+  const words = box.querySelector("[data-role=words]");
+  const input = form.querySelector("textarea");
+  let timer = null;
+  let asked = 0;
+  const ask = async () => {
+    const text = input.value;
+    const mine = ++asked;
+    if (!text.trim()) {
+      answer.replaceChildren();
+      words.replaceChildren();
+      return;
+    }
+    const result = await send({ text }, true);
+    if (mine !== asked) return; // a newer question is on its way
+    show(answer, result);
+    words.dataset.text = text.normalize("NFC");
+    showWords(words, result);
+  };
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(timer);
+    ask();
+  });
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(ask, 250);
+  });
+}
+
 if (box) {
   const answer = box.querySelector("[data-role=answer]");
-  if (box.dataset.kind === "image") {
+  if (box.dataset.kind === "text") {
+    textTry(answer);
+  } else if (box.dataset.kind === "image") {
     const pad = box.querySelector("[data-role=pad]");
     const ctx = pad.getContext("2d");
     const clear = () => {

@@ -103,4 +103,4 @@ def test_demo_loader_is_idempotent(teacher, media):
     first = demo.load(instructor=teacher)
     assert len(first) == 2
     assert demo.load(instructor=teacher) == []
-    assert datasets.BUILTINS == ("house", "digits", "doodles")
+    assert datasets.BUILTINS == ("house", "digits", "doodles", "callcentre", "spam", "sentiment")

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from django.urls import reverse
 
+from mlcore.learn import generate_call_centre
 from mlcore.models import Dataset, LearningCurveJob
 from mlcore.services.learning_curves import learning_curve_job_run
 from projects import selectors, services
@@ -270,3 +271,36 @@ def test_the_page_form_refuses_a_sample_too_small_for_a_curve_and_stores_nothing
     assert stored_files(media) == []
     target_idea.refresh_from_db()
     assert target_idea.data_sample is None
+
+
+def text_sample_csv(per_desk: int = 50) -> bytes:
+    """What customers say and the desk that should answer (the generated call centre, Korean and English)."""
+    texts, desks = generate_call_centre(per_desk=per_desk, seed=7)
+    out = io.StringIO()
+    out.write("id,message,desk\n")
+    for i, (text, desk) in enumerate(zip(texts, desks, strict=True)):
+        quoted = '"' + text.replace('"', '""') + '"'
+        out.write(f"{i},{quoted},{desk}\n")
+    return out.getvalue().encode("utf-8")
+
+
+def test_a_text_sample_is_measured_with_the_text_model(client, owner, target_idea):
+    """A CSV of sentences and their class: the sample is a text data set and the curve uses n-grams."""
+    client.force_login(owner)
+    url = reverse("api:projects_idea_data", kwargs={"idea_id": target_idea.id})
+    response = api_post_file(client, url, text_sample_csv(), "desks.csv")
+    assert response.status_code == 201, response.content
+    target_idea.refresh_from_db()
+    sample = target_idea.data_sample
+    assert (sample.task, sample.target, sample.features) == ("text_classification", "desk", ["message"])
+    assert target_idea.learning_curve.task == "text_classification"
+    assert learning_curve_job_run(job_id=target_idea.learning_curve_id) == "succeeded"
+    target_idea.refresh_from_db()
+    assert target_idea.learning_curve.result["baseline"].startswith("TF-IDF")
+    evidence = selectors.idea_data_evidence(target_idea)
+    assert evidence is not None
+    assert evidence.target_metric == 0.85
+    assert evidence.reachable is True
+    body = client.get(url).json()
+    assert body["sample"]["task"] == "text_classification"
+    assert body["evidence"]["reachable"] is True
