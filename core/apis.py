@@ -98,9 +98,9 @@ class AppAutoSchema(AutoSchema):
         return super()._get_request_for_media_type(serializer, direction)
 
 
-def _json_type_error(field: serializers.Field, value: Any) -> Any:
+def _json_type_error(field: serializers.Field | None, value: Any) -> Any:
     """What is wrong with a JSON value's type for ``field`` (DRF coerces 0 to "0", "1" to True), or None."""
-    if value is None:
+    if value is None or field is None:
         return None  # allow_null and required are the field's own business
     if isinstance(field, serializers.ListSerializer | serializers.ListField):
         if not isinstance(value, list):
@@ -173,14 +173,14 @@ def query_data(request: Request, serializer_class: type[serializers.Serializer])
     """The query parameters ``serializer_class`` declares, validated (each once); 400 ``invalid`` if not."""
     fields = serializer_class().fields
     repeated = {
-        name: [exceptions.ErrorDetail(field.error_messages["invalid"], code="invalid")]
+        name: [exceptions.ErrorDetail(str(field.error_messages["invalid"]), code="invalid")]
         for name, field in fields.items()
         if len(request.query_params.getlist(name)) > 1
     }
     if repeated:
         raise exceptions.ValidationError(repeated)
     # A plain dict, not the QueryDict: for "form" input DRF reads an empty boolean as false.
-    data = {name: request.query_params[name] for name in fields if name in request.query_params}
+    data = {name: request.query_params[name] for name in fields.keys() if name in request.query_params}  # noqa: SIM118 - BindingDict's stubs iterate fields
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
