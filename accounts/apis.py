@@ -10,14 +10,14 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.errors import InvalidCredentials
-from core.apis import AppApiView, error_responses
+from core.apis import AppApiView, InputSerializer, error_responses
 
 
 class MeApi(AppApiView):
     class MeOutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         username = serializers.CharField()
-        email = serializers.EmailField()
+        email = serializers.CharField(help_text="Empty when the account has none.")
         is_staff = serializers.BooleanField()
 
     @extend_schema(responses={200: MeOutputSerializer, **error_responses(401)}, summary="The signed-in instructor")
@@ -33,7 +33,7 @@ class TokenApi(AppApiView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
 
-    class TokenInputSerializer(serializers.Serializer):
+    class TokenInputSerializer(InputSerializer):
         username = serializers.CharField()
         password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 

@@ -15,8 +15,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
@@ -47,9 +49,148 @@ def as_app_error(exc: Exception) -> Exception:
     return exc
 
 
+# The schema says what the API holds to (checked by schemathesis in tests/test_openapi_contract.py):
+# - a request body is documented as JSON only, unless the view takes files (its own parser_classes and
+#   `request={"multipart/form-data": ...}`); the form parsers still work for browsers and old scripts,
+#   but a form cannot carry JSON's types, so the schema does not promise them;
+# - a text field that refuses blank says `minLength: 1`; a file in a request is `format: binary`.
+# (drf-spectacular's COMPONENT_SPLIT_REQUEST would do the last two by renaming every request component.)
+NO_NUL_PATTERN = "^[^\\x00]*$"
+
+
+class AppAutoSchema(AutoSchema):
+    def map_parsers(self) -> list[Any]:
+        media_types = super().map_parsers()
+        if "multipart/form-data" in media_types and "parser_classes" in type(self.view).__dict__:
+            return media_types
+        return [m for m in media_types if m == "application/json"] or media_types
+
+    def _get_serializer_field_meta(self, field: Any, direction: str) -> dict[str, Any]:
+        meta = super()._get_serializer_field_meta(field, direction)
+        if direction == "request" and isinstance(field, serializers.CharField):
+            if not field.allow_blank:
+                meta.setdefault("minLength", 1)
+            # not where the field says its own pattern (a RegexField, or a schema given by extend_schema_field)
+            if not isinstance(field, serializers.RegexField) and not hasattr(field, "_spectacular_annotation"):
+                meta.setdefault("pattern", NO_NUL_PATTERN)  # DRF refuses a NUL character in any text
+        return meta
+
+    def _map_serializer_field(self, field: Any, direction: str, bypass_extensions: bool = False) -> dict[str, Any]:
+        if direction == "request" and isinstance(field, serializers.FileField):
+            empty = {} if field.allow_empty_file else {"minLength": 1}  # an empty upload is refused
+            return {"type": "string", "format": "binary", **empty, **self._get_serializer_field_meta(field, direction)}
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        child = getattr(field, "child", None)
+        items = schema.get("items")
+        if isinstance(field, serializers.ListField) and getattr(child, "allow_null", False) and "$ref" in (items or {}):
+            schema["items"] = {"allOf": [items], "nullable": True}  # drf-spectacular drops a child's allow_null
+        return schema
+
+    def _get_request_for_media_type(self, serializer: Any, direction: str = "request") -> Any:
+        # drf-spectacular documents every PATCH body as partial; here a PATCH is partial only where the
+        # view's serializer is (documented as an instance with partial=True, as the view calls it).
+        if self.method == "PATCH" and not getattr(serializer, "partial", False):
+            self.method = "PUT"
+            try:
+                return super()._get_request_for_media_type(serializer, direction)
+            finally:
+                self.method = "PATCH"
+        return super()._get_request_for_media_type(serializer, direction)
+
+
+def _json_type_error(field: serializers.Field | None, value: Any) -> Any:
+    """What is wrong with a JSON value's type for ``field`` (DRF coerces 0 to "0", "1" to True), or None."""
+    if value is None or field is None:
+        return None  # allow_null and required are the field's own business
+    if isinstance(field, serializers.ListSerializer | serializers.ListField):
+        if not isinstance(value, list):
+            return None  # the field says "expected a list" itself
+        errors = {i: e for i, item in enumerate(value) if (e := _json_type_error(field.child, item)) is not None}
+        return errors or None
+    if isinstance(field, serializers.DictField):
+        if not isinstance(value, dict):
+            return None
+        errors = {k: e for k, item in value.items() if (e := _json_type_error(field.child, item)) is not None}
+        return errors or None
+    if isinstance(field, serializers.Serializer):
+        return _json_types_errors(field, value) or None if isinstance(value, dict) else None
+    wrong = _json_wrong_type(field, value)
+    return [wrong] if wrong else None
+
+
+def _same_json_type(a: Any, b: Any) -> bool:
+    """Whether two Python values are the same JSON type (a TextChoices member is a string)."""
+    kinds = (bool, int, float, str)
+    return next((k for k in kinds if isinstance(a, k)), None) is next((k for k in kinds if isinstance(b, k)), None)
+
+
+def _json_wrong_type(field: serializers.Field, value: Any) -> str | None:
+    """``field``'s own (translated) message for a value of the wrong JSON type, or None."""
+    if isinstance(field, serializers.BooleanField):
+        return None if isinstance(value, bool) else str(field.error_messages["invalid"])
+    if isinstance(field, serializers.ChoiceField):
+        if (value == "" and field.allow_blank) or any(_same_json_type(k, value) and k == value for k in field.choices):
+            return None
+        return str(field.error_messages["invalid_choice"]).format(input=value)
+    if isinstance(field, serializers.CharField):
+        return None if isinstance(value, str) else str(field.error_messages["invalid"])
+    if isinstance(field, serializers.IntegerField):
+        return None if isinstance(value, int) and not isinstance(value, bool) else str(field.error_messages["invalid"])
+    if isinstance(field, serializers.FloatField):
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        return None if number else str(field.error_messages["invalid"])
+    return None
+
+
+def _json_types_errors(serializer: serializers.Serializer, data: Mapping[str, Any]) -> dict[str, Any]:
+    errors = {}
+    for name, field in serializer.fields.items():
+        if field.read_only or name not in data:
+            continue
+        if (error := _json_type_error(field, data[name])) is not None:
+            errors[name] = error
+    return errors
+
+
+# An API input: in a JSON body each value has the JSON type the schema gives it. DRF's fields coerce
+# (0 becomes "0", "true" and 1 become True, "5" becomes 5), which is right for forms and wrong for a JSON
+# API whose schema says string or boolean. Form and multipart bodies (a QueryDict) are left to the
+# fields: every value there is text. (A comment: a docstring would describe every input component.)
+class InputSerializer(serializers.Serializer):
+    def to_internal_value(self, data: Any) -> Any:
+        errors = _json_types_errors(self, data) if isinstance(data, dict) and not hasattr(data, "getlist") else {}
+        if not errors:
+            return super().to_internal_value(data)
+        try:  # the other fields' problems too, in the same answer
+            super().to_internal_value({k: v for k, v in data.items() if k not in errors})
+        except serializers.ValidationError as exc:
+            if isinstance(exc.detail, dict):
+                errors = {**exc.detail, **errors}
+        raise serializers.ValidationError(errors)
+
+
+def query_data(request: Request, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
+    """The query parameters ``serializer_class`` declares, validated (each once); 400 ``invalid`` if not."""
+    fields = serializer_class().fields
+    repeated = {
+        name: [exceptions.ErrorDetail(str(field.error_messages["invalid"]), code="invalid")]
+        for name, field in fields.items()
+        if len(request.query_params.getlist(name)) > 1
+    }
+    if repeated:
+        raise exceptions.ValidationError(repeated)
+    # A plain dict, not the QueryDict: for "form" input DRF reads an empty boolean as false.
+    data = {name: request.query_params[name] for name in fields.keys() if name in request.query_params}  # noqa: SIM118 - BindingDict's stubs iterate fields
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
 # Base of every API view: service errors keep their code, status and fields. (A comment, not a
 # docstring: drf-spectacular would show a base class's docstring as every operation's description.)
 class AppApiView(APIView):
+    schema = AppAutoSchema()
+
     def handle_exception(self, exc: Exception) -> Response:
         exc = as_app_error(exc)
         if isinstance(exc, AppError):

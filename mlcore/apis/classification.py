@@ -12,7 +12,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.apis import AppApiView, error_responses, found_or_404
+from core.apis import AppApiView, InputSerializer, error_responses, found_or_404
 from mlcore import selectors
 from mlcore.apis.common import (
     ERROR_TEXT,
@@ -66,10 +66,11 @@ class MlClassificationJobOutputSerializer(serializers.Serializer):
 class ClassificationJobListApi(AppApiView):
     parser_classes = [MultiPartParser, FormParser]
 
-    class ClassificationCreateInputSerializer(serializers.Serializer):
+    class ClassificationCreateInputSerializer(InputSerializer):
         model = serializers.IntegerField()
         file = serializers.ListField(
             child=serializers.FileField(),
+            min_length=1,
             help_text="Images, or zips of them (a folder per expected class, or one folder of any name). "
             "Text models: one CSV with a header row, one text per row.",
         )

@@ -6,11 +6,14 @@ from __future__ import annotations
 from django.http import HttpResponse
 from rest_framework import serializers
 
+from mlcore.errors import MESSAGES
 from mlcore.models import JobState
 
 #: The app's wording of the error statuses in the schema (401 and 404 keep core's).
 ERROR_TEXT = {
-    400: "Refused input (`csv_*`, `zip_*`, `image_*`, `too_few_rows`, `one_class`, `bad_param`...).",
+    # Every code mlcore answers, so a client (and tests/test_openapi_contract.py) can tell a documented
+    # refusal of a well-formed request (a CSV that is binary, too few rows for a curve) from a bug.
+    400: "Refused input: `invalid` (with `fields`), or one of " + ", ".join(f"`{code}`" for code in MESSAGES) + ".",
     409: "Conflicts with the current state (`job_finished`, `dataset_full`, `curve_not_ready`).",
 }
 

@@ -10,7 +10,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.apis import AppApiView, error_responses, found_or_404
+from core.apis import AppApiView, InputSerializer, error_responses, found_or_404
 from mlcore import selectors
 from mlcore.apis.common import (
     ERROR_TEXT,
@@ -81,7 +81,7 @@ class DatasetListApi(AppApiView):
 class DatasetCsvCreateApi(AppApiView):
     parser_classes = [MultiPartParser, FormParser]
 
-    class DatasetCsvInputSerializer(serializers.Serializer):
+    class DatasetCsvInputSerializer(InputSerializer):
         name = serializers.CharField(max_length=200)
         file = serializers.FileField(help_text="A CSV: UTF-8 (with or without BOM), UTF-16 or CP949 (Korean Excel).")
         target = serializers.CharField(required=False, allow_blank=True, help_text="The answer column (B).")
@@ -117,7 +117,7 @@ class DatasetCsvCreateApi(AppApiView):
 class DatasetZipCreateApi(AppApiView):
     parser_classes = [MultiPartParser, FormParser]
 
-    class DatasetZipInputSerializer(serializers.Serializer):
+    class DatasetZipInputSerializer(InputSerializer):
         name = serializers.CharField(max_length=200)
         file = serializers.FileField(help_text="A zip with one folder per class: cat/1.png, dog/2.jpg ...")
 
@@ -143,7 +143,7 @@ class DatasetZipCreateApi(AppApiView):
 
 
 class DatasetBuiltinCreateApi(AppApiView):
-    class DatasetBuiltinInputSerializer(serializers.Serializer):
+    class DatasetBuiltinInputSerializer(InputSerializer):
         which = serializers.ChoiceField(choices=datasets.BUILTINS)
         per_class = serializers.IntegerField(
             required=False, min_value=1, max_value=datasets.MAX_BUILTIN_PER_CLASS, help_text="Images per class."
@@ -163,7 +163,7 @@ class DatasetBuiltinCreateApi(AppApiView):
 
 
 class DatasetImagesCreateApi(AppApiView):
-    class DatasetImagesInputSerializer(serializers.Serializer):
+    class DatasetImagesInputSerializer(InputSerializer):
         name = serializers.CharField(max_length=200)
 
     @extend_schema(
@@ -179,7 +179,7 @@ class DatasetImagesCreateApi(AppApiView):
 
 
 class DatasetDetailApi(AppApiView):
-    class DatasetUpdateInputSerializer(serializers.Serializer):
+    class DatasetUpdateInputSerializer(InputSerializer):
         name = serializers.CharField(max_length=200, required=False)
         target = serializers.CharField(required=False, help_text="Tables: the answer column (B).")
         features = serializers.ListField(child=serializers.CharField(), required=False)
@@ -226,10 +226,10 @@ class DatasetDetailApi(AppApiView):
 class DatasetImageAddApi(AppApiView):
     parser_classes = [MultiPartParser, FormParser]
 
-    class DatasetImageAddInputSerializer(serializers.Serializer):
+    class DatasetImageAddInputSerializer(InputSerializer):
         label = serializers.CharField(max_length=100, help_text="The class name.")
         file = serializers.ListField(
-            child=serializers.FileField(), help_text="One or more images (PNG, JPEG, WebP, GIF)."
+            child=serializers.FileField(), min_length=1, help_text="One or more images (PNG, JPEG, WebP, GIF)."
         )
 
     class DatasetImageAddOutputSerializer(serializers.Serializer):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.apis import AppApiView, error_responses, found_or_404
+from core.apis import AppApiView, InputSerializer, error_responses, found_or_404
 from mlcore import selectors
 from mlcore.apis.common import (
     ERROR_TEXT,
@@ -92,17 +92,33 @@ class MlLearningCurveJobOutputSerializer(serializers.Serializer):
     finished_at = serializers.DateTimeField(allow_null=True)
 
 
+@extend_schema_field({"type": "number"})
+class NumberJsonField(serializers.JSONField):
+    pass
+
+
+@extend_schema_field({"type": "array", "items": {"type": "number"}})
+class NumberListJsonField(serializers.JSONField):
+    pass
+
+
+@extend_schema_field({"type": "integer"})
+class IntegerJsonField(serializers.JSONField):
+    pass
+
+
 class LearningCurveListApi(AppApiView):
-    class LearningCurveCreateInputSerializer(serializers.Serializer):
-        target = serializers.JSONField(
+    class LearningCurveCreateInputSerializer(InputSerializer):
+        # JSON values checked by the service (its `bad_param` says which and why); typed in the schema.
+        target = NumberJsonField(
             required=False,
             allow_null=True,
             help_text="The performance needed: accuracy 0..1 (classifiers) or the mean absolute error (regression).",
         )
-        fractions = serializers.JSONField(
+        fractions = NumberListJsonField(
             required=False, help_text="3 to 10 shares of each fold's training part (default [0.1, 0.2, 0.4, 0.8])."
         )
-        folds = serializers.JSONField(required=False, help_text="Cross-validation folds, 2..10 (default 3).")
+        folds = IntegerJsonField(required=False, help_text="Cross-validation folds, 2..10 (default 3).")
         baseline = serializers.ChoiceField(
             choices=LearningCurveJob.Baseline.values, required=False, default=LearningCurveJob.Baseline.AUTO
         )

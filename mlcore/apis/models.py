@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.apis import AppApiView, error_responses, found_or_404
+from core.apis import AppApiView, InputSerializer, error_responses, found_or_404, query_data
 from mlcore import selectors
 from mlcore.apis.common import (
     ERROR_TEXT,
@@ -67,16 +67,19 @@ def _model_detail(model: TrainedModel) -> dict[str, Any]:
 
 
 class ModelListApi(AppApiView):
+    class ModelListQuerySerializer(serializers.Serializer):
+        dataset = serializers.IntegerField(required=False, help_text="Only the versions of this data set.")
+
     @extend_schema(
         summary="The model registry: your trained models",
-        parameters=[OpenApiParameter("dataset", int, description="Only the versions of this data set.")],
-        responses={200: MlModelOutputSerializer(many=True), **error_responses(401, text=ERROR_TEXT)},
+        parameters=[ModelListQuerySerializer],
+        responses={200: MlModelOutputSerializer(many=True), **error_responses(400, 401, text=ERROR_TEXT)},
     )
     def get(self, request: Request) -> Response:
         models = selectors.models_for_owner(request.user)
-        dataset = request.query_params.get("dataset")
-        if dataset and dataset.isdigit():
-            models = models.filter(dataset_id=int(dataset))
+        dataset = query_data(request, self.ModelListQuerySerializer).get("dataset")
+        if dataset is not None:
+            models = models.filter(dataset_id=dataset)
         return Response(MlModelOutputSerializer(models, many=True).data)
 
 
@@ -128,7 +131,7 @@ class ModelExportApi(AppApiView):
 class ModelPredictApi(AppApiView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    class ModelPredictInputSerializer(serializers.Serializer):
+    class ModelPredictInputSerializer(InputSerializer):
         file = serializers.FileField(required=False, help_text="Image models: one image.")
         row = serializers.DictField(required=False, help_text="Table models: {column: value}.")
         text = serializers.CharField(

@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.apis import AppApiView, error_responses, found_or_404
+from core.apis import AppApiView, InputSerializer, error_responses, found_or_404
 from mlcore import selectors
 from mlcore.apis.common import (
     ERROR_TEXT,
@@ -43,7 +43,7 @@ class MlTrainingJobOutputSerializer(serializers.Serializer):
     finished_at = serializers.DateTimeField(allow_null=True)
 
 
-class MlTrainingParamsSerializer(serializers.Serializer):
+class MlTrainingParamsSerializer(InputSerializer):
     epochs = serializers.IntegerField(required=False, help_text="Images: 1..200 (default 8).")
     batch_size = serializers.IntegerField(required=False, help_text="Images: 1..1024 (default 64).")
     learning_rate = serializers.FloatField(required=False, help_text="Images: 1e-5..1 (default 0.005).")
@@ -57,7 +57,7 @@ class MlTrainingParamsSerializer(serializers.Serializer):
 
 
 class TrainingJobListApi(AppApiView):
-    class TrainingJobCreateInputSerializer(serializers.Serializer):
+    class TrainingJobCreateInputSerializer(InputSerializer):
         dataset = serializers.IntegerField()
         params = MlTrainingParamsSerializer(required=False)
         task = serializers.ChoiceField(choices=Task.choices, required=False, help_text="Default: the data set's.")

@@ -10,13 +10,16 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from core.apis import error_responses, found_or_404
+from core.apis import InputSerializer, error_responses, found_or_404
 from projects import rubric, selectors
 from projects.models import Idea, OneSecondTest, ValueDriver, Workspace
 from projects.payloads import score_payload
 
 ERROR_TEXT: dict[int, str] = {
-    400: "Invalid input (`invalid`, `invalid_scores`, `invalid_weights`, `room_not_found`...).",
+    400: (
+        "Invalid input (`invalid`, `invalid_scores`, `invalid_weights`, `room_not_found`, `no_data_sample`), "
+        "or a data sample's refusal (`csv_*`, `zip_*`, `image_*`, `too_few_rows`, `one_class`, `too_few_for_curve`)."
+    ),
     403: "Your role does not allow it (`not_allowed` for viewers, `owner_only`).",
     404: "Not found: not in one of your workspaces, or no such id (`invite_invalid` for a dead link).",
     409: "Conflicts with the current state (`last_owner`, `room_taken`).",
@@ -111,7 +114,7 @@ def workspace_data(request: Request, workspace_id: int) -> dict[str, Any]:
 # --- ideas --------------------------------------------------------------------------------
 
 
-class IdeaFieldsSerializer(serializers.Serializer):
+class IdeaFieldsSerializer(InputSerializer):
     """The canvas; every field but the title may be left empty."""
 
     title = serializers.CharField(max_length=200)
@@ -123,8 +126,8 @@ class IdeaFieldsSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=ValueDriver.choices), required=False, max_length=len(ValueDriver.values)
     )
     data_source = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    examples_on_hand = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    examples_per_month = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    examples_on_hand = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True)
+    examples_per_month = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True)
     label_cost = serializers.CharField(max_length=200, required=False, allow_blank=True)
     one_second_test = serializers.ChoiceField(
         choices=[("", "not done"), *OneSecondTest.choices], required=False, allow_blank=True

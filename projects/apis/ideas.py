@@ -12,7 +12,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.apis import AppApiView, found_or_404
+from core.apis import AppApiView, InputSerializer, found_or_404
 from projects import selectors, services
 from projects.apis.common import (
     IdeaFieldsSerializer,
@@ -113,7 +113,7 @@ class IdeaDataApi(AppApiView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    class DataInputSerializer(serializers.Serializer):
+    class DataInputSerializer(InputSerializer):
         file = serializers.FileField(help_text="A CSV table or a zip with one folder of images per class")
         answer_column = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
@@ -173,7 +173,7 @@ class EvaluationOutputSerializer(serializers.Serializer):
 
 
 class MyEvaluationApi(AppApiView):
-    class EvaluationInputSerializer(serializers.Serializer):
+    class EvaluationInputSerializer(InputSerializer):
         scores = serializers.DictField(
             child=serializers.IntegerField(min_value=1, max_value=5, allow_null=True),
             help_text="{criterion: 1-5}; leave a criterion out (or null) to skip it. See /api/projects/criteria/.",

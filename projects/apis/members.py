@@ -8,7 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.apis import AppApiView
+from core.apis import AppApiView, InputSerializer
 from projects import errors, selectors, services
 from projects.apis.common import WorkspaceOutputSerializer, project_errors, workspace_data, workspace_for
 from projects.models import Invite, Membership, Role, Workspace
@@ -37,7 +37,7 @@ class MemberListApi(AppApiView):
 
 
 class MemberDetailApi(AppApiView):
-    class MemberRoleInputSerializer(serializers.Serializer):
+    class MemberRoleInputSerializer(InputSerializer):
         role = serializers.ChoiceField(choices=Role.choices)
 
     @extend_schema(
@@ -80,7 +80,7 @@ class InviteOutputSerializer(serializers.Serializer):
 
 
 class InviteListApi(AppApiView):
-    class InviteCreateInputSerializer(serializers.Serializer):
+    class InviteCreateInputSerializer(InputSerializer):
         role = serializers.ChoiceField(choices=[(Role.EVALUATOR, "evaluator"), (Role.VIEWER, "viewer")])
 
     @extend_schema(

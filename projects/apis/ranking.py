@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.apis import AppApiView
+from core.apis import AppApiView, InputSerializer, query_data
 from projects import rubric, selectors, services
 from projects.apis.common import IdeaWithScoreSerializer, idea_data, project_errors, workspace_for
 from projects.criteria_text import criteria_definitions
@@ -39,7 +39,7 @@ class CriteriaApi(AppApiView):
 
 
 class WeightsApi(AppApiView):
-    class WeightsInputSerializer(serializers.Serializer):
+    class WeightsInputSerializer(InputSerializer):
         weights = serializers.DictField(
             child=serializers.FloatField(min_value=0, max_value=rubric.MAX_WEIGHT),
             help_text="{criterion: 0-10}; missing criteria get their default. Each axis needs one weight above 0.",
@@ -69,13 +69,28 @@ class WeightsApi(AppApiView):
         return Response(CriterionOutputSerializer(criteria_definitions(weights), many=True).data)
 
 
-FILTER_PARAMETERS = [
-    OpenApiParameter("quadrant", str, description="`do_now`, `invest`, `quick_win`, `drop` or `unscored`."),
-    OpenApiParameter("driver", str, description="A value driver: " + ", ".join(ValueDriver.values) + "."),
-    OpenApiParameter("flagged", bool, description="Only ideas whose evaluators disagree."),
-    OpenApiParameter("students", bool, description="Only ideas students submitted from the linked room."),
-    OpenApiParameter("q", str, description="Text in the title, A, B, users or pain point."),
-]
+class RankingQuerySerializer(serializers.Serializer):
+    """The filters, checked for their types (each once); an unknown quadrant or driver filters nothing."""
+
+    quadrant = serializers.CharField(
+        required=False, allow_blank=True, help_text="`do_now`, `invest`, `quick_win`, `drop` or `unscored`."
+    )
+    driver = serializers.CharField(
+        required=False, allow_blank=True, help_text="A value driver: " + ", ".join(ValueDriver.values) + "."
+    )
+    flagged = serializers.BooleanField(required=False, help_text="Only ideas whose evaluators disagree.")
+    students = serializers.BooleanField(required=False, help_text="Only ideas students submitted from the linked room.")
+    q = serializers.CharField(
+        required=False, allow_blank=True, help_text="Text in the title, A, B, users or pain point."
+    )
+
+
+FILTER_PARAMETERS = [RankingQuerySerializer]
+
+
+def _filters(request: Request) -> selectors.IdeaFilters:
+    query_data(request, RankingQuerySerializer)
+    return selectors.IdeaFilters.from_query(request.query_params)
 
 
 class RankedIdeaSerializer(serializers.Serializer):
@@ -86,12 +101,12 @@ class RankedIdeaSerializer(serializers.Serializer):
 class RankingApi(AppApiView):
     @extend_schema(
         parameters=FILTER_PARAMETERS,
-        responses={200: RankedIdeaSerializer(many=True), **project_errors(401, 404)},
+        responses={200: RankedIdeaSerializer(many=True), **project_errors(400, 401, 404)},
         summary="The ranked list: best first by √(feasibility × value), with reasons and recommendations",
     )
     def get(self, request: Request, workspace_id: int) -> Response:
         workspace = workspace_for(request, workspace_id)
-        filters = selectors.IdeaFilters.from_query(request.query_params)
+        filters = _filters(request)
         ranked = selectors.ranked_ideas(workspace, filters)
         return Response([{"rank": item.rank, "idea": idea_data(item.idea, item.score)} for item in ranked])
 
@@ -99,10 +114,10 @@ class RankingApi(AppApiView):
 class RankingCsvApi(AppApiView):
     @extend_schema(
         parameters=FILTER_PARAMETERS,
-        responses={(200, "text/csv"): OpenApiResponse(description="UTF-8 with BOM"), **project_errors(401, 404)},
+        responses={(200, "text/csv"): OpenApiResponse(description="UTF-8 with BOM"), **project_errors(400, 401, 404)},
         summary="The ranked list as CSV (UTF-8 with BOM, headers in your language, formula-injection safe)",
     )
     def get(self, request: Request, workspace_id: int) -> HttpResponse:
         workspace = workspace_for(request, workspace_id)
-        ranked = selectors.ranked_ideas(workspace, selectors.IdeaFilters.from_query(request.query_params))
+        ranked = selectors.ranked_ideas(workspace, _filters(request))
         return ranking_response(ranked, workspace)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.apis import AppApiView
+from core.apis import AppApiView, InputSerializer
 from projects import selectors, services
 from projects.apis.common import WorkspaceOutputSerializer, project_errors, workspace_data, workspace_for
 from projects.models import Workspace
@@ -18,6 +18,15 @@ from projects.models import Workspace
 KIND_HELP = "`company` or `workshop`."
 
 
+@extend_schema_field({"type": "string", "pattern": "^(" + "|".join(Workspace.Kind.values) + ")$"})
+class KindField(serializers.CharField):
+    """The kind, checked by ``_valid_kind`` (its message says what to choose).
+
+    A pattern in the schema, not an enum: drf-spectacular names enums by field name, and other
+    components' ``kind`` fields hold other choices.
+    """
+
+
 def _valid_kind(value: str) -> str:
     if value not in Workspace.Kind.values:
         raise serializers.ValidationError(_("Choose company or workshop."))
@@ -25,9 +34,9 @@ def _valid_kind(value: str) -> str:
 
 
 class WorkspaceListApi(AppApiView):
-    class WorkspaceCreateInputSerializer(serializers.Serializer):
+    class WorkspaceCreateInputSerializer(InputSerializer):
         name = serializers.CharField(max_length=120)
-        kind = serializers.CharField(default=Workspace.Kind.COMPANY, help_text=KIND_HELP)
+        kind = KindField(default=Workspace.Kind.COMPANY, help_text=KIND_HELP)
 
         def validate_kind(self, value: str) -> str:
             return _valid_kind(value)
@@ -51,9 +60,9 @@ class WorkspaceListApi(AppApiView):
 
 
 class WorkspaceDetailApi(AppApiView):
-    class WorkspaceUpdateInputSerializer(serializers.Serializer):
+    class WorkspaceUpdateInputSerializer(InputSerializer):
         name = serializers.CharField(max_length=120, required=False)
-        kind = serializers.CharField(required=False, help_text=KIND_HELP)
+        kind = KindField(required=False, help_text=KIND_HELP)
 
         def validate_kind(self, value: str) -> str:
             return _valid_kind(value)

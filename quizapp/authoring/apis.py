@@ -21,7 +21,7 @@ from rest_framework import renderers, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.apis import AppApiView, found_or_404
+from core.apis import AppApiView, InputSerializer, found_or_404
 from core.apis import error_responses as core_error_responses
 from core.errors import error_type
 from quizapp import errors
@@ -58,12 +58,12 @@ def _owned_question(request: Request, question_id: int) -> Question:
 # --- serializers ------------------------------------------------------------------------------
 
 
-class QuestionOptionSerializer(serializers.Serializer):
+class QuestionOptionSerializer(InputSerializer):
     text = serializers.CharField(max_length=200, trim_whitespace=False)
     correct = serializers.BooleanField(default=False)
 
 
-class QuestionInputSerializer(serializers.Serializer):
+class QuestionInputSerializer(InputSerializer):
     """A question's fields; the rules (options per kind, limits) are checked by the service."""
 
     kind = serializers.ChoiceField(choices=Question.Kind.choices)
@@ -107,7 +107,7 @@ class QuizDetailOutputSerializer(QuizOutputSerializer):
     questions = QuestionOutputSerializer(many=True, help_text="In their order in the quiz.")
 
 
-class QuizExportQuestionSerializer(serializers.Serializer):
+class QuizExportQuestionSerializer(InputSerializer):
     kind = serializers.ChoiceField(choices=Question.Kind.choices)
     prompt = serializers.CharField()
     options = QuestionOptionSerializer(many=True)
@@ -117,7 +117,7 @@ class QuizExportQuestionSerializer(serializers.Serializer):
     explanation = serializers.CharField(allow_blank=True)
 
 
-class QuizExportSerializer(serializers.Serializer):
+class QuizExportSerializer(InputSerializer):
     """The portable quiz file (``GET .../export/``, ``POST /api/quizzes/import/``); no images."""
 
     format = serializers.CharField(help_text=f"Always `{quizzes.EXPORT_FORMAT}`.")
@@ -272,7 +272,7 @@ def text_export_response(quiz: Quiz, fmt: str) -> Response:
 
 
 class QuizListApi(AppApiView):
-    class QuizCreateInputSerializer(serializers.Serializer):
+    class QuizCreateInputSerializer(InputSerializer):
         title = serializers.CharField(max_length=200)
         language = serializers.ChoiceField(choices=Quiz.Language.choices, default=Quiz.Language.KOREAN)
         speed_points = serializers.BooleanField(default=True)
@@ -298,7 +298,7 @@ class QuizListApi(AppApiView):
 
 
 class QuizDetailApi(AppApiView):
-    class QuizUpdateInputSerializer(serializers.Serializer):
+    class QuizUpdateInputSerializer(InputSerializer):
         title = serializers.CharField(max_length=200, required=False)
         language = serializers.ChoiceField(choices=Quiz.Language.choices, required=False)
         speed_points = serializers.BooleanField(required=False)
@@ -422,7 +422,7 @@ class QuestionDuplicateApi(AppApiView):
 
 
 class QuestionMoveApi(AppApiView):
-    class QuestionMoveInputSerializer(serializers.Serializer):
+    class QuestionMoveInputSerializer(InputSerializer):
         offset = serializers.ChoiceField(choices=[(-1, "up"), (1, "down")], help_text="-1 moves up, 1 moves down.")
 
     @extend_schema(

@@ -15,7 +15,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.apis import AppApiView, found_or_404
+from core.apis import AppApiView, InputSerializer, found_or_404
 from quizapp import messages
 from quizapp.authoring.apis import QuestionOptionSerializer, error_responses, owned_quiz
 from quizapp.live import join
@@ -130,7 +130,7 @@ class JoinOutputSerializer(serializers.Serializer):
 
 
 class RoomListApi(AppApiView):
-    class RoomCreateInputSerializer(serializers.Serializer):
+    class RoomCreateInputSerializer(InputSerializer):
         code = serializers.CharField(required=False, allow_blank=True, help_text="Left out: a code is generated.")
         title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
 
@@ -159,7 +159,7 @@ class RoomDetailApi(AppApiView):
 
 
 class RoomSessionStartApi(AppApiView):
-    class SessionStartInputSerializer(serializers.Serializer):
+    class SessionStartInputSerializer(InputSerializer):
         quiz = serializers.IntegerField(help_text="The id of one of your quizzes.")
         mode = serializers.ChoiceField(
             choices=[QuizSession.Mode.INSTRUCTOR_PACED, QuizSession.Mode.STUDENT_PACED],
@@ -182,7 +182,7 @@ class RoomSessionStartApi(AppApiView):
 
 
 class RoomQuickQuestionApi(AppApiView):
-    class QuickQuestionInputSerializer(serializers.Serializer):
+    class QuickQuestionInputSerializer(InputSerializer):
         kind = serializers.ChoiceField(choices=Question.Kind.choices)
         prompt = serializers.CharField(max_length=1000)
         options = QuestionOptionSerializer(many=True, required=False)
@@ -240,8 +240,9 @@ class RoomJoinApi(AppApiView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    class JoinInputSerializer(serializers.Serializer):
-        nickname = serializers.CharField(max_length=200, allow_blank=True, trim_whitespace=False)
+    class JoinInputSerializer(InputSerializer):
+        # min_length is for the schema (a blank nickname is the service's `nickname_invalid`, as the socket says)
+        nickname = serializers.CharField(max_length=200, min_length=1, allow_blank=True, trim_whitespace=False)
         device_id = serializers.CharField(
             max_length=64, required=False, allow_blank=True, default="", help_text="A random id kept by the browser."
         )
