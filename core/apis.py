@@ -71,7 +71,13 @@ class AppAutoSchema(AutoSchema):
             if not field.allow_blank:
                 meta.setdefault("minLength", 1)
             # not where the field says its own pattern (a RegexField, or a schema given by extend_schema_field)
-            if not isinstance(field, serializers.RegexField) and not hasattr(field, "_spectacular_annotation"):
+            # A form field (multipart-only views) carries no pattern: schemathesis cannot negate it there.
+            json_body = "application/json" in self.map_parsers()
+            if (
+                json_body
+                and not isinstance(field, serializers.RegexField)
+                and not hasattr(field, "_spectacular_annotation")
+            ):
                 meta.setdefault("pattern", NO_NUL_PATTERN)  # DRF refuses a NUL character in any text
         return meta
 

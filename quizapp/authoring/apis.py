@@ -11,13 +11,15 @@ from typing import Any, cast
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
+from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import renderers, serializers, status
+from rest_framework import exceptions, renderers, serializers, status
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -168,6 +170,19 @@ class AikenRenderer(_TextRenderer):
 
 TEXT_RENDERERS = (GiftRenderer, AikenRenderer)
 
+
+class ExportFormatNegotiation(DefaultContentNegotiation):
+    """The export's format is the ``format`` query parameter alone (JSON without it), whatever the
+    Accept header says, so the answer is always one the schema documents."""
+
+    def select_renderer(self, request: Request, renderers: Any, format_suffix: str | None = None) -> Any:
+        wanted = request.query_params.get("format") or "json"
+        for renderer in renderers:
+            if renderer.format == wanted:
+                return renderer, renderer.media_type
+        raise exceptions.NotFound()
+
+
 EXPORT_FORMAT_PARAMETER = OpenApiParameter(
     "format",
     str,
@@ -255,17 +270,17 @@ def import_response(request: Request, report: quizzes.ImportReport) -> Response:
     return Response(body, status=status.HTTP_201_CREATED)
 
 
-def text_export_response(quiz: Quiz, fmt: str) -> Response:
-    """``GET .../export/?format=gift|aiken``: the text as an attachment, skipped positions in a header."""
+def text_export_response(quiz: Quiz, fmt: str) -> HttpResponse:
+    """``GET .../export/?format=gift|aiken``: the text as an attachment, skipped positions in a header.
+
+    A plain ``HttpResponse``: DRF drops the Content-Type of an empty body (a quiz with nothing the
+    format can carry), and the schema promises ``text/plain`` either way."""
     text, skipped = quizzes.quiz_export_as(quiz, fmt)
     stem = slugify(quiz.title, allow_unicode=True) or f"quiz-{quiz.id}"
-    return Response(
-        text,
-        headers={
-            "Content-Disposition": content_disposition_header(as_attachment=True, filename=f"{stem}-{fmt}.txt"),
-            "X-Skipped-Questions": ",".join(str(item.position) for item in skipped),
-        },
-    )
+    response = HttpResponse(text.encode("utf-8"), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{stem}-{fmt}.txt")
+    response["X-Skipped-Questions"] = ",".join(str(item.position) for item in skipped)
+    return response
 
 
 # --- quizzes ----------------------------------------------------------------------------------
@@ -338,7 +353,8 @@ class QuizDetailApi(AppApiView):
 
 
 class QuizExportApi(AppApiView):
-    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, *TEXT_RENDERERS]
+    renderer_classes = [renderers.JSONRenderer, *TEXT_RENDERERS]
+    content_negotiation_class = ExportFormatNegotiation
 
     @extend_schema(
         summary="Export a quiz as portable JSON, or as Moodle GIFT or Aiken text",
@@ -350,7 +366,7 @@ class QuizExportApi(AppApiView):
             **error_responses(401, 404),
         },
     )
-    def get(self, request: Request, quiz_id: int) -> Response:
+    def get(self, request: Request, quiz_id: int) -> HttpResponse:
         quiz = owned_quiz(request, quiz_id)
         if request.accepted_renderer.format in quizzes.TEXT_EXPORT_FORMATS:
             return text_export_response(quiz, request.accepted_renderer.format)
