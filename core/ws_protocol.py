@@ -6,7 +6,7 @@ message, never dropped in silence.
 """
 
 import json
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.conf import settings
 from django.utils import translation
@@ -79,7 +79,7 @@ def _no_constant(name: str) -> Any:
     raise ValueError(name)
 
 
-def _whole(value: Any) -> bool:
+def _whole(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

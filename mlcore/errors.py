@@ -97,6 +97,10 @@ MESSAGES: dict[str, Any] = {
     "image_format_not_allowed": _("%(format)s images are not accepted; use %(allowed)s."),
     "image_too_many_pixels": _("The image has too many pixels: at most %(max_megapixels)s megapixels."),
     "image_truncated": _("The image file is damaged or incomplete."),
+    "image_metadata_bomb": _(
+        "The image hides a text or colour-profile block that unpacks to more than %(max_mb)s MB, the way files "
+        "made to crash servers do. Open the picture and save or export it again (a screenshot works too)."
+    ),
     # --- core.zip_checks -----------------------------------------------------------------------
     "zip_not_a_zip": _(
         "This is not a zip file, or it is damaged. Make it again with your computer's built-in “Compress”."
@@ -117,6 +121,22 @@ MESSAGES: dict[str, Any] = {
     "zip_nested_folders_too_deep": _(
         "Folders inside class folders are not allowed (%(name)s): put each class's images directly into its folder."
     ),
+    "zip_duplicate_names": _(
+        "The zip holds two files with the same name (%(name)s), so it is not clear which one is meant. "
+        "Make the zip again from a normal folder."
+    ),
+    "zip_excel_file": _(
+        "This is an Excel file, not a zip of images or a CSV: save it as CSV (in Excel “Save As” > "
+        "“CSV UTF-8 (comma delimited)”) and upload that."
+    ),
+    "zip_nested_zip": _(
+        "The zip holds another zip (%(name)s) instead of images. Unzip that one first, then zip the class "
+        "folders themselves (cat/1.png, dog/2.jpg)."
+    ),
+    "zip_one_class": _(
+        "All the usable images are in one class folder (%(label)s). A classifier needs at least two classes: "
+        "add a folder of images of another class and zip again."
+    ),
     # --- core.csv_checks -----------------------------------------------------------------------
     "csv_empty": _("The file has no data. Check that the right file was chosen and that it was saved."),
     "csv_too_large": _("The CSV is too large: at most %(max_mb)s MB."),
@@ -135,6 +155,11 @@ MESSAGES: dict[str, Any] = {
     "csv_duplicate_columns": _("Two columns have the same name “%(column)s”: rename one."),
     "csv_too_many_rows": _("The CSV has too many rows: at most %(max_rows)s."),
     "csv_too_many_columns": _("The CSV has too many columns: at most %(max_columns)s."),
+    "csv_field_too_large": _(
+        'A cell on line %(line)s is longer than %(max_kb)s KB. Cells hold short values: often a quote (") '
+        "is opened and never closed, so the rest of the file becomes one cell. Fix that line, or save the file "
+        "again from a spreadsheet program."
+    ),
 }
 
 #: Which codes of mlcore.learn are a person's to fix (bad data or settings) rather than a bug here.
@@ -238,6 +263,8 @@ SKIPPED_REASONS: dict[str, Any] = {
     "format_not_allowed": _("format not accepted"),
     "too_many_pixels": _("too many pixels"),
     "truncated": _("damaged or incomplete"),
+    "metadata_bomb": _("hidden data too large (made to crash servers)"),
+    "nested_zip": _("a zip inside the zip: unzip it first"),
 }
 
 

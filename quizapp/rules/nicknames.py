@@ -23,7 +23,7 @@ from collections.abc import Collection
 from enum import StrEnum
 from functools import cache
 
-from confusable_homoglyphs import confusables
+from confusable_homoglyphs import confusables  # type: ignore[import-untyped]
 
 __all__ = [
     "FRIENDLY_WORDS",

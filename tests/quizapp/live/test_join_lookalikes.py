@@ -2,6 +2,7 @@
 migration that turned stored keys into skeletons runs both ways without breaking uniqueness."""
 
 import importlib
+from typing import Any
 
 import pytest
 from django.apps import apps as django_apps
@@ -28,7 +29,7 @@ rekey = importlib.import_module("quizapp.migrations.0008_nickname_key_skeleton")
 
 @pytest.fixture
 def session() -> QuizSession:
-    teacher = InstructorFactory(username="teacher", password="a-long-password-1")
+    teacher: Any = InstructorFactory(username="teacher", password="a-long-password-1")
     room = room_create(owner=teacher, code="MODULABS")
     quiz = quiz_create(owner=teacher, title="Lecture quiz", questions=QUESTIONS)
     return live.session_start(room=room, quiz=quiz, mode=QuizSession.Mode.INSTRUCTOR_PACED, user=teacher)

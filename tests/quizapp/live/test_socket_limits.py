@@ -37,7 +37,7 @@ async def open_question():
 
 async def frames_until(communicator: WebsocketCommunicator, wanted: str, timeout: float = 10) -> list[dict]:
     """Every message up to and including the first of type ``wanted``."""
-    seen = []
+    seen: list[dict] = []
     while True:
         output = await communicator.receive_output(timeout=timeout)
         assert output["type"] == "websocket.send", output
@@ -49,7 +49,7 @@ async def frames_until(communicator: WebsocketCommunicator, wanted: str, timeout
 
 async def closed_with(communicator: WebsocketCommunicator, timeout: float = 10) -> tuple[int, list[dict]]:
     """Read to the close frame: its code and the messages before it."""
-    seen = []
+    seen: list[dict] = []
     while True:
         output = await communicator.receive_output(timeout=timeout)
         if output["type"] == "websocket.close":
