@@ -28,6 +28,8 @@ code                  params
 ``duplicate_columns`` ``{"column"}``
 ``too_many_rows``     ``{"max_rows"}``
 ``too_many_columns``  ``{"count", "max_columns"}``
+``field_too_large``   ``{"line", "max_kb"}``: one cell longer than the parser's field limit (often a
+                      quote that is never closed, which swallows the rest of the file)
 ===================== =============================================================================
 """
 
@@ -64,6 +66,7 @@ CSV_REJECTION_CODES = frozenset(
         "duplicate_columns",
         "too_many_rows",
         "too_many_columns",
+        "field_too_large",
     }
 )
 
@@ -134,11 +137,18 @@ def read_csv(
                 raise CsvRejected("too_many_rows", {"max_rows": max_rows})
             rows.append(cells)
     except csv.Error as exc:
-        raise CsvRejected("malformed", {"line": reader.line_num, "error": str(exc)}) from exc
+        raise _parse_error(exc, reader.line_num) from exc
     if columns is None:
         raise CsvRejected("empty")
     columns, rows = _drop_nameless_empty_columns(columns, rows)
     return ParsedCsv(columns=columns, rows=rows, encoding=encoding, delimiter=delimiter)
+
+
+def _parse_error(exc: csv.Error, line: int) -> CsvRejected:
+    """What the csv module's error means for the person: a huge cell, or broken quoting."""
+    if "field larger than field limit" in str(exc):
+        return CsvRejected("field_too_large", {"line": line, "max_kb": max(1, round(csv.field_size_limit() / 1024))})
+    return CsvRejected("malformed", {"line": line, "error": str(exc)})
 
 
 def is_missing(cell: str) -> bool:
@@ -178,7 +188,7 @@ def _decode(data: bytes) -> tuple[str, str]:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
             raise CsvRejected("unknown_encoding") from exc
-    if b"\x00" in data:
+    if b"\x00" in data or data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         hint = "excel" if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) else None
         raise CsvRejected("binary", {"hint": hint})
     for encoding in ("utf-8-sig", "cp949"):

@@ -31,6 +31,8 @@ code                   params
 ``too_many_pixels``    ``{"width", "height", "max_pixels", "max_megapixels"}`` (width/height may be
                        ``None`` when only Pillow's bomb check saw them)
 ``truncated``          ``{}`` (the header is fine but the pixel data is cut short or corrupt)
+``metadata_bomb``      ``{"max_mb"}`` (a PNG text or colour-profile chunk that inflates past the
+                       limit: made to exhaust memory, not a picture problem)
 ====================== ========================================================================
 
 Thread note: ``warnings.catch_warnings`` swaps the process-wide warning filters, so on Python < 3.14
@@ -64,8 +66,14 @@ __all__ = [
 ]
 
 IMAGE_REJECTION_CODES = frozenset(
-    {"empty", "too_large", "not_an_image", "format_not_allowed", "too_many_pixels", "truncated"}
+    {"empty", "too_large", "not_an_image", "format_not_allowed", "too_many_pixels", "truncated", "metadata_bomb"}
 )
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+#: A PNG's compressed text (zTXt, iTXt) or ICC profile (iCCP) may inflate to this much, each and in all
+#: (Pillow's own MAX_TEXT_CHUNK is 1 MB; it would refuse a bigger one with a bare ValueError).
+MAX_PNG_TEXT_BYTES = 1_000_000
+_PNG_COMPRESSED = {b"zTXt", b"iCCP", b"iTXt"}
 
 ALLOWED_FORMATS: dict[str, str] = {"PNG": "PNG", "JPEG": "JPEG", "MPO": "JPEG", "WEBP": "WebP", "GIF": "GIF"}
 """Pillow format name -> family shown to people. MPO is what Pillow calls many camera JPEGs."""
@@ -210,6 +218,8 @@ def _decode(data: bytes, *, max_bytes: int, max_pixels: int, max_side: int) -> t
     if len(data) > max_bytes:
         raise ImageRejected("too_large", {"size_bytes": len(data), "max_bytes": max_bytes, "max_mb": mb(max_bytes)})
     data = bytes(data)
+    if data.startswith(PNG_SIGNATURE):
+        _check_png_chunks(data)
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -226,6 +236,50 @@ def _decode(data: bytes, *, max_bytes: int, max_pixels: int, max_side: int) -> t
     if upright is not None:
         img = upright
     return _normalise_mode(img), "JPEG" if source_format == "MPO" else source_format
+
+
+def _check_png_chunks(data: bytes) -> None:
+    """Refuse a PNG whose text or profile chunks inflate past :data:`MAX_PNG_TEXT_BYTES` (a
+    "zTXt bomb"), reading each with a bounded inflate; broken chunks are left to Pillow."""
+    position, total = len(PNG_SIGNATURE), 0
+    while position + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        body = data[position + 8 : position + 8 + length]
+        position += 12 + length
+        if kind == b"IEND":
+            return
+        size = _png_text_size(kind, body)
+        total += size
+        if size > MAX_PNG_TEXT_BYTES or total > MAX_PNG_TEXT_BYTES:
+            raise ImageRejected("metadata_bomb", {"max_mb": mb(MAX_PNG_TEXT_BYTES)})
+
+
+def _png_text_size(kind: bytes, body: bytes) -> int:
+    """How many bytes a text/profile chunk holds once inflated (at most the limit plus one)."""
+    if kind == b"tEXt":
+        return len(body)
+    if kind not in _PNG_COMPRESSED:
+        return 0
+    keyword_end = body.find(b"\x00")
+    if keyword_end < 0:
+        return 0
+    if kind == b"iTXt":  # keyword, compressed flag, method, language, translated keyword, text
+        flag = body[keyword_end + 1 : keyword_end + 2]
+        rest = body[keyword_end + 3 :]
+        language_end = rest.find(b"\x00")
+        translated_end = rest.find(b"\x00", language_end + 1) if language_end >= 0 else -1
+        if translated_end < 0:
+            return 0
+        text = rest[translated_end + 1 :]
+        if flag != b"\x01":
+            return len(text)
+    else:  # zTXt, iCCP: keyword, method, compressed data
+        text = body[keyword_end + 2 :]
+    inflater = zlib.decompressobj()
+    try:
+        return len(inflater.decompress(text, MAX_PNG_TEXT_BYTES + 1))
+    except zlib.error:
+        return 0
 
 
 def _open(data: bytes, max_pixels: int) -> Image.Image:

@@ -36,10 +36,14 @@ code                        params
 ``no_classes``              ``{"loose_files"}`` (no file is inside a class folder)
 ``encrypted``               ``{"name"}`` (password-protected member)
 ``nested_folders_too_deep`` ``{"name"}`` (a file deeper than ``class/file`` after unwrapping)
+``duplicate_names``         ``{"name"}`` (two members with the same path: which one is meant?)
+``excel_file``              ``{}`` (an Excel workbook: an .xlsx is a zip too)
+``nested_zip``              ``{"name"}`` (no image in a class folder, but a zip inside the zip)
 =========================== =====================================================================
 
 Per-member problems (``ZipMember.problem``, and the skipped codes of :func:`check_zip_images`):
-``no_label``, ``too_large`` plus every :mod:`core.image_checks` code.
+``no_label``, ``too_large``, ``nested_zip`` (a zip inside a class folder) plus every
+:mod:`core.image_checks` code.
 """
 
 from __future__ import annotations
@@ -77,9 +81,13 @@ ZIP_REJECTION_CODES = frozenset(
         "no_classes",
         "encrypted",
         "nested_folders_too_deep",
+        "duplicate_names",
+        "excel_file",
+        "nested_zip",
     }
 )
-MEMBER_PROBLEM_CODES = frozenset({"no_label", "too_large"})
+MEMBER_PROBLEM_CODES = frozenset({"no_label", "too_large", "nested_zip"})
+ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 
 JUNK_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini", "__macosx"})
 
@@ -165,16 +173,37 @@ def check_zip_images(
 def _read(
     archive: zipfile.ZipFile, max_files: int, max_total: int, max_member_bytes: int, max_ratio: int
 ) -> list[ZipMember]:
+    if _is_workbook(archive):
+        raise ZipRejected("excel_file")
     entries = _entries(archive, max_files)
+    _check_duplicates(entries)
     _check_declared_total(entries, max_total, max_member_bytes, max_ratio)
     parts_list = _unwrap([parts for _, _, parts in entries])
     for (_, name, _), parts in zip(entries, parts_list, strict=True):
         if len(parts) > 2:
             raise ZipRejected("nested_folders_too_deep", {"name": name})
     members = _members(archive, entries, parts_list, max_total, max_member_bytes, max_ratio)
-    if not any(member.problem != "no_label" for member in members):
+    if not any(member.problem not in ("no_label", "nested_zip") for member in members):
+        nested = [m.name for m in members if m.problem == "nested_zip" or m.name.lower().endswith(".zip")]
+        if nested:
+            raise ZipRejected("nested_zip", {"name": nested[0]})
         raise ZipRejected("no_classes", {"loose_files": len(members)})
     return members
+
+
+def _is_workbook(archive: zipfile.ZipFile) -> bool:
+    """An Excel workbook (.xlsx, .xlsm): an Office Open XML package with a ``xl/`` part."""
+    names = archive.namelist()
+    return "[Content_Types].xml" in names and any(name.startswith("xl/") for name in names)
+
+
+def _check_duplicates(entries: list[_Entry]) -> None:
+    """Two members with one path (zip allows it; folders do not): refuse rather than guess."""
+    seen: set[str] = set()
+    for _, name, _ in entries:
+        if name in seen:
+            raise ZipRejected("duplicate_names", {"name": name})
+        seen.add(name)
 
 
 _Entry = tuple[zipfile.ZipInfo, str, list[str]]
@@ -229,6 +258,9 @@ def _members(
             members.append(ZipMember(label=label, name=name, data=b"", problem="too_large"))
             continue
         _check_ratio(name, len(data), info.compress_size, max_ratio)
+        if data.startswith(ZIP_SIGNATURES):
+            members.append(ZipMember(label=label, name=name, data=b"", problem="nested_zip"))
+            continue
         total += len(data)
         if total > max_total:
             raise ZipRejected("too_large_uncompressed", {"max_bytes": max_total, "max_mb": mb(max_total)})

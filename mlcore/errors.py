@@ -18,7 +18,7 @@ from core.errors import AppError
 MESSAGES: dict[str, Any] = {
     # --- mlcore.learn ---------------------------------------------------------------------
     "learn_error": _("Training could not run with this data."),
-    "bad_task": _("Unknown task. Choose regression, classification or image classification."),
+    "bad_task": _("Unknown task. Choose regression, classification, image classification or text classification."),
     "bad_param": _("The setting %(param)s is not valid: %(reason)s. Change it under “Advanced” and try again."),
     "bad_input": _("Some of the data cannot be used (%(where)s). Check the file and upload it again."),
     "length_mismatch": _("There are %(rows)s examples but %(targets)s answers; they must match one to one."),
@@ -60,7 +60,7 @@ MESSAGES: dict[str, Any] = {
     "unknown_column": _("There is no column named “%(column)s”."),
     "no_features": _("Choose at least one input column (A) other than the answer column (B)."),
     "target_is_feature": _("The answer column (B) cannot also be an input column (A)."),
-    "bad_builtin": _("Unknown built-in data set. Choose house, digits or doodles."),
+    "bad_builtin": _("Unknown built-in data set. Choose house, digits, doodles, callcentre, spam or sentiment."),
     "bad_label": _("Give the image a class name of at most 100 characters."),
     "not_images": _("Images can only be added to an image data set."),
     "job_finished": _("The job has already finished."),
@@ -97,6 +97,10 @@ MESSAGES: dict[str, Any] = {
     "image_format_not_allowed": _("%(format)s images are not accepted; use %(allowed)s."),
     "image_too_many_pixels": _("The image has too many pixels: at most %(max_megapixels)s megapixels."),
     "image_truncated": _("The image file is damaged or incomplete."),
+    "image_metadata_bomb": _(
+        "The image hides a text or colour-profile block that unpacks to more than %(max_mb)s MB, the way files "
+        "made to crash servers do. Open the picture and save or export it again (a screenshot works too)."
+    ),
     # --- core.zip_checks -----------------------------------------------------------------------
     "zip_not_a_zip": _(
         "This is not a zip file, or it is damaged. Make it again with your computer's built-in “Compress”."
@@ -116,6 +120,22 @@ MESSAGES: dict[str, Any] = {
     "zip_encrypted": _("The zip has a password: make it again without one."),
     "zip_nested_folders_too_deep": _(
         "Folders inside class folders are not allowed (%(name)s): put each class's images directly into its folder."
+    ),
+    "zip_duplicate_names": _(
+        "The zip holds two files with the same name (%(name)s), so it is not clear which one is meant. "
+        "Make the zip again from a normal folder."
+    ),
+    "zip_excel_file": _(
+        "This is an Excel file, not a zip of images or a CSV: save it as CSV (in Excel “Save As” > "
+        "“CSV UTF-8 (comma delimited)”) and upload that."
+    ),
+    "zip_nested_zip": _(
+        "The zip holds another zip (%(name)s) instead of images. Unzip that one first, then zip the class "
+        "folders themselves (cat/1.png, dog/2.jpg)."
+    ),
+    "zip_one_class": _(
+        "All the usable images are in one class folder (%(label)s). A classifier needs at least two classes: "
+        "add a folder of images of another class and zip again."
     ),
     # --- core.csv_checks -----------------------------------------------------------------------
     "csv_empty": _("The file has no data. Check that the right file was chosen and that it was saved."),
@@ -145,6 +165,11 @@ MESSAGES: dict[str, Any] = {
     "not_text": _("This model does not classify texts."),
     "no_texts": _("The CSV has no text to classify in the column “%(column)s”."),
     "too_many_texts": _("Send at most %(maximum)s texts at once."),
+    "csv_field_too_large": _(
+        'A cell on line %(line)s is longer than %(max_kb)s KB. Cells hold short values: often a quote (") '
+        "is opened and never closed, so the rest of the file becomes one cell. Fix that line, or save the file "
+        "again from a spreadsheet program."
+    ),
 }
 
 #: Which codes of mlcore.learn are a person's to fix (bad data or settings) rather than a bug here.
@@ -250,6 +275,8 @@ SKIPPED_REASONS: dict[str, Any] = {
     "truncated": _("damaged or incomplete"),
     "blank_text": _("no text"),
     "text_too_long": _("text too long"),
+    "metadata_bomb": _("hidden data too large (made to crash servers)"),
+    "nested_zip": _("a zip inside the zip: unzip it first"),
 }
 
 

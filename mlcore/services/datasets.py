@@ -232,8 +232,8 @@ def dataset_create_from_csv(
         parsed = read_csv(data, max_bytes=limit("MLCORE_CSV_MAX_BYTES"))
     except CsvRejected as exc:
         raise errors.from_csv_rejection(exc) from None
-    if not parsed.rows:
-        raise MlError("too_few_rows", rows=0, minimum=MIN_ROWS)
+    if len(parsed.rows) < MIN_ROWS:  # refused now, not at the first training
+        raise MlError("too_few_rows", rows=len(parsed.rows), minimum=MIN_ROWS)
     types = infer_column_types(parsed)
     choice = None
     if target:
@@ -386,6 +386,19 @@ def skipped_list(skipped: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
     return [{"name": name, "code": code, "reason": errors.skipped_reason(code)} for name, code in skipped]
 
 
+def _check_zip_classes(good: list[tuple[str, CheckedImage, str]], skipped: list[tuple[str, str]]) -> None:
+    """A zip is a data set to train on: at least two classes of usable images, or nothing is stored."""
+    labels = Counter(label for label, _, _ in good)
+    if len(labels) >= 2:
+        return
+    nested = [name for name, code in skipped if code == "nested_zip"]
+    if nested:
+        raise MlError("zip_nested_zip", name=nested[0][:200])
+    if not labels:
+        raise MlError("no_images")
+    raise MlError("zip_one_class", label=next(iter(labels))[:MAX_LABEL_LENGTH])
+
+
 def dataset_create_from_zip(*, owner: User, name: str, data: bytes | Any) -> ZipImport:
     """An image data set from a zip of class folders (``cat/1.png``); unusable files are listed, not fatal."""
     name = _clean_name(name)
@@ -401,8 +414,7 @@ def dataset_create_from_zip(*, owner: User, name: str, data: bytes | Any) -> Zip
             skipped.append((member_name, "no_label"))
             continue
         good.append((label, checked, member_name))
-    if not good:
-        raise MlError("no_images")
+    _check_zip_classes(good, skipped)
     with atomic_with_files() as files:
         dataset = Dataset.objects.create(
             owner=owner, name=name, kind=Dataset.Kind.IMAGES, source=Dataset.Source.ZIP, task=Task.IMAGE_CLASSIFICATION

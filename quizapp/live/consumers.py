@@ -16,7 +16,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core import fanout
-from core.ws_protocol import ProtocolError, error_message, message, parse_frame, socket_language
+from core.frame_limits import CLOSE_RATE_LIMITED, FrameLimiter
+from core.ws_protocol import (
+    ProtocolError,
+    error_message,
+    message,
+    parse_frame,
+    rate_limited,
+    socket_language,
+    too_many_messages,
+)
 from quizapp import errors, groups, messages, selectors
 from quizapp.drawing import guesses, relay, rounds
 from quizapp.drawing import selectors as drawing_selectors
@@ -42,9 +51,11 @@ class QuizSocket(AsyncWebsocketConsumer):
     handlers: dict[str, str] = {}
     group: str | None = None
     member: fanout.LocalSocket | None = None
+    limiter: FrameLimiter | None = None
 
     async def connect(self) -> None:
         self.language = socket_language(self.scope)
+        self.limiter = FrameLimiter(name=f"{type(self).__name__} {self.scope.get('path', '')}")
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
@@ -85,10 +96,12 @@ class QuizSocket(AsyncWebsocketConsumer):
             return None
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.limiter is None:  # closed for flooding: what was still queued is not read
+            return
         with translation.override(self.language):
             ref = None
             try:
-                frame = parse_frame(text_data, bytes_data)
+                frame = self._frame(text_data, bytes_data)
                 ref = frame.get("id") if isinstance(frame.get("id"), str | int) else None
                 name = self.handlers.get(frame["type"])
                 if frame["type"] == "ping":
@@ -100,9 +113,29 @@ class QuizSocket(AsyncWebsocketConsumer):
                     )
                 await getattr(self, name)(frame)
             except ProtocolError as exc:
-                await self.send_json(error_message(exc.code, exc.message, ref=ref))
+                await self.send_json(error_message(exc.code, exc.message, ref=exc.ref if ref is None else ref))
+                if exc.code == "rate_limited" and self.limiter is not None and self.limiter.refused():
+                    await self._close_flooding()
             except errors.QuizError as exc:
                 await self.send_json(error_message(exc.code, exc.message, ref=ref))
+
+    def _frame(self, text_data: str | None, bytes_data: bytes | None) -> dict[str, Any]:
+        """The parsed frame, within its kind's budget (a refused frame costs no other work)."""
+        try:
+            frame = parse_frame(text_data, bytes_data)
+        except ProtocolError:
+            if self.limiter is not None and not self.limiter.allow(None):
+                raise rate_limited() from None
+            raise
+        if self.limiter is not None and not self.limiter.allow(frame["type"]):
+            raise rate_limited()
+        return frame
+
+    async def _close_flooding(self) -> None:
+        exc = too_many_messages()
+        await self.send_json(error_message(exc.code, exc.message))
+        self.limiter = None
+        await self.close(code=CLOSE_RATE_LIMITED)
 
 
 def _id_field(frame: dict[str, Any], name: str, error: type[errors.QuizError]) -> int:

@@ -6,21 +6,29 @@ override can make a name read backwards and spill into the next one on a leaderb
 that are blank to the eye, and names too long for a leaderboard line. Emoji are welcome, but a
 name needs at least one letter or digit so an instructor can read it out.
 
-Uniqueness within a room is decided on :func:`nickname_key`, in which ``Kim``, ``KIM`` and
-full-width ``ＫＩＭ`` are the same name, so nobody can impersonate a classmate with look-alikes
-of that kind.
+Uniqueness within a room is decided on :func:`nickname_key`, in which ``Kim``, ``KIM``,
+full-width ``ＫＩＭ`` and ``Кim`` (a Cyrillic К) are the same name: the key is the name's
+confusable *skeleton* (Unicode TR39, from the confusables data that ``confusable-homoglyphs``
+maintains), so nobody can impersonate a classmate with look-alikes from another script.
+Precomposed Hangul syllables are kept whole: a syllable block is what the eye sees, and
+splitting blocks into jamo would make distinct names such as 갂가 and 각까 the same.
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
 import unicodedata
 from collections.abc import Collection
 from enum import StrEnum
+from functools import cache
+
+from confusable_homoglyphs import confusables  # type: ignore[import-untyped]
 
 __all__ = [
     "FRIENDLY_WORDS",
     "MAX_CODE_POINTS",
+    "MAX_KEY_LENGTH",
     "MAX_LENGTH",
     "NicknameError",
     "clean_nickname",
@@ -98,10 +106,77 @@ def clean_nickname(raw: str) -> str:
     return unicodedata.normalize("NFC", " ".join("".join(out).split()))
 
 
+#: The longest key stored (``Participant.nickname_key``); a longer skeleton is stored as a digest.
+MAX_KEY_LENGTH = 64
+_LRM = "\u200e"
+_HANGUL_SYLLABLES = range(0xAC00, 0xD7A4)
+
+
+@cache
+def _prototypes() -> dict[str, str]:
+    """Each confusable code point -> its TR39 prototype (one or more characters).
+
+    The package's table lists, for a source character, only its prototype, and for a prototype
+    every source that maps to it; a pair that lists only each other is resolved to the smaller.
+    """
+    data = confusables.confusables_data
+    table: dict[str, str] = {}
+    for raw, entries in data.items():
+        source = raw.replace(_LRM, "")
+        if len(source) != 1 or len(entries) != 1:
+            continue
+        target = entries[0]["c"].replace(_LRM, "")
+        back = [e["c"].replace(_LRM, "") for e in data.get(target, ())]
+        if len(target) == 1 and back == [source] and source < target:
+            continue  # the pair maps onto ``source``
+        if target and target != source:
+            table[source] = target
+    return table
+
+
+def _skeleton(text: str) -> str:
+    """TR39's skeleton (NFD, each character to its prototype, NFD), Hangul syllables whole."""
+    table = _prototypes()
+    out: list[str] = []
+    for ch in text:
+        if ord(ch) in _HANGUL_SYLLABLES:
+            out.append(ch)
+            continue
+        mapped = "".join(table.get(part, part) for part in unicodedata.normalize("NFD", ch))
+        out.append(unicodedata.normalize("NFD", mapped))
+    return "".join(out)
+
+
+def _capitals_to_latin(text: str) -> str:
+    """Capitals from other scripts as the Latin capitals they look like (Greek Κ, Cyrillic А).
+
+    Done before case folding, which would otherwise turn them into small letters that no longer
+    look Latin (κ is confusable with ĸ, not k). A capital whose prototype is ``l`` is an ``I``.
+    """
+    table = _prototypes()
+    out = []
+    for ch in text:
+        proto = table.get(ch) if ord(ch) > 0x7F and ch.isupper() else None
+        out.append(("I" if proto == "l" else proto) if proto else ch)
+    return "".join(out)
+
+
 def nickname_key(nickname: str) -> str:
-    """The key nicknames are unique on within a room: cleaned, NFKC, case-folded."""
-    text = unicodedata.normalize("NFKC", clean_nickname(nickname)).casefold()
-    return " ".join(unicodedata.normalize("NFKC", text).split())
+    """The key nicknames are unique on within a room: cleaned, NFKC, case-folded, then the
+    confusable skeleton (case-folded again, until nothing changes), so look-alikes share it.
+
+    At most :data:`MAX_KEY_LENGTH` characters: a longer skeleton is replaced by its digest.
+    """
+    text = _capitals_to_latin(unicodedata.normalize("NFKC", clean_nickname(nickname))).casefold()
+    for _ in range(4):
+        folded = _skeleton(text).casefold()
+        if folded == text:
+            break
+        text = folded
+    key = " ".join(text.split())
+    if len(key) > MAX_KEY_LENGTH:
+        key = "#" + hashlib.sha256(key.encode("utf-8")).hexdigest()[: MAX_KEY_LENGTH - 1]
+    return key
 
 
 def nickname_length(text: str) -> int:
