@@ -53,10 +53,31 @@ function confidence() {
   return checked ? Number(checked.value) : undefined;
 }
 
+// The server could not store an answer for now (the database hiccupped, or the phone sent too
+// fast): it says so and nothing is lost if the phone sends the same answer again, a little later.
+const RESEND_CODES = new Set(["not_stored", "rate_limited"]);
+const MAX_RESENDS = 5;
+let pending = null; // { frame, tries } of the answer not yet acknowledged
+
 function sendAnswer(fields) {
   if (!current || current.answered) return;
-  const sent = socket.send({ type: "answer", question_id: current.id, id: `q${current.id}`, confidence: confidence(), ...fields });
+  const frame = { type: "answer", question_id: current.id, id: `q${current.id}`, confidence: confidence(), ...fields };
+  pending = { frame, tries: 0 };
+  const sent = socket.send(frame);
   $("answer-status").textContent = sent ? gettext("Sending…") : gettext("Not connected; try again in a moment.");
+}
+
+function resendLater(data) {
+  if (!pending || data.ref !== pending.frame.id || pending.tries >= MAX_RESENDS) return false;
+  const attempt = pending;
+  attempt.tries += 1;
+  setTimeout(() => {
+    if (pending === attempt && current && !current.answered && current.id === attempt.frame.question_id) {
+      socket?.send(attempt.frame);
+    }
+  }, 400 * 2 ** attempt.tries);
+  $("answer-status").textContent = gettext("Sending again…");
+  return true;
 }
 
 function renderDrawing(question, round, prompt, deadlineMs, serverNowMs, sent) {
@@ -220,6 +241,7 @@ function onMessage(data) {
       if (data.vote === 2) $("answer-status").textContent = gettext("Second vote: talk it over with your neighbours, then answer again.");
       return;
     case "answer_received":
+      if (pending && pending.frame.question_id === data.question_id) pending = null;
       if (current && data.question_id === current.id) {
         current.answered = true;
         lockChoices();
@@ -241,6 +263,7 @@ function onMessage(data) {
         socket = null;
         return data.code === "bad_token" ? showJoin(data.message) : showMessage(data.message);
       }
+      if (RESEND_CODES.has(data.code) && resendLater(data)) return;
       if (data.code === "already_answered" && current) { current.answered = true; lockChoices(); }
       if (current?.kind === "drawing") return drawing.error(data);
       $("answer-status").textContent = data.message;
