@@ -7,6 +7,8 @@ it never touches a running ``make run`` and measures the same process shape a us
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import signal
 import socket
@@ -87,3 +89,30 @@ def print_table(rows: list[tuple[str, object]]) -> None:
         elif isinstance(value, float):
             value = f"{value:.2f}"
         print(f"{name:{width}} {value}")
+
+
+async def http_post_json(port: int, path: str, body: dict) -> tuple[int, dict]:
+    """POST JSON over a bare socket (thousands at once: no client library's pool in the way)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    data = json.dumps(body).encode()
+    writer.write(
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"Accept: application/json\r\nContent-Length: {len(data)}\r\nConnection: close\r\n\r\n".encode()
+        + data
+    )
+    await writer.drain()
+    raw = await reader.read()
+    writer.close()
+    head, _, payload = raw.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    if b"transfer-encoding: chunked" in head.lower():
+        chunks, rest = [], payload
+        while rest:
+            size_line, _, rest = rest.partition(b"\r\n")
+            size = int(size_line, 16)
+            if size == 0:
+                break
+            chunks.append(rest[:size])
+            rest = rest[size + 2 :]
+        payload = b"".join(chunks)
+    return status, json.loads(payload or b"{}")

@@ -27,7 +27,7 @@ import websockets
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.harness import free_port, log, now_ms, pct, print_table, served  # noqa: E402
+from bench.harness import free_port, http_post_json, log, now_ms, pct, print_table, served  # noqa: E402
 
 # --- set-up in the bench process (same SQLite file as the server) -----------------------
 
@@ -82,32 +82,6 @@ def stored_answers(session_id: int) -> int:
 
 
 # --- HTTP join (a tiny client: the bench needs no extra package) --------------------------
-
-
-async def http_post_json(port: int, path: str, body: dict) -> tuple[int, dict]:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    data = json.dumps(body).encode()
-    writer.write(
-        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n".encode()
-        + data
-    )
-    await writer.drain()
-    raw = await reader.read()
-    writer.close()
-    head, _, payload = raw.partition(b"\r\n\r\n")
-    status = int(head.split(b" ", 2)[1])
-    if b"transfer-encoding: chunked" in head.lower():
-        chunks, rest = [], payload
-        while rest:
-            size_line, _, rest = rest.partition(b"\r\n")
-            size = int(size_line, 16)
-            if size == 0:
-                break
-            chunks.append(rest[:size])
-            rest = rest[size + 2 :]
-        payload = b"".join(chunks)
-    return status, json.loads(payload or b"{}")
 
 
 # --- the students ----------------------------------------------------------------------------

@@ -21,36 +21,12 @@ from typing import Any
 import websockets
 from websockets.typing import Origin
 
+from bench.harness import http_post_json
+
 ORIGIN = Origin("http://127.0.0.1")
 
 #: Frames of the room a student acts on; the rest it only counts.
 ACK_BY_STATE = "state"
-
-
-async def http_json(port: int, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    data = json.dumps(body).encode()
-    writer.write(
-        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        f"Accept: application/json\r\nContent-Length: {len(data)}\r\nConnection: close\r\n\r\n".encode()
-        + data
-    )
-    await writer.drain()
-    raw = await reader.read()
-    writer.close()
-    head, _, payload = raw.partition(b"\r\n\r\n")
-    status = int(head.split(b" ", 2)[1])
-    if b"transfer-encoding: chunked" in head.lower():
-        chunks, rest = [], payload
-        while rest:
-            size_line, _, rest = rest.partition(b"\r\n")
-            size = int(size_line, 16)
-            if size == 0:
-                break
-            chunks.append(rest[:size])
-            rest = rest[size + 2 :]
-        payload = b"".join(chunks)
-    return status, json.loads(payload or b"{}")
 
 
 @dataclass(eq=False)
@@ -82,7 +58,7 @@ class Student:
 
     async def join(self) -> None:
         body_in = {"nickname": f"s{self.index}", "device_id": f"d{self.index}"}
-        status, body = await http_json(self.ports[0], f"/api/rooms/{self.code}/join/", body_in)
+        status, body = await http_post_json(self.ports[0], f"/api/rooms/{self.code}/join/", body_in)
         if status not in (200, 201):
             raise RuntimeError(f"join failed: {status} {body}")
         self.token = body["token"]
