@@ -1,5 +1,5 @@
 // The instructor's console: controls, lobby, live tally and the results grid.
-import { HostState, renderBars } from "./host_view.js";
+import { HostState, keepFocus, renderBars } from "./host_view.js";
 import { DrawingWall } from "./host_drawing.js";
 import { Countdown, el } from "./live_socket.js";
 
@@ -89,7 +89,7 @@ function render(state, message) {
   }
   if (state.deadlineMs) countdown.start(state.deadlineMs, state.serverNowMs);
   else { countdown.stop(); $("countdown").textContent = ""; }
-  renderPeople(state);
+  keepFocus($("people"), () => renderPeople(state));
   renderGrid(state);
 }
 

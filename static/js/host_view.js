@@ -154,3 +154,24 @@ function appendBar(container, label, count, max, isCorrect, index = 0) {
   row.append(name, fill, value);
   container.append(row);
 }
+
+// Redraw `container` with `redraw()` without losing the keyboard focus (WCAG 2.1.1, 2.4.3): a control
+// focused inside it is focused again in the new content - the one with the same text in the same
+// row (li/tr), else the one at the same position - instead of the focus falling back to the page.
+const CONTROLS = 'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])';
+const rowText = (node) => (node.closest("li, tr") || node).textContent.trim();
+
+export function keepFocus(container, redraw) {
+  const active = document.activeElement;
+  if (!container || !active || !container.contains(active) || active === container) return redraw();
+  const before = [...container.querySelectorAll(CONTROLS)];
+  const position = before.indexOf(active);
+  const key = [rowText(active), active.textContent.trim()];
+  redraw();
+  if (container.contains(active)) return undefined;
+  const after = [...container.querySelectorAll(CONTROLS)].filter((node) => !node.disabled);
+  const same = after.find((node) => rowText(node) === key[0] && node.textContent.trim() === key[1]);
+  const target = same || after[Math.min(position, after.length - 1)];
+  target?.focus({ preventScroll: true });
+  return undefined;
+}
