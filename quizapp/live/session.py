@@ -309,7 +309,7 @@ def participant_remove(*, session_id: int, user: User, participant_id: int, ban:
     return participant
 
 
-def accommodation_invalid() -> errors.InvalidState:
+def accommodation_invalid() -> errors.QuizError:
     return errors.InvalidState(_("A time accommodation is ×2, ×10, no time limit or none."))
 
 

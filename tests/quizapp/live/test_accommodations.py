@@ -38,6 +38,8 @@ async def join(code: str, nickname: str, *, more_time: bool = False):
 def _rewind(session_id: int, seconds: float) -> None:
     """The question opened ``seconds`` ago (the class's 20 s are over, grace included)."""
     session = QuizSession.objects.get(id=session_id)
+    assert session.question_opened_at is not None
+    assert session.question_deadline is not None
     QuizSession.objects.filter(id=session_id).update(
         question_opened_at=session.question_opened_at - timedelta(seconds=seconds),
         question_deadline=session.question_deadline - timedelta(seconds=seconds),
