@@ -70,8 +70,19 @@ def question_opened(session: QuizSession, question: Question, *, index: int, tot
     )
 
 
+def time_factor_public(factor: int) -> int | None:
+    """A time accommodation on the wire: 1, 2 or 10, ``null`` for no time limit (stored as 0)."""
+    return None if factor == 0 else factor
+
+
 def participant_public(participant: Participant) -> dict[str, Any]:
-    return {"id": participant.id, "nickname": participant.nickname, "score": participant.score}
+    return {
+        "id": participant.id,
+        "nickname": participant.nickname,
+        "score": participant.score,
+        "time_factor": time_factor_public(participant.time_factor),
+        "time_requested": participant.time_requested,
+    }
 
 
 def team_names() -> list[str]:

@@ -174,6 +174,20 @@ class Participant(models.Model):
     score = models.IntegerField(_("score"), default=0)
     streak = models.PositiveIntegerField(default=0)
     team = models.PositiveSmallIntegerField(_("team"), null=True, blank=True)
+    #: Time accommodation (WCAG 2.2.1): 1 standard, 2 or 10 times the time, 0 no time limit
+    #: (``quizapp.rules.scoring.TIME_FACTORS``).
+    time_factor = models.PositiveSmallIntegerField(
+        _("time accommodation"),
+        default=1,
+        choices=[
+            (1, _("Standard time")),
+            (2, _("Double time")),
+            (10, _("Ten times the time")),
+            (0, _("No time limit")),
+        ],
+    )
+    #: The student asked for more time when joining.
+    time_requested = models.BooleanField(_("asked for more time"), default=False)
 
     class Meta:
         verbose_name = _("participant")

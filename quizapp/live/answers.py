@@ -85,7 +85,7 @@ def _answers_store(requests: list[AnswerRequest]) -> list[AnswerReceipt | errors
         p.id: p
         for p in Participant.objects.select_for_update()
         .filter(id__in=participant_ids)
-        .only("id", "session_id", "removed", "score", "streak", "current_index", "question_opened_at")
+        .only("id", "session_id", "removed", "score", "streak", "current_index", "question_opened_at", "time_factor")
     }
     sessions = {
         s.id: s
@@ -142,30 +142,32 @@ def _answer_build(
         index, opened_at = participant.current_index, participant.question_opened_at
         if index >= len(questions) or questions[index].id != question_id or opened_at is None:
             raise _not_open_or_answered(participant, question_id)
-        deadline = opened_at + timedelta(seconds=questions[index].time_limit_s)
     else:
         index, opened_at = session.current_index, session.question_opened_at
         if session.state != QuizSession.State.QUESTION or not (0 <= index < len(questions)):
             raise _not_open_or_answered(participant, question_id)
         if questions[index].id != question_id or opened_at is None or session.question_deadline is None:
             raise _not_open_or_answered(participant, question_id)
-        deadline = session.question_deadline
     question = questions[index]
+    # Their own deadline (a time accommodation), else the class's; none: open until the reveal.
+    deadline = own_deadline(participant, session, question, opened_at)
     vote = session.current_vote if session.mode != QuizSession.Mode.STUDENT_PACED else 1
     if (participant.id, question_id, vote) in existing:
         raise errors.AlreadyAnswered()
-    if now > deadline + timedelta(milliseconds=settings.QUIZ_ANSWER_GRACE_MS):
+    if deadline is not None and now > deadline + timedelta(milliseconds=settings.QUIZ_ANSWER_GRACE_MS):
         raise errors.TooLate()
     chosen, typed, correct = _check_answer(question, request.choices, request.text)
     confidence_value = _check_confidence(session.quiz, request.confidence)
     response_ms = max(0, int((now - opened_at).total_seconds() * 1000))
     rules = rules_for(session.quiz)
     counts = question.has_correct_answer and question.points > 0 and vote == 1
+    grace_ms = settings.QUIZ_ANSWER_GRACE_MS
+    speed_limit_ms = scoring.speed_time_limit_ms(question.time_limit_s * 1000, participant.time_factor)
     base = scoring.answer_points(
         correct=bool(correct),
         points=question.points if counts else 0,
         response_ms=response_ms,
-        time_limit_ms=question.time_limit_s * 1000,
+        time_limit_ms=speed_limit_ms,
         rules=rules,
     )
     bonus, streak = (0, participant.streak)
@@ -178,7 +180,7 @@ def _answer_build(
         choices=chosen,
         text=typed,
         correct=correct,
-        response_ms=min(response_ms, question.time_limit_s * 1000 + settings.QUIZ_ANSWER_GRACE_MS),
+        response_ms=response_ms if deadline is None else min(response_ms, speed_limit_ms + grace_ms),
         points=base,
         streak_bonus=bonus,
         confidence=confidence_value,
@@ -197,6 +199,23 @@ def _answer_build(
             "streak": streak,
         }
     return AnswerReceipt(answer=answer, immediate_result=immediate)
+
+
+def own_deadline(
+    participant: Participant, session: QuizSession, question: Question, opened_at: datetime
+) -> datetime | None:
+    """When this student's time on the open question runs out; ``None``: no time limit (the
+    answer is taken until the instructor reveals or moves on, or, student-paced, until they do).
+
+    Without an accommodation it is the class's deadline. Drawing questions keep the round's
+    deadline (the round collects the drawings for everyone at once)."""
+    class_deadline = session.question_deadline if session.mode != QuizSession.Mode.STUDENT_PACED else None
+    if participant.time_factor == 1 or question.is_drawing:
+        if class_deadline is not None:
+            return class_deadline
+        return opened_at + timedelta(seconds=question.time_limit_s)
+    own_ms = scoring.own_time_limit_ms(question.time_limit_s * 1000, participant.time_factor)
+    return None if own_ms is None else opened_at + timedelta(milliseconds=own_ms)
 
 
 def _not_open_or_answered(participant: Participant, question_id: int) -> errors.QuizError:

@@ -249,6 +249,9 @@ class RoomJoinApi(AppApiView):
         team = serializers.IntegerField(
             required=False, allow_null=True, default=None, help_text="Team sessions: the team chosen (0-based)."
         )
+        more_time = serializers.BooleanField(
+            required=False, default=False, help_text="The student asks for more time (twice the time at once)."
+        )
 
     @extend_schema(
         summary="Join the live session of a room with a nickname",
@@ -265,6 +268,7 @@ class RoomJoinApi(AppApiView):
             address=request.META.get("REMOTE_ADDR", ""),
             device_id=data.validated_data["device_id"],
             team=data.validated_data["team"],
+            more_time=data.validated_data["more_time"],
         )
         body = {
             "token": joined.token,

@@ -34,7 +34,7 @@ from quizapp.live import answers, join, state
 from quizapp.live import session as live
 from quizapp.live.batching import answer_queue, drawing_queue
 from quizapp.models import Participant, QuizSession
-from quizapp.rules import room_codes
+from quizapp.rules import room_codes, scoring
 
 logger = logging.getLogger(__name__)
 
@@ -289,6 +289,7 @@ class HostConsumer(QuizSocket):
         "lock": "on_lock",
         "unlock": "on_unlock",
         "remove": "on_remove",
+        "accommodate": "on_accommodate",
         "end": "on_end",
         "sync": "on_sync",
         "train": "on_train",
@@ -368,6 +369,18 @@ class HostConsumer(QuizSocket):
         if not isinstance(participant_id, int) or isinstance(participant_id, bool):
             raise errors.InvalidState()
         await self._call(live.participant_remove, participant_id=participant_id, ban=bool(frame.get("ban")))
+
+    async def on_accommodate(self, frame: dict[str, Any]) -> None:
+        """``factor``: 2 or 10 times the time, ``null`` for no time limit, 1 to take it back."""
+        participant_id = _id_field(frame, "participant_id", errors.InvalidState)
+        if "factor" not in frame:
+            raise live.accommodation_invalid()
+        factor = frame["factor"]
+        if factor is None:
+            factor = scoring.NO_TIME_LIMIT
+        elif not isinstance(factor, int) or isinstance(factor, bool) or factor == scoring.NO_TIME_LIMIT:
+            raise live.accommodation_invalid()
+        await self._call(live.participant_accommodate, participant_id=participant_id, factor=factor)
 
     async def on_end(self, frame: dict[str, Any]) -> None:
         await self._call(live.session_end)

@@ -18,7 +18,9 @@ from quizapp import broadcast, errors, groups, messages
 from quizapp.authoring.services import question_validate, quiz_create
 from quizapp.drawing import rounds
 from quizapp.drawing import selectors as drawing_selectors
+from quizapp.live import answers
 from quizapp.models import Answer, DrawingRound, Participant, Question, Quiz, QuizSession, Room
+from quizapp.rules import scoring
 from quizapp.selectors import (
     answer_distribution,
     leaderboard_rows,
@@ -151,7 +153,24 @@ def _open_question(session: QuizSession, index: int) -> None:
     if question.is_drawing:
         payload["drawing"] = drawing_selectors.round_public(rounds.round_open(session, question))
         personal = drawing_selectors.prompts_by_member(session, question)
+    else:
+        personal = _own_deadlines(session, question)
     broadcast.after_commit(session.id, payload, personal=personal)
+
+
+def _own_deadlines(session: QuizSession, question: Question) -> dict[str, str] | None:
+    """The question broadcast's personal parts for students with a time accommodation: their own
+    ``deadline_ms`` (null: no time limit) and ``time_factor``; everyone else keeps the class's."""
+    personal = {}
+    for participant in session.participants.filter(removed=False).exclude(time_factor=1).only("id", "time_factor"):
+        deadline = answers.own_deadline(participant, session, question, session.question_opened_at or timezone.now())
+        personal[groups.member_key(participant.id)] = messages.dumps(
+            {
+                "deadline_ms": messages.epoch_ms(deadline),
+                "time_factor": messages.time_factor_public(participant.time_factor),
+            }
+        )
+    return personal or None
 
 
 @transaction.atomic
@@ -172,7 +191,7 @@ def session_revote(*, session_id: int, user: User) -> QuizSession:
     session.question_deadline = now + timedelta(seconds=question.time_limit_s)
     session.save(update_fields=["current_vote", "state", "question_opened_at", "question_deadline"])
     payload = messages.question_opened(session, question, index=session.current_index, total=len(questions))
-    broadcast.after_commit(session.id, payload)
+    broadcast.after_commit(session.id, payload, personal=_own_deadlines(session, question))
     return session
 
 
@@ -290,6 +309,53 @@ def participant_remove(*, session_id: int, user: User, participant_id: int, ban:
     return participant
 
 
+def accommodation_invalid() -> errors.QuizError:
+    return errors.InvalidState(_("A time accommodation is ×2, ×10, no time limit or none."))
+
+
+@transaction.atomic
+def participant_accommodate(*, session_id: int, user: User, participant_id: int, factor: int) -> Participant:
+    """Give a student a time accommodation (``scoring.TIME_FACTORS``: 1 standard, 2, 10, 0 no
+    limit). It applies at once, to the open question too: their phone gets its own deadline."""
+    session = _host_session(session_id, user)
+    if factor not in scoring.TIME_FACTORS:
+        raise accommodation_invalid()
+    participant = Participant.objects.select_for_update().filter(session=session, id=participant_id).first()
+    if participant is None or participant.removed:
+        raise errors.InvalidState()
+    participant.time_factor = factor
+    participant.save(update_fields=["time_factor"])
+    participant.session = session
+    deadline, open_id = None, None
+    questions = session_questions(session)
+    if session.mode == QuizSession.Mode.STUDENT_PACED:
+        index, opened_at, open_now = participant.current_index, participant.question_opened_at, True
+    else:
+        index, opened_at = session.current_index, session.question_opened_at
+        open_now = session.state == QuizSession.State.QUESTION
+    if open_now and opened_at is not None and 0 <= index < len(questions):
+        deadline = answers.own_deadline(participant, session, questions[index], opened_at)
+        open_id = questions[index].id
+    wire = messages.time_factor_public(factor)
+    broadcast.after_commit(
+        session.id,
+        message(
+            "time_accommodation",
+            time_factor=wire,
+            question_id=open_id,
+            deadline_ms=messages.epoch_ms(deadline),
+            server_now_ms=messages.epoch_ms(timezone.now()),
+        ),
+        audience=groups.member_audience(participant.id),
+    )
+    broadcast.after_commit(
+        session.id,
+        message("participant_accommodated", participant=messages.participant_public(participant)),
+        audience=groups.HOSTS,
+    )
+    return participant
+
+
 @transaction.atomic
 def session_guess_round(*, session_id: int, user: User) -> DrawingRound:
     """Students draw any prompt and the round's trained model guesses while they draw; an open
@@ -322,7 +388,9 @@ def student_advance(*, participant_id: int) -> tuple[Participant, Question | Non
         answered = Answer.objects.filter(participant=participant, question=current).exists() or (
             current.is_drawing and participant.drawings.filter(round__question=current).exists()
         )
-        time_up = timezone.now() > participant.question_opened_at + timedelta(seconds=current.time_limit_s)
+        deadline = answers.own_deadline(participant, session, current, participant.question_opened_at)
+        # no time limit: they move on when they choose (nothing holds them on a question)
+        time_up = deadline is None or timezone.now() > deadline
         if not answered and not time_up:
             raise errors.NotFinished()
         if not answered and current.has_correct_answer and current.points > 0:

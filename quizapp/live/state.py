@@ -4,13 +4,13 @@ Assembled from the quiz's reads (:mod:`quizapp.selectors`) and the drawing round
 (:mod:`quizapp.drawing.selectors`), so neither read layer needs the other.
 """
 
-from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
 
 from quizapp import messages, selectors
 from quizapp.drawing import selectors as drawing_selectors
+from quizapp.live import answers
 from quizapp.models import Answer, Participant, QuizSession
 
 
@@ -28,6 +28,7 @@ def student_state(participant: Participant) -> dict[str, Any]:
             "nickname": participant.nickname,
             "score": participant.score,
             "team": participant.team,
+            "time_factor": messages.time_factor_public(participant.time_factor),
         },
         "question": None,
         "answer": None,
@@ -36,15 +37,16 @@ def student_state(participant: Participant) -> dict[str, Any]:
     if session.mode == QuizSession.Mode.STUDENT_PACED:
         index, opened_at = participant.current_index, participant.question_opened_at
         state["finished"] = index >= len(questions)
-        deadline = None
-        if not state["finished"] and opened_at is not None:
-            deadline = opened_at + timedelta(seconds=questions[index].time_limit_s)
     else:
-        index, opened_at, deadline = session.current_index, session.question_opened_at, session.question_deadline
+        index, opened_at = session.current_index, session.question_opened_at
     if 0 <= index < len(questions) and opened_at is not None:
         question = questions[index]
         state["question"] = messages.question_public(question, index=index, total=len(questions))
         state["opened_at_ms"] = messages.epoch_ms(opened_at)
+        # The student's own deadline (null: no time limit); the projector keeps the class's.
+        deadline = answers.own_deadline(participant, session, question, opened_at)
+        if session.state == QuizSession.State.REVEAL or session.ended_at is not None:
+            deadline = session.question_deadline
         state["deadline_ms"] = messages.epoch_ms(deadline)
         vote = session.current_vote if session.mode != QuizSession.Mode.STUDENT_PACED else 1
         state["vote"] = vote

@@ -50,6 +50,7 @@ __all__ = [
 #: How many different short answers a distribution lists (the most frequent first).
 SHORT_ANSWER_TOP = 10
 
+TIME_LABELS = {2: _("×2 time"), 10: _("×10 time"), 0: _("No time limit")}
 VERDICT_LABELS = {
     calibration.Verdict.OVERCONFIDENT: _("Over-confident"),
     calibration.Verdict.UNDERCONFIDENT: _("Under-confident"),
@@ -115,6 +116,19 @@ class ParticipantRow:
     nickname: str
     score: int = 0
     removed: bool = False
+    #: The time accommodation (``quizapp.rules.scoring.TIME_FACTORS``: 1 standard, 0 no limit).
+    time_factor: int = 1
+    #: They asked for more time when joining.
+    time_requested: bool = False
+
+    @property
+    def accommodated(self) -> bool:
+        return self.time_factor != 1
+
+    @property
+    def time_label(self) -> str:
+        """How much time they had, for the report ("" for the standard time)."""
+        return str(TIME_LABELS.get(self.time_factor, ""))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -250,6 +264,8 @@ class ClassSummary(_ShareCorrect):
     graded: int
     correct_count: int
     mean_seconds: float | None
+    #: Students (not removed) who had a time accommodation.
+    accommodated: int = 0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -506,6 +522,7 @@ def report_build(
         graded=len(graded),
         correct_count=sum(1 for a in graded if a.correct),
         mean_seconds=_mean([a.response_ms / 1000 for a in counted]),
+        accommodated=sum(1 for p in participants if not p.removed and p.accommodated),
     )
     return SessionReport(
         session=session,

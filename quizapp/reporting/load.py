@@ -57,10 +57,8 @@ def _answer_row(values: dict[str, Any]) -> AnswerRow:
 def session_report(session: QuizSession) -> SessionReport:
     """Load a session's questions, participants and answers (three queries) and build its report."""
     questions = [QuestionRow.from_model(q, number=i) for i, q in enumerate(session_questions(session), start=1)]
-    participants = [
-        ParticipantRow(id=p["id"], nickname=p["nickname"], score=p["score"], removed=p["removed"])
-        for p in session.participants.order_by("joined_at", "id").values("id", "nickname", "score", "removed")
-    ]
+    fields = ("id", "nickname", "score", "removed", "time_factor", "time_requested")
+    participants = [ParticipantRow(**p) for p in session.participants.order_by("joined_at", "id").values(*fields)]
     answers = [
         _answer_row(values)
         for values in Answer.objects.filter(session=session).order_by("vote", "id").values(*ANSWER_FIELDS)

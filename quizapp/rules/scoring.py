@@ -15,6 +15,13 @@ Why these rules
   right answer, and an instructor who sets a question to 0 points (a warm-up) has said it should
   not count, so it must not be able to cost anyone a streak either.
 * Both speed points and streaks can be switched off per quiz (:class:`ScoringRules`).
+* **Time accommodations** (WCAG 2.2.1). A student may have ×2 or ×10 the time, or no time limit
+  (:data:`TIME_FACTORS`). Their deadline is their own (:func:`own_time_limit_ms`), and their speed
+  points are computed on their own limit (:func:`speed_time_limit_ms`): a ×2 student answering
+  at twice the time scores exactly what a classmate answering at 1× does, so extra time is never a
+  penalty and never a bonus. With no time limit, speed is measured on the ×10 limit (the widest
+  finite one), so the fastest answer is worth what it is for everyone and a slow one still earns
+  half, like anyone at their limit.
 """
 
 from __future__ import annotations
@@ -23,6 +30,8 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "NO_TIME_LIMIT",
+    "TIME_FACTORS",
     "AnswerOutcome",
     "LeaderboardRow",
     "ScoredAnswer",
@@ -30,9 +39,42 @@ __all__ = [
     "answer_points",
     "competition_ranks",
     "leaderboard",
+    "own_time_limit_ms",
     "score_sequence",
+    "speed_time_limit_ms",
     "streak_bonus",
 ]
+
+#: A time factor meaning "no time limit" (the answer is accepted until the question closes).
+NO_TIME_LIMIT = 0
+#: The time accommodations an instructor may give: standard, ×2, ×10, none.
+TIME_FACTORS = (1, 2, 10, NO_TIME_LIMIT)
+#: The factor speed points use for a student with no time limit.
+NO_LIMIT_SPEED_FACTOR = 10
+
+
+def _check_factor(factor: int) -> None:
+    if factor not in TIME_FACTORS:
+        raise ValueError(f"time factor must be one of {TIME_FACTORS}")
+
+
+def own_time_limit_ms(time_limit_ms: int, factor: int) -> int | None:
+    """A student's own time limit for a question: ``time_limit_ms * factor``; ``None`` for no limit.
+
+    An untimed question (``time_limit_ms <= 0``) stays untimed (``None``) whatever the factor.
+    """
+    _check_factor(factor)
+    if factor == NO_TIME_LIMIT or time_limit_ms <= 0:
+        return None
+    return time_limit_ms * factor
+
+
+def speed_time_limit_ms(time_limit_ms: int, factor: int) -> int:
+    """The limit speed points are computed on: the student's own, ×10 for no time limit."""
+    _check_factor(factor)
+    if time_limit_ms <= 0:
+        return time_limit_ms
+    return time_limit_ms * (NO_LIMIT_SPEED_FACTOR if factor == NO_TIME_LIMIT else factor)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,6 +105,8 @@ class AnswerOutcome:
     correct: bool = False
     response_ms: int = 0
     poll: bool = False
+    #: The student's time accommodation (:data:`TIME_FACTORS`); speed is scored on their own limit.
+    time_factor: int = 1
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -139,7 +183,7 @@ def score_sequence(answers: Sequence[AnswerOutcome], rules: ScoringRules) -> lis
             correct=correct,
             points=answer.points,
             response_ms=answer.response_ms,
-            time_limit_ms=answer.time_limit_ms,
+            time_limit_ms=speed_time_limit_ms(answer.time_limit_ms, answer.time_factor),
             rules=rules,
         )
         bonus, streak = streak_bonus(streak, correct, rules)

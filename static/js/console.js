@@ -36,6 +36,26 @@ function renderGrid(state) {
   table.tBodies[0].append(...body);
 }
 
+// Time accommodations (WCAG 2.2.1): the value is the wire factor, "none" for no time limit.
+const TIME_CHOICES = [["1", gettext("Standard time")], ["2", gettext("×2 time")], ["10", gettext("×10 time")], ["none", gettext("No time limit")]];
+
+function timeControl(state, p) {
+  const factor = p.time_factor === null ? "none" : String(p.time_factor ?? 1);
+  const select = el("select", { "aria-label": interpolate(gettext("Time for %s"), [p.nickname]), "data-testid": "time-factor", "data-pid": String(p.id) });
+  for (const [value, label] of TIME_CHOICES) {
+    const option = el("option", { value }, label);
+    option.selected = value === factor;
+    select.append(option);
+  }
+  select.addEventListener("change", () => {
+    state.send("accommodate", { participant_id: p.id, factor: select.value === "none" ? null : Number(select.value) });
+  });
+  const span = el("span", { class: "time-factor" });
+  if (p.time_requested) span.append(el("span", { class: "badge", title: gettext("Asked for more time when joining") }, gettext("asked for more time")), " ");
+  span.append(select);
+  return span;
+}
+
 function renderPeople(state) {
   $("count").textContent = String(state.people.size);
   const items = [...state.people.values()].map((p) => {
@@ -48,10 +68,13 @@ function renderPeople(state) {
         state.send("remove", { participant_id: p.id, ban: true });
       }
     });
-    li.append(" ", kick, " ", ban);
+    li.append(" ", timeControl(state, p), " ", kick, " ", ban);
     return li;
   });
+  // Keep a keyboard user's place: re-rendering must not drop the focus from a time control.
+  const focused = $("people").contains(document.activeElement) ? document.activeElement.dataset.pid : null;
   $("people").replaceChildren(...items);
+  if (focused) $("people").querySelector(`select[data-pid="${focused}"]`)?.focus();
 }
 
 let wall = null;

@@ -50,6 +50,9 @@ export class HostState {
         this.people.set(data.participant.id, data.participant);
         this.grid.rows.push({ participant: data.participant, removed: false, cells: this.grid.questions.map(() => null) });
         break;
+      case "participant_accommodated":
+        this.people.set(data.participant.id, { ...this.people.get(data.participant.id), ...data.participant });
+        break;
       case "participant_left":
         this.people.delete(data.participant_id);
         for (const row of this.grid.rows) if (row.participant.id === data.participant_id) row.removed = true;

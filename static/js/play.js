@@ -30,6 +30,12 @@ const countdown = new Countdown($("countdown"), () => {
   lockChoices();
 });
 
+// The student's own countdown: their deadline (a time accommodation), "no time limit" when null.
+function startOwnCountdown(deadlineMs, serverNowMs) {
+  countdown.start(deadlineMs, serverNowMs);
+  if (!deadlineMs) $("countdown").textContent = gettext("No time limit");
+}
+
 function showMessage(text) {
   $("message").textContent = text;
   showView(root, "message");
@@ -45,6 +51,12 @@ function lockChoices() {
   for (const button of $("choices").querySelectorAll("button")) button.disabled = true;
   $("submit-multi").disabled = true;
   for (const input of $("short-form").querySelectorAll("input, button")) input.disabled = true;
+}
+
+function unlockChoices() {
+  for (const button of $("choices").querySelectorAll("button")) button.disabled = false;
+  $("submit-multi").disabled = false;
+  for (const input of $("short-form").querySelectorAll("input, button")) input.disabled = false;
 }
 
 function confidence() {
@@ -125,7 +137,7 @@ function renderQuestion(question, deadlineMs, serverNowMs, answer) {
   $("confidence").hidden = !askConfidence;
   $("answer-status").textContent = "";
   showView(root, "question");
-  countdown.start(deadlineMs, serverNowMs);
+  startOwnCountdown(deadlineMs, serverNowMs);
   if (answer) {
     $("answer-status").textContent = gettext("Your answer is in. Wait for the reveal.");
     for (const index of answer.choices || []) choices.children[index]?.classList.add("selected");
@@ -237,7 +249,8 @@ function onMessage(data) {
     case "guess_round": return renderDrawing(current, data, null, null, null, null);
     case "question":
       if (data.question.kind === "drawing") return renderDrawing(data.question, data.drawing, data.you?.prompt, data.deadline_ms, data.opened_at_ms, null);
-      renderQuestion(data.question, data.deadline_ms, data.opened_at_ms, null);
+      // data.you carries this student's own deadline when they have a time accommodation
+      renderQuestion(data.question, data.you && "deadline_ms" in data.you ? data.you.deadline_ms : data.deadline_ms, data.opened_at_ms, null);
       if (data.vote === 2) $("answer-status").textContent = gettext("Second vote: talk it over with your neighbours, then answer again.");
       return;
     case "answer_received":
@@ -255,6 +268,13 @@ function onMessage(data) {
       localStorage.removeItem(tokenKey);
       socket.close();
       return showMessage(data.banned ? gettext("You were removed from this session and cannot rejoin it.") : gettext("You were removed from this session."));
+    case "time_accommodation":
+      if (current && data.question_id === current.id && !current.answered) {
+        startOwnCountdown(data.deadline_ms, data.server_now_ms);
+        unlockChoices();
+      }
+      $("answer-status").textContent = data.time_factor === 1 ? "" : gettext("You have more time to answer.");
+      return;
     case "locked": return;
     case "error":
       if (FATAL.has(data.code)) {
@@ -291,7 +311,7 @@ $("join-form").addEventListener("submit", async (event) => {
   const response = await fetch(root.dataset.joinUrl, {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
-    body: JSON.stringify({ nickname, device_id: deviceId(), team: teamChoice() }),
+    body: JSON.stringify({ nickname, device_id: deviceId(), team: teamChoice(), more_time: root.querySelector("#more-time")?.checked === true }),
   }).catch(() => null);
   if (!response) return showJoin(gettext("Not connected; try again in a moment."));
   const body = await response.json().catch(() => ({}));
