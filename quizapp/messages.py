@@ -33,6 +33,7 @@ def question_public(question: Question, *, index: int, total: int) -> dict[str, 
         "options": [] if question.takes_text else [o.get("text", "") for o in question.options],
         "multiple": multi,
         "image_url": question.image.url if question.image else None,
+        "image_alt": question.image_alt,
         "time_limit_s": question.time_limit_s,
         "points": question.points,
     }

@@ -75,6 +75,9 @@ class Question(models.Model):
     options = models.JSONField(_("options"), default=list, blank=True)
     accepted_answers = models.JSONField(_("accepted answers"), default=list, blank=True)
     image = models.ImageField(_("image"), upload_to="questions/%Y/%m/", blank=True)
+    #: What the image shows, for students who cannot see it (WCAG 1.1.1); empty only when decorative.
+    image_alt = models.CharField(_("image description"), max_length=300, blank=True)
+    image_decorative = models.BooleanField(_("the image is decorative"), default=False)
     time_limit_s = models.PositiveIntegerField(_("time limit (seconds)"), default=20)
     points = models.PositiveIntegerField(_("points"), default=1000)
     explanation = models.TextField(_("explanation"), blank=True, max_length=2000)

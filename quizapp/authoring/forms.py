@@ -180,6 +180,15 @@ class QuestionForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"}),
     )
     remove_image = forms.BooleanField(label=gettext_lazy("Remove the image"), required=False)
+    image_alt = forms.CharField(
+        label=gettext_lazy("Image description (alt text)"),
+        help_text=gettext_lazy("What the image shows, for students who cannot see it. Required with an image."),
+        max_length=300,
+        required=False,
+    )
+    image_decorative = forms.BooleanField(
+        label=gettext_lazy("The image is decorative: it adds nothing to describe"), required=False
+    )
 
     def __init__(self, *args: Any, quiz: Quiz, question: Question | None = None, **kwargs: Any) -> None:
         self.quiz = quiz
@@ -210,6 +219,8 @@ class QuestionForm(forms.Form):
             points=question.points,
             explanation=question.explanation,
             accepted_answers="\n".join(question.accepted_answers),
+            image_alt=question.image_alt,
+            image_decorative=question.image_decorative,
         )
         if question.kind == Question.Kind.TRUE_FALSE and len(question.options) == 2:
             first, second = question.options

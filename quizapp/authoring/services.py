@@ -246,7 +246,11 @@ def question_update(*, question: Question, **fields: Any) -> Question:
 def question_duplicate(*, question: Question) -> Question:
     siblings = list(question.quiz.questions.order_by("position", "id"))
     copy = Question.objects.create(
-        quiz=question.quiz, **{f: getattr(question, f) for f in QUESTION_FIELDS}, image=question.image
+        quiz=question.quiz,
+        **{f: getattr(question, f) for f in QUESTION_FIELDS},
+        image=question.image,
+        image_alt=question.image_alt,
+        image_decorative=question.image_decorative,
     )
     siblings.insert(siblings.index(question) + 1, copy)
     _renumber(siblings)
@@ -324,6 +328,20 @@ def question_image_set(*, question: Question, image: CheckedImage | None) -> Que
     else:
         question.image.save(f"question-{question.id}{image.extension}", ContentFile(image.data), save=False)
         question.save(update_fields=["image"])
+    return question
+
+
+def question_image_describe(*, question: Question, alt: str, decorative: bool) -> Question:
+    """Say what the question's image shows (its alt text), or that it is decorative and says nothing.
+
+    An image that is neither described nor marked decorative is refused: a screen reader would
+    announce only "image"."""
+    alt = " ".join(str(alt or "").split())[:300]
+    if question.image and not alt and not decorative:
+        raise ValidationError(_("Describe the image (what it shows), or mark it as decorative."))
+    question.image_alt = "" if decorative else alt
+    question.image_decorative = bool(decorative) and bool(question.image)
+    question.save(update_fields=["image_alt", "image_decorative"])
     return question
 
 

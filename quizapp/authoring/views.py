@@ -102,6 +102,11 @@ def _store_question(form: QuestionForm, save: Callable[[], Question]) -> Questio
             changed, image = form.image_change
             if changed:
                 question_image_set(question=question, image=image)
+            quizzes.question_image_describe(
+                question=question,
+                alt=form.cleaned_data.get("image_alt", ""),
+                decorative=form.cleaned_data.get("image_decorative", False),
+            )
     except ValidationError as exc:
         form.add_error(None, exc)
         return None

@@ -111,6 +111,7 @@ function renderQuestion(question, deadlineMs, serverNowMs, answer) {
   const image = $("image");
   image.hidden = !question.image_url;
   if (question.image_url) image.src = question.image_url;
+  image.alt = question.image_alt || ""; // empty for a decorative image: screen readers skip it
   const choices = $("choices");
   choices.replaceChildren();
   question.options.forEach((text, index) => {

@@ -70,6 +70,7 @@ function render(state, message) {
   const image = $("image");
   image.hidden = !question.image_url;
   if (question.image_url) image.src = question.image_url;
+  image.alt = question.image_alt || ""; // empty for a decorative image: screen readers skip it
   $("options").replaceChildren(
     ...question.options.map((o, i) => el("li", { class: `c${i % 6}` }, typeof o === "string" ? o : o.text)),
   );

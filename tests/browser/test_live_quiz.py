@@ -170,7 +170,7 @@ def _image_loaded(page) -> bool:
 def test_a_question_image_loads_on_the_phone_and_the_projector(browser, live_server_asgi, settings, tmp_path):
     """Question images are served with DEBUG off (as under ``make run`` and in production)."""
     from core.image_checks import check_image
-    from quizapp.authoring.services import question_image_set
+    from quizapp.authoring.services import question_image_describe, question_image_set
     from quizapp.models import Quiz
 
     assert settings.DEBUG is False
@@ -179,6 +179,7 @@ def test_a_question_image_loads_on_the_phone_and_the_projector(browser, live_ser
     quiz = Quiz.objects.get(title="이 AI, 가능할까? 불가능할까?")
     first = quiz.questions.order_by("position", "id").first()
     question_image_set(question=first, image=check_image(_png()))
+    question_image_describe(question=first, alt="A blue rectangle", decorative=False)
     base = live_server_asgi.url
     host_context, host = log_in(browser, base)
     phone_context = browser.new_context(locale="ko-KR", viewport=PHONE, is_mobile=True, has_touch=True)
@@ -208,6 +209,7 @@ def test_a_question_image_loads_on_the_phone_and_the_projector(browser, live_ser
             )
             assert _image_loaded(page)
             assert page.locator('[data-role="image"]').evaluate("img => img.naturalWidth") == 120
+            assert page.locator('[data-role="image"]').get_attribute("alt") == "A blue rectangle"
     finally:
         phone_context.close()
         host_context.close()

@@ -11,6 +11,7 @@ from PIL import Image, PngImagePlugin
 from quizapp.authoring.services import question_add, quiz_create, quiz_export
 from quizapp.live import session as live
 from quizapp.live.rooms import room_create
+from quizapp.messages import question_public
 from quizapp.models import Question, Quiz, QuizSession
 from tests.factories import InstructorFactory
 
@@ -442,7 +443,9 @@ def test_an_import_over_one_megabyte_is_refused(teacher_client, quiz):
 
 def test_a_real_png_is_accepted_and_reencoded(teacher_client, quiz, media):
     original = png_bytes(size=(2000, 1000), Comment="secret location")
-    data = question_post(prompt="With a picture", image=upload("photo.png", original, "image/png"))
+    data = question_post(
+        prompt="With a picture", image=upload("photo.png", original, "image/png"), image_alt="A wide picture"
+    )
     response = teacher_client.post(f"/quizzes/{quiz.id}/questions/add/", data)
     assert response.status_code == 302
     question = quiz.questions.get(prompt="With a picture")
@@ -460,7 +463,7 @@ def test_a_real_png_is_accepted_and_reencoded(teacher_client, quiz, media):
 def test_a_jpeg_named_png_is_stored_as_jpeg(teacher_client, quiz, media):
     out = io.BytesIO()
     Image.new("RGB", (50, 50), (0, 90, 200)).save(out, format="JPEG")
-    data = question_post(prompt="Photo", image=upload("looks.png", out.getvalue(), "image/png"))
+    data = question_post(prompt="Photo", image=upload("looks.png", out.getvalue(), "image/png"), image_alt="Blue")
     assert teacher_client.post(f"/quizzes/{quiz.id}/questions/add/", data).status_code == 302
     assert quiz.questions.get(prompt="Photo").image.name.endswith(".jpg")
 
@@ -479,7 +482,7 @@ def test_replace_and_remove_a_question_image(teacher_client, quiz, media):
     tf = quiz.questions.get(kind="true_false")
     url = f"/quizzes/{quiz.id}/questions/{tf.id}/"
     post = question_post(prompt=tf.prompt, tf_true_label="가능", tf_false_label="불가능")
-    teacher_client.post(url, {**post, "image": upload("a.png", png_bytes(), "image/png")})
+    teacher_client.post(url, {**post, "image": upload("a.png", png_bytes(), "image/png"), "image_alt": "A cat"})
     tf.refresh_from_db()
     assert tf.image
     page = teacher_client.get(url).content.decode()
@@ -487,6 +490,34 @@ def test_replace_and_remove_a_question_image(teacher_client, quiz, media):
     assert teacher_client.post(url, {**post, "remove_image": "on"}).status_code == 302
     tf.refresh_from_db()
     assert not tf.image
+
+
+def test_an_image_needs_a_description_or_is_marked_decorative(teacher_client, quiz, media):
+    """WCAG 1.1.1: a question image says what it shows, or says it is decorative (alt="")."""
+    url = f"/quizzes/{quiz.id}/questions/add/"
+    bare = question_post(prompt="Undescribed", image=upload("a.png", png_bytes(), "image/png"))
+    refused = teacher_client.post(url, bare, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 400
+    assert "Describe the image (what it shows), or mark it as decorative." in refused.content.decode()
+    assert not quiz.questions.filter(prompt="Undescribed").exists()
+
+    described = question_post(
+        prompt="Described", image=upload("b.png", png_bytes(), "image/png"), image_alt="  A cat   on a mat "
+    )
+    assert teacher_client.post(url, described).status_code == 302
+    question = quiz.questions.get(prompt="Described")
+    assert (question.image_alt, question.image_decorative) == ("A cat on a mat", False)
+    assert question_public(question, index=0, total=1)["image_alt"] == "A cat on a mat"
+    page = teacher_client.get(f"/quizzes/{quiz.id}/").content.decode()
+    assert 'alt="A cat on a mat"' in page
+
+    decorative = question_post(
+        prompt="Decorative", image=upload("c.png", png_bytes(), "image/png"), image_decorative="on", image_alt="x"
+    )
+    assert teacher_client.post(url, decorative).status_code == 302
+    question = quiz.questions.get(prompt="Decorative")
+    assert (question.image_alt, question.image_decorative) == ("", True)
+    assert question_public(question, index=0, total=1)["image_alt"] == "", "alt='' lets screen readers skip it"
 
 
 # --- permissions ---------------------------------------------------------------------------
