@@ -100,6 +100,21 @@ function node(tag, attrs, text) {
   return el;
 }
 
+// The charts' text equivalent (WCAG 1.1.1): one row per epoch, the numbers the lines are drawn from.
+function renderHistory(tbody, history) {
+  if (!tbody) return;
+  tbody.replaceChildren(...history.map((h) => {
+    const row = document.createElement("tr");
+    const cells = [h.epoch ?? "–", number(h.train_loss), number(h.val_loss), percent(h.train_accuracy), percent(h.val_accuracy)];
+    for (const value of cells) {
+      const cell = document.createElement("td");
+      cell.textContent = String(value);
+      row.append(cell);
+    }
+    return row;
+  }));
+}
+
 // One chart: x = epoch, y = the series' values; accuracy is drawn on 0..1.
 function drawChart(svg, history, keys, fixedMax) {
   svg.replaceChildren();
@@ -146,6 +161,7 @@ function renderTraining(root, job) {
   part("val-accuracy").textContent = percent(last.val_accuracy ?? job.metrics?.accuracy);
   drawChart(root.querySelector("[data-chart=loss]"), job.history, [["train_loss", "train"], ["val_loss", "val"]]);
   drawChart(root.querySelector("[data-chart=accuracy]"), job.history, [["train_accuracy", "train"], ["val_accuracy", "val"]], 1);
+  renderHistory(part("history-rows"), job.history);
   const error = part("error");
   error.hidden = !job.error || job.state === "cancelled";
   error.textContent = job.error ? job.error.message : "";

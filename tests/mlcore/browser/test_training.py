@@ -82,6 +82,12 @@ def test_upload_train_watch_progress_see_the_confusion_matrix(browser, live_serv
             page.get_by_test_id("result-link").wait_for(state="visible", timeout=30_000)
             assert page.get_by_test_id("job-state").inner_text() == "Succeeded"
             assert page.locator("[data-chart=accuracy] polyline").count() >= 1
+            values = page.get_by_test_id("chart-values")
+            values.locator("summary").click()
+            rows = values.locator("tbody tr")
+            assert rows.count() >= 1, "the charts' text equivalent has a row per epoch"
+            assert rows.first.locator("td").count() == 5
+            assert "%" in rows.last.locator("td").nth(4).inner_text()
             shot(page, "finished")
             page.get_by_test_id("result-link").click()
             page.wait_for_url("**/ml/models/*/")
