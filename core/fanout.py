@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from asgiref.sync import async_to_sync, sync_to_async
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
@@ -231,6 +231,27 @@ def _current() -> _ProcessHub:
     return _hubs.get(loop) or _ProcessHub()
 
 
+async def detach(hub: _ProcessHub | None = None) -> None:
+    """Stop a loop's hub and close its layer's connections (the layer is being replaced: a settings
+    change in tests). Without it a channels_redis layer whose Redis is gone keeps its own receive
+    task retrying, and logging, for as long as the loop runs."""
+    if hub is None:
+        hub = _hubs.get(asyncio.get_running_loop())
+    if hub is None:
+        return
+    for task in (hub.listener, hub.watchdog):
+        if task is not None:
+            task.cancel()
+    if hub.loop is not None and _hubs.get(hub.loop) is hub:
+        del _hubs[hub.loop]
+    flush = getattr(hub.layer, "flush", None)
+    if flush is not None and not isinstance(hub.layer, InMemoryChannelLayer):
+        try:
+            await asyncio.wait_for(flush(), timeout=2)
+        except Exception:  # its server is gone: nothing left to close cleanly
+            logger.debug("fanout: closing the replaced layer failed", exc_info=True)
+
+
 async def _ensure_listener() -> _ProcessHub:
     """Start this process's listener on the running loop (again, if the layer changed: tests)."""
     loop = asyncio.get_running_loop()
@@ -238,9 +259,7 @@ async def _ensure_listener() -> _ProcessHub:
     hub = _hubs.get(loop)
     if hub is None or hub.layer is not layer:
         if hub is not None:
-            for task in (hub.listener, hub.watchdog):
-                if task is not None:
-                    task.cancel()
+            await detach(hub)
         ready = asyncio.Event()
         hub = _hubs[loop] = _ProcessHub(loop=loop, layer=layer, ready=ready, probe_back=asyncio.Event())
         hub.channel = await layer.new_channel("fanout.")

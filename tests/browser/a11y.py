@@ -49,3 +49,8 @@ def assert_accessible(page: Any, name: str = "") -> None:
     """Fail with the list of critical and serious WCAG A/AA violations on ``page``."""
     found = violations(page)
     assert not found, f"axe found {len(found)} critical/serious violation(s) on {name or page.url}:\n" + describe(found)
+
+
+#: Text on screen, not its copy in the phone's visually hidden announcer (``static/js/announce.js``):
+#: ``page.get_by_text(...).and_(page.locator(NOT_ANNOUNCER))``.
+NOT_ANNOUNCER = ":not([data-testid=announcer])"

@@ -18,6 +18,7 @@ from quizapp.live import join as joining
 from quizapp.live import session as live
 from quizapp.live.rooms import room_create
 from quizapp.models import Drawing, DrawingRound, Participant, QuizSession
+from tests.browser.a11y import NOT_ANNOUNCER
 from tests.mlcore.workers import killable_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
@@ -88,7 +89,7 @@ def test_students_draw_the_wall_fills_the_model_trains_and_guesses(browser, live
             page.goto(base + "/r/DRAWIT/")
             page.get_by_test_id("nickname").fill(name)
             page.get_by_test_id("join-submit").click()
-            page.get_by_text("들어왔어요", exact=False).wait_for(timeout=10000)
+            page.get_by_text("들어왔어요", exact=False).and_(page.locator(NOT_ANNOUNCER)).wait_for(timeout=10000)
             students.append(page)
 
         host.get_by_test_id("host-next").click()

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from accounts.services import demo_load_all
 from quizapp.live import session as live
 from quizapp.models import Quiz, QuizSession, Room
+from tests.browser.a11y import NOT_ANNOUNCER
 
 pytestmark = [pytest.mark.browser, pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
 
@@ -52,7 +53,7 @@ def test_three_students_play_the_modulabs_quiz(browser, live_server_asgi, screen
             page.wait_for_url(base + "/r/MODULABS/")
             page.get_by_test_id("nickname").fill(name)
             page.get_by_test_id("join-submit").click()
-            page.get_by_text("들어왔어요", exact=False).wait_for(timeout=10000)
+            page.get_by_text("들어왔어요", exact=False).and_(page.locator(NOT_ANNOUNCER)).wait_for(timeout=10000)
             students.append(page)
         screenshot(students[0], "student-lobby")
         host.get_by_test_id("people").get_by_text("<b>Park</b>").wait_for()  # escaped, shown as typed
@@ -99,11 +100,17 @@ def test_three_students_play_the_modulabs_quiz(browser, live_server_asgi, screen
         podium.locator(".place-1").wait_for()
         assert "Kim" in podium.locator(".place-1").inner_text()
         screenshot(projector, "projector-podium")
-        students[0].get_by_text("내 점수: ", exact=False).wait_for()
-        assert "1위" in students[0].get_by_text("내 점수: ", exact=False).inner_text()
+        students[0].get_by_text("내 점수: ", exact=False).and_(students[0].locator(NOT_ANNOUNCER)).wait_for()
+        assert (
+            "1위"
+            in students[0].get_by_text("내 점수: ", exact=False).and_(students[0].locator(NOT_ANNOUNCER)).inner_text()
+        )
         students[0].reload()  # back after the end: the final state, not an error (issue 13, defect 3)
-        students[0].get_by_text("내 점수: ", exact=False).wait_for()
-        assert "1위" in students[0].get_by_text("내 점수: ", exact=False).inner_text()
+        students[0].get_by_text("내 점수: ", exact=False).and_(students[0].locator(NOT_ANNOUNCER)).wait_for()
+        assert (
+            "1위"
+            in students[0].get_by_text("내 점수: ", exact=False).and_(students[0].locator(NOT_ANNOUNCER)).inner_text()
+        )
     finally:
         for context in contexts:
             context.close()
@@ -194,7 +201,7 @@ def test_a_question_image_loads_on_the_phone_and_the_projector(browser, live_ser
         phone.goto(base + "/r/MODULABS/")
         phone.get_by_test_id("nickname").fill("Choi")
         phone.get_by_test_id("join-submit").click()
-        phone.get_by_text("들어왔어요", exact=False).wait_for(timeout=10000)
+        phone.get_by_text("들어왔어요", exact=False).and_(phone.locator(NOT_ANNOUNCER)).wait_for(timeout=10000)
         projector = host_context.new_page()
         projector.goto(base + "/rooms/MODULABS/projector/")
         projector.get_by_text("Choi").wait_for()

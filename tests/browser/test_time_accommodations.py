@@ -6,6 +6,7 @@ import pytest
 
 from accounts.services import demo_load_all
 from quizapp.models import Participant
+from tests.browser.a11y import NOT_ANNOUNCER
 from tests.browser.test_live_quiz import PHONE, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
@@ -19,7 +20,7 @@ def _join(browser, base: str, name: str, *, more_time: bool):
     if more_time:
         page.get_by_label("I need more time").check()
     page.get_by_test_id("join-submit").click()
-    page.get_by_text("You are in!", exact=False).wait_for(timeout=10000)
+    page.get_by_text("You are in!", exact=False).and_(page.locator(NOT_ANNOUNCER)).wait_for(timeout=10000)
     return context, page
 
 

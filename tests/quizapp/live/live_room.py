@@ -19,6 +19,7 @@ from django.test import Client
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Origin
 
+from core import fanout
 from quizapp.authoring.services import quiz_create
 from quizapp.live import session as live
 from quizapp.live.rooms import room_create
@@ -77,7 +78,20 @@ def own_redis(settings: Any) -> Iterator[RedisServer]:
     try:
         yield server
     finally:
+        detach_other_loops()
         server.kill()
+
+
+def detach_other_loops() -> None:
+    """Close the fan-out hubs that the live server's loop (another thread) built on this test's layer,
+    so their Redis connections do not outlive the Redis this test is about to stop."""
+    try:
+        here = asyncio.get_running_loop()
+    except RuntimeError:
+        here = None
+    for loop, hub in list(fanout._hubs.items()):
+        if loop is not here and loop.is_running():
+            asyncio.run_coroutine_threadsafe(fanout.detach(hub), loop).result(timeout=10)
 
 
 QUESTIONS = [
