@@ -77,6 +77,7 @@ export class DrawingRound {
     this.pad.setEnabled(!locked);
     for (const role of ["undo", "clear", "send-drawing", "describe-text", "send-description"]) this.$(role).disabled = locked;
     this.$("describe-toggle").hidden = guessing || locked;
+    this.$("send-description").hidden = locked;
     if (guessing) this.$("describe-form").hidden = true;
     this.$("draw-status").textContent = locked ? gettext("Your drawing is in! Watch the screen.") : "";
     renderTraining(this.$("draw-training"), this.round?.training);
