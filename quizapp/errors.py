@@ -45,6 +45,12 @@ NotFinished = _error("not_finished", _("Answer the current question first."))
 NotStored = _error("not_stored", _("Your answer could not be stored. Please send it again."))
 DrawingRejected = _error("drawing_rejected", _("That drawing cannot be used. Draw again."))
 DrawingAlreadySent = _error("drawing_already_sent", _("You already sent a drawing in this round."))
+DescriptionRejected = _error(
+    "description_rejected", _("Describe it in words: some text, at most %(maximum)d characters.")
+)
+DescriptionNotHere = _error(
+    "description_not_here", _("A description can be sent only while the class collects drawings.")
+)
 DrawingLimit = _error("drawing_limit", _("You sent the most drawings this round allows (%(maximum)d)."))
 NotDrawingRound = _error("not_drawing_round", _("The open question is not a drawing round."))
 UnknownPrompt = _error("unknown_prompt", _("Choose one of the round's prompts for what you drew."))

@@ -278,7 +278,10 @@ class Drawing(models.Model):
     phase = models.CharField(max_length=10, choices=DrawingRound.Phase.choices)
     #: The prompt key (the data-set label): the one assigned, or in a guess round the one drawn.
     label = models.CharField(max_length=100)
+    #: ``{}`` for a description (a student who cannot draw describes the prompt in words).
     strokes = models.JSONField()
+    #: Words instead of a drawing (collect phase only): never rendered, never in the data set.
+    description = models.TextField(blank=True, default="")
     #: The model's top guesses (guess round), ``[{"label", "probability"}]``.
     guesses = models.JSONField(default=list, blank=True)
     image = models.ImageField(upload_to=_drawing_image_path, max_length=300, blank=True)

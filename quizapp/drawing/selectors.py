@@ -68,7 +68,8 @@ def current_round(session: QuizSession) -> DrawingRound | None:
 
 
 def drawing_public(drawing: Drawing, prompts: dict[str, str]) -> dict[str, Any]:
-    """A drawing as the wall shows it: who, which prompt, the strokes, the model's guesses."""
+    """A drawing as the wall shows it: who, which prompt, the strokes (or the description in words
+    a student sent instead), the model's guesses."""
     return {
         "id": drawing.id,
         "participant_id": drawing.participant_id,
@@ -77,6 +78,7 @@ def drawing_public(drawing: Drawing, prompts: dict[str, str]) -> dict[str, Any]:
         "prompt": prompts.get(drawing.label, drawing.label),
         "phase": drawing.phase,
         "strokes": drawing.strokes,
+        "description": drawing.description,
         "guesses": drawing.guesses,
         "hidden": drawing.hidden,
     }
@@ -201,7 +203,11 @@ def student_round(participant: Participant, round_: DrawingRound) -> dict[str, A
     return {
         **round_public(round_),
         "prompt": participant_prompt(participant, round_.question),
-        "sent": {"strokes": collected.strokes, "removed": collected.removed} if collected else None,
+        "sent": (
+            {"strokes": collected.strokes, "description": collected.description, "removed": collected.removed}
+            if collected
+            else None
+        ),
         "guess_drawings": sum(1 for d in mine if d.phase == DrawingRound.Phase.GUESS),
         "max_guess_drawings": MAX_GUESS_DRAWINGS,
     }
@@ -276,6 +282,7 @@ def report_rounds(session: QuizSession) -> list[dict[str, Any]]:
                         "prompt": prompts.get(d.label, d.label),
                         "phase": d.phase,
                         "hidden": d.hidden,
+                        "description": d.description,
                         "guess": prompts.get(d.guesses[0]["label"], d.guesses[0]["label"]) if d.guesses else "",
                         "guess_right": bool(d.guesses) and d.guesses[0]["label"] == d.label,
                     }
@@ -294,9 +301,12 @@ def _counted(prompts: dict[str, str], round_: DrawingRound) -> list[tuple[tuple[
 
 
 def drawing_for_owner(*, user: Any, session_id: int, drawing_id: int) -> Drawing | None:
-    """A drawing of a session the user's room holds (reports show them to the instructor only)."""
+    """A drawing of a session the user's room holds (reports show them to the instructor only); a
+    description in words has no picture."""
     return (
         Drawing.objects.select_related("round")
-        .filter(id=drawing_id, round__session_id=session_id, round__session__room__owner=user, removed=False)
+        .filter(
+            id=drawing_id, round__session_id=session_id, round__session__room__owner=user, removed=False, description=""
+        )
         .first()
     )

@@ -46,6 +46,7 @@ from quizapp.drawing.selectors import (
     round_counts,
 )
 from quizapp.models import Drawing, DrawingRound, Participant, QuizSession
+from quizapp.rules.drawing_descriptions import MAX_DESCRIPTION_LENGTH, clean_description
 from quizapp.selectors import session_questions
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,14 @@ def parse_drawing(raw: Any) -> Strokes:
         raise error from None
 
 
+def parse_description(raw: Any) -> str:
+    """A description sent instead of a drawing, cleaned (:mod:`quizapp.rules.drawing_descriptions`)."""
+    cleaned = clean_description(raw)
+    if cleaned is None:
+        raise errors.DescriptionRejected(maximum=MAX_DESCRIPTION_LENGTH)
+    return cleaned
+
+
 @dataclass(frozen=True)
 class DrawingRequest:
     participant_id: int
@@ -81,6 +90,8 @@ class DrawingRequest:
     label: str | None = None
     #: Guess round: what the model guessed while they drew (shown on the wall).
     guesses: list[dict[str, Any]] = field(default_factory=list)
+    #: Words instead of strokes (collect phase; :func:`parse_description`): ``strokes`` is ``{}``.
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -148,11 +159,12 @@ def _drawings_store(requests: list[DrawingRequest]) -> list[DrawingReceipt | err
         outcomes.append(DrawingReceipt(drawing=drawing, phase=drawing.phase))
     Drawing.objects.bulk_create(new)
     if new:
-        new_ids = [d.id for d in new]
+        new_ids = [d.id for d in new if not d.description]  # a description is not a picture
         for round_id in {d.round_id for d in new}:
             round_drawings = [d for d in new if d.round_id == round_id]
             _after_commit_wall(round_drawings[0].round, round_drawings)
-        transaction.on_commit(lambda: _queue_render(new_ids))
+        if new_ids:
+            transaction.on_commit(lambda: _queue_render(new_ids))
     return outcomes
 
 
@@ -192,6 +204,7 @@ def _drawing_build(
     if not (0 <= index < len(questions)) or questions[index].id != question.id or opened_at is None:
         raise errors.QuestionNotOpen()
     key = (round_.id, participant.id, round_.phase)
+    _check_description(round_, request)
     if round_.phase == DrawingRound.Phase.COLLECT:
         if sent.get(key):
             raise errors.DrawingAlreadySent()
@@ -214,11 +227,18 @@ def _drawing_build(
         phase=round_.phase,
         label=label,
         strokes=request.strokes,
+        description=request.description,
         guesses=list(request.guesses)[:GUESS_TOP],
         response_ms=max(0, int((now - opened_at).total_seconds() * 1000)),
     )
     drawing.participant = participant
     return drawing
+
+
+def _check_description(round_: DrawingRound, request: DrawingRequest) -> None:
+    """Words instead of a drawing only while collecting (a guess-round drawing needs strokes to guess)."""
+    if request.description and round_.phase != DrawingRound.Phase.COLLECT:
+        raise errors.DescriptionNotHere()
 
 
 #: Drawings per ``drawings_added`` message: a burst of 500 becomes ten messages of about 120 KB.
@@ -248,21 +268,20 @@ def _queue_render(drawing_ids: list[int]) -> None:
 # --- rendering (a Celery task, and training's catch-up) --------------------------------------------
 
 
+def _to_render() -> models.QuerySet[Drawing]:
+    """Drawings still to render: kept, not yet in the data set, and pictures (not descriptions)."""
+    return Drawing.objects.filter(removed=False, dataset_image__isnull=True, description="")
+
+
 def drawings_render(*, drawing_ids: list[int]) -> int:
     """Render the given drawings that still need it: a picture and the data set's 28 x 28 copy."""
     done = 0
-    round_ids = set(
-        Drawing.objects.filter(id__in=drawing_ids, removed=False, dataset_image__isnull=True).values_list(
-            "round_id", flat=True
-        )
-    )
+    round_ids = set(_to_render().filter(id__in=drawing_ids).values_list("round_id", flat=True))
     for round_id in round_ids:
         with atomic_with_files() as files:
             round_ = DrawingRound.objects.select_related("dataset").get(id=round_id)
             pending = list(
-                Drawing.objects.select_for_update()
-                .filter(id__in=drawing_ids, round_id=round_id, removed=False, dataset_image__isnull=True)
-                .order_by("id")
+                _to_render().select_for_update().filter(id__in=drawing_ids, round_id=round_id).order_by("id")
             )
             if not pending or round_.dataset is None:
                 continue
@@ -283,8 +302,6 @@ def drawings_render(*, drawing_ids: list[int]) -> int:
 
 def render_pending(round_: DrawingRound) -> None:
     """Render what the worker has not yet (training must not miss a drawing)."""
-    ids = list(
-        Drawing.objects.filter(round=round_, removed=False, dataset_image__isnull=True).values_list("id", flat=True)
-    )
+    ids = list(_to_render().filter(round=round_).values_list("id", flat=True))
     if ids:
         drawings_render(drawing_ids=ids)

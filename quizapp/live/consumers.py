@@ -154,6 +154,7 @@ class StudentConsumer(QuizSocket):
         "answer": "on_answer",
         "next": "on_next",
         "drawing": "on_drawing",
+        "drawing_text": "on_drawing_text",
         "guess": "on_guess",
         "sync": "on_sync",
     }
@@ -259,6 +260,26 @@ class StudentConsumer(QuizSocket):
                 phase=receipt.phase,
                 label=receipt.drawing.label,
                 guesses=top,
+            )
+        )
+
+    async def on_drawing_text(self, frame: dict[str, Any]) -> None:
+        """Words instead of a drawing (collect phase): the student's one contribution to the round."""
+        participant_id = self._require_joined()
+        question_id = _id_field(frame, "question_id", errors.NotDrawingRound)
+        text = drawings.parse_description(frame.get("text"))
+        request = drawings.DrawingRequest(participant_id, question_id, strokes={}, description=text)
+        receipt = await drawing_queue.submit(request)
+        await self.send_json(
+            message(
+                "drawing_received",
+                id=frame.get("id"),
+                question_id=question_id,
+                drawing_id=receipt.drawing.id,
+                phase=receipt.phase,
+                label=receipt.drawing.label,
+                guesses=[],
+                description=receipt.drawing.description,
             )
         )
 

@@ -131,7 +131,8 @@ def session_export_xlsx(request: HttpRequest, session_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def drawing_image(request: HttpRequest, session_id: int, drawing_id: int) -> HttpResponse:
-    """A drawing as the student drew it (the picture the worker rendered; made now if it has not)."""
+    """A drawing as the student drew it (the picture the worker rendered; made now if it has not);
+    a description in words has none (404)."""
     drawing = drawing_selectors.drawing_for_owner(
         user=signed_in_user(request), session_id=session_id, drawing_id=drawing_id
     )

@@ -171,7 +171,11 @@ export class DrawingWall {
     node.classList.toggle("hidden-drawing", Boolean(drawing.hidden));
     node.hidden = Boolean(drawing.hidden) && !this.controls;
     const caption = el("figcaption", {}, el("strong", {}, drawing.prompt), " · ", drawing.nickname);
-    const figure = el("figure", {}, drawingSvg(drawing.strokes, interpolate(gettext("%s, drawn by %s"), [drawing.prompt, drawing.nickname])), caption);
+    // A description in words (a student who cannot draw) is a text card; textContent escapes it.
+    const picture = drawing.description
+      ? el("blockquote", { class: "drawing-description", "data-testid": "wall-description" }, el("span", { class: "visually-hidden" }, gettext("Described in words:")), " ", drawing.description)
+      : drawingSvg(drawing.strokes, interpolate(gettext("%s, drawn by %s"), [drawing.prompt, drawing.nickname]));
+    const figure = el("figure", {}, picture, caption);
     if (drawing.guesses?.length) {
       const best = drawing.guesses[0];
       const right = best.label === drawing.label;

@@ -25,6 +25,14 @@ export class DrawingRound {
     this.$("undo").addEventListener("click", () => { this.pad.undo(); this.changed(); });
     this.$("clear").addEventListener("click", () => { this.pad.clear(); this.changed(); });
     this.$("send-drawing").addEventListener("click", () => this.submit());
+    // A student who cannot draw describes the prompt in words instead (collect phase only).
+    this.$("describe-toggle").addEventListener("click", () => {
+      const form = this.$("describe-form");
+      form.hidden = !form.hidden;
+      this.$("describe-toggle").setAttribute("aria-expanded", String(!form.hidden));
+      if (!form.hidden) this.$("describe-text").focus();
+    });
+    this.$("describe-form").addEventListener("submit", (event) => { event.preventDefault(); this.submitDescription(); });
   }
 
   // A drawing question opened (or a reconnect restored it).
@@ -35,7 +43,9 @@ export class DrawingRound {
     this.sent = Boolean(sent);
     this.label = null;
     this.pad.clear();
-    if (sent?.strokes) this.pad.load(sent.strokes);
+    if (sent?.strokes?.strokes) this.pad.load(sent.strokes);
+    this.$("describe-text").value = sent?.description || "";
+    this.$("describe-form").hidden = !sent?.description;
     this.render();
   }
 
@@ -65,7 +75,10 @@ export class DrawingRound {
     this.$("live-guesses").replaceChildren();
     const locked = this.sent && !guessing;
     this.pad.setEnabled(!locked);
-    for (const role of ["undo", "clear", "send-drawing"]) this.$(role).disabled = locked;
+    for (const role of ["undo", "clear", "send-drawing", "describe-text", "send-description"]) this.$(role).disabled = locked;
+    this.$("describe-toggle").hidden = guessing || locked;
+    this.$("send-description").hidden = locked;
+    if (guessing) this.$("describe-form").hidden = true;
     this.$("draw-status").textContent = locked ? gettext("Your drawing is in! Watch the screen.") : "";
     renderTraining(this.$("draw-training"), this.round?.training);
   }
@@ -99,6 +112,17 @@ export class DrawingRound {
     this.$("draw-status").textContent = ok ? gettext("Sending…") : gettext("Not connected; try again in a moment.");
   }
 
+  submitDescription() {
+    const text = this.$("describe-text").value.trim();
+    if (!text) {
+      this.$("draw-status").textContent = gettext("Write a few words first.");
+      this.$("describe-text").focus();
+      return;
+    }
+    const ok = this.send({ type: "drawing_text", question_id: this.questionId, text, id: `t${Date.now()}` });
+    this.$("draw-status").textContent = ok ? gettext("Sending…") : gettext("Not connected; try again in a moment.");
+  }
+
   // Messages about the round; returns true when handled.
   onMessage(data) {
     switch (data.type) {
@@ -107,6 +131,7 @@ export class DrawingRound {
         if (data.phase === "collect") {
           this.sent = true;
           this.render();
+          if (data.description) this.$("draw-status").textContent = gettext("Your description is in! Watch the screen.");
         } else {
           const list = guessList(data.guesses);
           const status = this.$("draw-status");

@@ -1,0 +1,25 @@
+"""A description in words instead of a drawing (a student who cannot draw still takes part).
+
+Hostile text is treated as nicknames are (:func:`quizapp.rules.nicknames.clean_nickname`): NFC,
+whitespace as single spaces, no control or invisible characters; the length is a short answer's.
+Pages escape it when they show it.
+"""
+
+from __future__ import annotations
+
+from quizapp.rules.nicknames import clean_nickname
+
+__all__ = ["MAX_DESCRIPTION_LENGTH", "clean_description"]
+
+#: Longest description, in code points after cleaning (a short answer's limit).
+MAX_DESCRIPTION_LENGTH = 200
+
+
+def clean_description(raw: object) -> str | None:
+    """The description as stored and displayed, or ``None`` when it is not text, empty or too long."""
+    if not isinstance(raw, str) or len(raw) > 4 * MAX_DESCRIPTION_LENGTH:
+        return None
+    cleaned = clean_nickname(raw)
+    if not cleaned or len(cleaned) > MAX_DESCRIPTION_LENGTH:
+        return None
+    return cleaned
