@@ -88,8 +88,9 @@ def train() -> dict[str, Any]:
     owner = User.objects.filter(username="faults").first() or User.objects.create_user(
         "faults", password="a-long-password-1"
     )
-    dataset = dataset_create_builtin(owner=owner, which="doodles", per_class=10)
-    job = training_job_create(owner=owner, dataset=dataset, params={"epochs": 8, "batch_size": 8})
+    # Long enough (a few seconds on a quiet machine) that the kill lands while it runs.
+    dataset = dataset_create_builtin(owner=owner, which="doodles", per_class=20)
+    job = training_job_create(owner=owner, dataset=dataset, params={"epochs": 40, "batch_size": 8})
     return {"job_id": job.id}
 
 

@@ -224,24 +224,28 @@ async def test_postgres_restart_mid_question(healthy):
 
 
 async def test_worker_sigkilled_mid_training(healthy):
-    job = (await asyncio.to_thread(healthy.ops, "train"))["job_id"]
     lesson = Lesson(healthy, "worker SIGKILL mid-training")
     await lesson.setup()
+    started: dict[str, int] = {}
 
     async def fault(lesson: Lesson) -> None:
+        # Queued now, mid-question: the class's joining time does not decide whether it is still running.
+        started["job"] = job = (await asyncio.to_thread(lesson.cluster.ops, "train"))["job_id"]
         deadline = time.monotonic() + 60
+        state: dict = {}
         while time.monotonic() < deadline:
             state = await asyncio.to_thread(lesson.cluster.ops, "job", str(job))
             if state["state"] == "running" and state["epoch"] >= 1:
                 break
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(0.2)
         else:
-            pytest.fail(f"the training job never ran: {state}")
+            pytest.fail(f"the training job was not running when the worker was to be killed: {state}")
         await asyncio.to_thread(lesson.cluster.worker.kill)
         await asyncio.to_thread(lesson.cluster.worker.start)
 
     outcome = await lesson.play(fault)
     outcome.check()
+    job = started["job"]
     deadline = time.monotonic() + 150
     while time.monotonic() < deadline:
         state = await asyncio.to_thread(healthy.ops, "job", str(job))
