@@ -83,8 +83,9 @@ def _local(value: datetime | None) -> datetime | None:
 
 
 def grid_table(report: SessionReport) -> Table:
-    """Students × questions: for each question the answer, right (1/0), time, confidence, points."""
+    """Students × questions with their time accommodation; per question: answer, right, time, confidence, points."""
     header = [_("Nickname"), _("Score"), _("Right answers"), _("Removed")]
+    header += [_("Time accommodation"), _("Asked for more time (1/0)")]
     for q in report.questions:
         n = {"n": q.number}
         header += [
@@ -98,6 +99,7 @@ def grid_table(report: SessionReport) -> Table:
     for row in report.grid:
         values: list[Any] = [row.participant.nickname, row.participant.score, row.correct_count]
         values.append(int(row.participant.removed))
+        values += [row.participant.time_label, int(row.participant.time_requested)]
         for cell in row.cells:
             if cell is None:
                 values += [None] * 5

@@ -26,7 +26,8 @@ let mode = "instructor_paced";
 const drawing = new DrawingRound(root, (frame) => socket?.send(frame));
 const drawCountdown = new Countdown($("countdown-draw"), () => {});
 const countdown = new Countdown($("countdown"), () => {
-  if (current && !current.answered) $("answer-status").textContent = gettext("Time is up.");
+  // "Time is up." itself is read by announce.js at zero; the status says what it means for this student.
+  if (current && !current.answered) $("answer-status").textContent = gettext("You did not answer in time.");
   lockChoices();
 });
 

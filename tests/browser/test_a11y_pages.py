@@ -31,7 +31,6 @@ from tests.support import OUTPUT_DIR
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.embedded,
     pytest.mark.django_db(transaction=True),
     pytest.mark.timeout(480),  # some 60 pages and a model trained in-process: about two minutes
 ]

@@ -78,7 +78,8 @@ def test_csv_is_utf8_with_bom_korean_round_trips_and_numbers_stay_numbers(teache
     rows = read_csv(response)
     header = rows[0]
     assert header[:4] == ["Nickname", "Score", "Right answers", "Removed"]
-    assert header[4:9] == ["Q1 answer", "Q1 right (1/0)", "Q1 time (s)", "Q1 confidence (%)", "Q1 points"]
+    assert header[4:6] == ["Time accommodation", "Asked for more time (1/0)"]
+    assert header[6:11] == ["Q1 answer", "Q1 right (1/0)", "Q1 time (s)", "Q1 confidence (%)", "Q1 points"]
     kim = dict(zip(header, next(r for r in rows if r[0] == "김민수"), strict=True))
     assert kim["Q1 answer"] == "가능"
     assert kim["Q2 answer"] == "고양이"
@@ -215,7 +216,7 @@ def test_control_characters_xlsx_cannot_hold_are_dropped_before_neutralising(tea
     session = play(teacher, questions=[SHORT], answers={"Kim": [{"text": "cat"}]})
     Answer.objects.filter(session=session).update(text="\x01=1+1")
     workbook = read_xlsx(teacher_client.get(xlsx_url(session), HTTP_ACCEPT_LANGUAGE="en"))
-    assert workbook["Grid"]["E2"].value == "'=1+1"
+    assert workbook["Grid"]["G2"].value == "'=1+1"  # after the two accommodation columns
 
 
 def test_exports_are_for_the_owner_only(client, teacher):
@@ -225,3 +226,19 @@ def test_exports_are_for_the_owner_only(client, teacher):
     assert client.get(csv_url(session)).status_code == 404
     assert client.get(csv_url(session, "summary")).status_code == 404
     assert client.get(xlsx_url(session)).status_code == 404
+
+
+def test_grid_export_says_who_had_a_time_accommodation(teacher, teacher_client):
+    """Issue 17: the report, downloads included, shows who had more time and who asked for it."""
+    session = korean_session(teacher)
+    Participant.objects.filter(session=session, nickname="Lee").update(time_factor=0, time_requested=True)
+    Participant.objects.filter(session=session, nickname="김민수").update(time_factor=10)
+    rows = read_csv(teacher_client.get(csv_url(session), HTTP_ACCEPT_LANGUAGE="en"))
+    by_name = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert by_name["Lee"]["Time accommodation"] == "No time limit"
+    assert by_name["Lee"]["Asked for more time (1/0)"] == "1"
+    assert by_name["김민수"]["Time accommodation"] == "×10 time"
+    assert by_name["김민수"]["Asked for more time (1/0)"] == "0"
+    korean = read_csv(teacher_client.get(csv_url(session), HTTP_ACCEPT_LANGUAGE="ko"))
+    lee = dict(zip(korean[0], next(r for r in korean if r[0] == "Lee"), strict=True))
+    assert lee[korean[0][4]] not in ("", "No time limit"), "the label is translated"
