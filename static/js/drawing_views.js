@@ -79,7 +79,8 @@ export function confusionTable(result, prompts) {
   const labels = result?.labels || [];
   const matrix = result?.confusion_matrix;
   if (!matrix || !labels.length) return null;
-  const table = el("table", { class: "confusion" });
+  // tabindex: the table scrolls sideways in a narrow panel, and a keyboard must be able to scroll it (2.1.1).
+  const table = el("table", { class: "confusion", tabindex: "0" });
   table.append(el("caption", {}, gettext("Held-out drawings: rows are what was drawn, columns what the model guessed.")));
   const head = el("tr", {}, el("th", { scope: "col" }, ""));
   for (const label of labels) head.append(el("th", { scope: "col" }, names[label] || label));

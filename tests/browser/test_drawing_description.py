@@ -13,6 +13,7 @@ from quizapp.authoring.services import quiz_create
 from quizapp.live import session as live
 from quizapp.live.rooms import room_create
 from quizapp.models import Drawing, QuizSession
+from tests.browser.a11y import assert_accessible
 from tests.browser.test_keyboard_only import tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
@@ -67,6 +68,7 @@ def test_a_student_describes_the_prompt_with_the_keyboard(browser, live_server_a
         phone.get_by_test_id("describe-text").wait_for()
         assert phone.evaluate("document.activeElement.dataset.testid") == "describe-text"
         assert phone.get_by_test_id("describe-toggle").get_attribute("aria-expanded") == "true"
+        assert_accessible(phone, "phone: describing the prompt in words")
         # An empty description is not sent.
         phone.keyboard.press("Enter")
         phone.get_by_test_id("draw-status").get_by_text("Write a few words first.").wait_for()
@@ -83,6 +85,7 @@ def test_a_student_describes_the_prompt_with_the_keyboard(browser, live_server_a
         assert projector.get_by_test_id("drawing-wall").locator("img").count() == 0
         assert projector.evaluate("window.__pwned") is None
         screenshot(projector, "projector-description")
+        assert_accessible(projector, "projector: a description on the wall")
         drawing = Drawing.objects.get()
         assert (drawing.description, drawing.strokes, drawing.label) == (WORDS, {}, "circle")
 

@@ -18,7 +18,7 @@ from quizapp.live import join as joining
 from quizapp.live import session as live
 from quizapp.live.rooms import room_create
 from quizapp.models import Drawing, DrawingRound, Participant, QuizSession
-from tests.browser.a11y import NOT_ANNOUNCER
+from tests.browser.a11y import NOT_ANNOUNCER, describe, violations
 from tests.mlcore.workers import killable_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
@@ -117,6 +117,7 @@ def test_students_draw_the_wall_fills_the_model_trains_and_guesses(browser, live
             pool.submit(_class_drawings).result()
         projector.get_by_test_id("wall-item").nth(17).wait_for()
         assert Drawing.objects.count() == 18
+        wall = {"phone: drawing sent": violations(students[0]), "projector: wall of 18": violations(projector)}
 
         host.get_by_test_id("host-reveal").click()
         with killable_worker(name="drawing-browser", DJANGO_SETTINGS_MODULE="tests.mlcore.worker_settings") as worker:
@@ -133,6 +134,12 @@ def test_students_draw_the_wall_fills_the_model_trains_and_guesses(browser, live
         assert done.count() >= 0
         students[0].get_by_test_id("reveal-training").get_by_text("%", exact=False).wait_for()
         screenshot(students[0], "student-trained")
+        found = {  # axe on each phase as it is on screen; asserted together at the end
+            **wall,
+            "phone: trained": violations(students[0]),
+            "console: trained": violations(host),
+            "projector: trained, curve": violations(projector),
+        }
 
         host.get_by_test_id("host-guess-round").click()
         page = students[1]
@@ -141,10 +148,16 @@ def test_students_draw_the_wall_fills_the_model_trains_and_guesses(browser, live
         page.get_by_test_id("live-guesses").locator("li").first.wait_for()
         assert page.get_by_test_id("live-guesses").locator("li").count() == 3
         screenshot(page, "student-guesses")
+        found["phone: guessing"] = violations(page)
         page.get_by_role("button", name="삼각형 / triangle").click()
         page.get_by_test_id("send-drawing").click()
         projector.locator(".wall-guess").first.wait_for()
         screenshot(projector, "projector-guess")
+        found["console: guess round"] = violations(host)
+        found["projector: guess wall"] = violations(projector)
+        found["phone: guess sent"] = violations(page)
+        problems = "\n".join(f"## {name}\n{describe(v)}" for name, v in found.items() if v)
+        assert not problems, f"critical/serious axe violations in the drawing round's phases:\n{problems}"
         assert Participant.objects.filter(nickname="Lee").get().drawings.filter(phase="guess").count() == 1
 
         # The session report keeps the round: counts, the result, the curve and every drawing.

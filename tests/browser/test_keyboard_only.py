@@ -270,7 +270,7 @@ def test_a_quiz_played_and_hosted_with_the_keyboard_alone(browser, live_server_a
         left = [s for s in timed if "seconds left" in s]
         assert left == ["10 seconds left", "5 seconds left"], timed  # not every second
         assert timed[-1] == "Time is up.", timed
-        assert sum("Time is up" in s for s in timed) == 1, timed  # once, not by the status as well
+        assert sum("Time is up" in s for s in timed) == 1, timed  # the announcer says it once
         status = phone.locator('[data-testid="answer-status"]')
         assert status.inner_text() == "You did not answer in time."
         reveal("No answer this time.")

@@ -1,4 +1,5 @@
-"""The projector's Space Race (team mode) and podium render from a real session."""
+"""The projector's Space Race (team mode) and podium render from a real session, with no critical or
+serious axe violation on either."""
 
 from concurrent.futures import ThreadPoolExecutor
 
@@ -10,6 +11,7 @@ from quizapp.live import answers as live_answers
 from quizapp.live import join as joining
 from quizapp.live import session as live
 from quizapp.live.rooms import room_create
+from tests.browser.a11y import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
 
@@ -52,6 +54,7 @@ def test_space_race_and_podium(browser, live_server_asgi, screenshot):
         assert race.locator(".lane").count() == 3
         assert "Red" in race.inner_text()
         screenshot(page, "space-race")
+        assert_accessible(page, "projector: Space Race team lanes")
 
         console = context.new_page()
         console.goto(live_server_asgi.url + "/rooms/RACE42/console/")
@@ -60,5 +63,7 @@ def test_space_race_and_podium(browser, live_server_asgi, screenshot):
         page.get_by_test_id("podium").locator(".place-1").wait_for()
         assert page.get_by_test_id("podium").locator(".step").count() == 3
         screenshot(page, "podium")
+        assert_accessible(page, "projector: team podium")
+        assert_accessible(console, "console: team session ended")
     finally:
         context.close()
