@@ -44,7 +44,7 @@ class TokenApi(AppApiView):
         request=TokenInputSerializer,
         responses={
             200: TokenOutputSerializer,
-            **error_responses(400, 429, text={400: "`invalid_credentials`, or `invalid` with `fields`."}),
+            **error_responses(400, 422, 429, text={400: "`invalid_credentials`, or `invalid` with `fields`."}),
         },
         summary="Get an API token",
     )

@@ -70,8 +70,10 @@ class AppAutoSchema(AutoSchema):
         if direction == "request" and isinstance(field, serializers.CharField):
             if not field.allow_blank:
                 meta.setdefault("minLength", 1)
-            # not where the field says its own pattern (a RegexField, or a schema given by extend_schema_field)
-            # A form field (multipart-only views) carries no pattern: schemathesis cannot negate it there.
+            # not where the field says its own pattern (a RegexField, or a schema given by extend_schema_field).
+            # Form fields (multipart-only views) carry none: schemathesis negates a pattern there with
+            # valid text ("0" -> "0*"). DRF refuses NUL in them too, with a 400 `invalid`; the contract
+            # test generates no NUL (tests/test_openapi_contract.py, `allow-x00 = false`).
             json_body = "application/json" in self.map_parsers()
             if (
                 json_body
@@ -246,7 +248,11 @@ class ErrorSerializer(serializers.Serializer):
 
 
 COMMON_ERROR_TEXT: dict[int, str] = {
-    400: "Invalid input (`invalid` with `fields`, or a service's code).",
+    # 400 and 422 split what schemathesis (tests/test_openapi_contract.py) tells apart: a request the
+    # schema calls invalid, and a valid one that a rule the schema cannot say (a true/false question
+    # has one right answer; the CSV is binary) refuses. Services' refusals are 422 (core.errors.AppError).
+    400: "The request does not match this schema: `invalid`, with `fields` naming each problem.",
+    422: "Well formed, but refused by a rule the schema cannot express; `code` says which.",
     401: "Not signed in.",
     403: "Refused: your role or state does not allow it.",
     404: "Not found: not yours, or no such id.",

@@ -18,7 +18,9 @@ class AppError(Exception):
     """A refused request: stable ``code``, HTTP ``status``, translated ``message``, optional ``fields``."""
 
     code: str = "error"
-    status: int = 400
+    #: 422: the request was well formed (the API's serializers passed it) and a rule refused it; a
+    #: request the schema calls invalid is DRF's 400. Refusals of state or rights set their own.
+    status: int = 422
     default_message: Any = _("That cannot be done right now.")
 
     def __init__(self, message: Any = None, *, fields: dict[str, list[str]] | None = None, **params: Any) -> None:
@@ -45,7 +47,7 @@ class AppError(Exception):
         return f"{self.code}: {self.params}" if self.params else self.code
 
 
-def error_type(code: str, message: Any, *, status: int = 400, base: type[AppError] = AppError) -> type[AppError]:
+def error_type(code: str, message: Any, *, status: int = 422, base: type[AppError] = AppError) -> type[AppError]:
     """A named :class:`AppError` subclass for one refusal (``room_full`` -> ``RoomFull``)."""
     name = "".join(part.title() for part in code.split("_"))
     return type(name, (base,), {"code": code, "status": status, "default_message": message})

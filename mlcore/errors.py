@@ -214,7 +214,7 @@ def message_for(code: str, params: dict[str, Any] | None = None) -> str:
         return template
 
 
-#: HTTP status of the codes that are not a plain 400.
+#: HTTP status of the codes that are not a plain 422 (a rule's refusal of a well-formed request).
 STATUS: dict[str, int] = {"job_finished": 409, "dataset_full": 409, "curve_not_ready": 409}
 
 
@@ -236,7 +236,7 @@ class MlError(AppError):
         if code not in MESSAGES:
             raise ValueError(f"unknown mlcore error code {code!r}")
         self.code = code
-        self.status = STATUS.get(code, 400)
+        self.status = STATUS.get(code, 422)
         super().__init__(**params)
 
     @property

@@ -14,7 +14,7 @@ class QuizError(AppError):
     default_message = _("That cannot be done right now.")
 
 
-def _error(code: str, message: Any, status: int = 400) -> type[QuizError]:
+def _error(code: str, message: Any, status: int = 422) -> type[QuizError]:
     return cast(type[QuizError], error_type(code, message, status=status, base=QuizError))
 
 
@@ -52,10 +52,14 @@ DescriptionNotHere = _error(
     "description_not_here", _("A description can be sent only while the class collects drawings.")
 )
 DrawingLimit = _error("drawing_limit", _("You sent the most drawings this round allows (%(maximum)d)."))
+NotTextRound = _error("not_text_round", _("The open question is not a text round."))
 NotDrawingRound = _error("not_drawing_round", _("The open question is not a drawing round."))
 UnknownPrompt = _error("unknown_prompt", _("Choose one of the round's prompts for what you drew."))
 NoModelYet = _error("no_model_yet", _("There is no trained model for this round yet. Train it first."))
 TrainingRunning = _error("training_running", _("A training of this round is already running."))
+TooFewSentences = _error(
+    "too_few_sentences", _("Training needs sentences for at least two labels, with at least two sentences each.")
+)
 TooFewDrawings = _error(
     "too_few_drawings", _("Training needs drawings of at least two prompts, with at least two drawings each.")
 )

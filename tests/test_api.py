@@ -29,7 +29,7 @@ def test_errors_are_json_a_person_can_act_on(client):
 def test_token_auth_for_scripts(client):
     User.objects.create_user("park", password="a-long-Passw0rd")
     bad = client.post("/api/auth/token/", {"username": "park", "password": "wrong"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     assert bad.json()["error"]["code"] == "invalid_credentials"
     invalid = client.post("/api/auth/token/", {}, content_type="application/json")
     assert invalid.json()["error"]["code"] == "invalid"

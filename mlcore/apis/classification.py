@@ -81,7 +81,7 @@ class ClassificationJobListApi(AppApiView):
     @extend_schema(
         summary="Classify many images (or the texts of a CSV) with a model (a queued job)",
         request={"multipart/form-data": ClassificationCreateInputSerializer},
-        responses={201: MlClassificationJobOutputSerializer, **error_responses(400, 401, 404, text=ERROR_TEXT)},
+        responses={201: MlClassificationJobOutputSerializer, **error_responses(400, 422, 401, 404, text=ERROR_TEXT)},
     )
     def post(self, request: Request) -> Response:
         data = self.ClassificationCreateInputSerializer(data=request.data)

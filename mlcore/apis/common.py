@@ -13,7 +13,7 @@ from mlcore.models import JobState
 ERROR_TEXT = {
     # Every code mlcore answers, so a client (and tests/test_openapi_contract.py) can tell a documented
     # refusal of a well-formed request (a CSV that is binary, too few rows for a curve) from a bug.
-    400: "Refused input: `invalid` (with `fields`), or one of " + ", ".join(f"`{code}`" for code in MESSAGES) + ".",
+    422: "Refused: `invalid` (with `fields`), or one of " + ", ".join(f"`{code}`" for code in MESSAGES) + ".",
     409: "Conflicts with the current state (`job_finished`, `dataset_full`, `curve_not_ready`).",
 }
 

@@ -96,7 +96,7 @@ class DatasetCsvCreateApi(AppApiView):
         summary="Create a table data set from a CSV",
         description="Without `target` the table is stored and the answer column is chosen later with PATCH.",
         request={"multipart/form-data": DatasetCsvInputSerializer},
-        responses={201: MlDatasetDetailOutputSerializer, **error_responses(400, 401, text=ERROR_TEXT)},
+        responses={201: MlDatasetDetailOutputSerializer, **error_responses(400, 422, 401, text=ERROR_TEXT)},
     )
     def post(self, request: Request) -> Response:
         data = self.DatasetCsvInputSerializer(data=request.data)
@@ -127,7 +127,7 @@ class DatasetZipCreateApi(AppApiView):
     @extend_schema(
         summary="Create an image data set from a zip of class folders",
         request={"multipart/form-data": DatasetZipInputSerializer},
-        responses={201: DatasetZipOutputSerializer, **error_responses(400, 401, text=ERROR_TEXT)},
+        responses={201: DatasetZipOutputSerializer, **error_responses(400, 422, 401, text=ERROR_TEXT)},
     )
     def post(self, request: Request) -> Response:
         data = self.DatasetZipInputSerializer(data=request.data)
@@ -153,7 +153,7 @@ class DatasetBuiltinCreateApi(AppApiView):
     @extend_schema(
         summary="Add a built-in data set (house table, digits, doodles)",
         request=DatasetBuiltinInputSerializer,
-        responses={201: MlDatasetDetailOutputSerializer, **error_responses(400, 401, text=ERROR_TEXT)},
+        responses={201: MlDatasetDetailOutputSerializer, **error_responses(400, 422, 401, text=ERROR_TEXT)},
     )
     def post(self, request: Request) -> Response:
         data = self.DatasetBuiltinInputSerializer(data=request.data)
@@ -169,7 +169,7 @@ class DatasetImagesCreateApi(AppApiView):
     @extend_schema(
         summary="Create an empty image data set (add images one by one)",
         request=DatasetImagesInputSerializer,
-        responses={201: MlDatasetDetailOutputSerializer, **error_responses(400, 401, text=ERROR_TEXT)},
+        responses={201: MlDatasetDetailOutputSerializer, **error_responses(400, 422, 401, text=ERROR_TEXT)},
     )
     def post(self, request: Request) -> Response:
         data = self.DatasetImagesInputSerializer(data=request.data)
@@ -198,7 +198,7 @@ class DatasetDetailApi(AppApiView):
     @extend_schema(
         summary="Rename, or choose a table's answer and input columns",
         request=DatasetUpdateInputSerializer,
-        responses={200: MlDatasetDetailOutputSerializer, **error_responses(400, 401, 404, text=ERROR_TEXT)},
+        responses={200: MlDatasetDetailOutputSerializer, **error_responses(400, 422, 401, 404, text=ERROR_TEXT)},
     )
     def patch(self, request: Request, dataset_id: int) -> Response:
         dataset = found_or_404(selectors.dataset_get_for_owner(request.user, dataset_id), NOT_FOUND["dataset"])
@@ -242,7 +242,7 @@ class DatasetImageAddApi(AppApiView):
         operation_id="datasets_images_add",
         description="Refused files are listed in `skipped`; when all are refused, the first refusal is the error.",
         request={"multipart/form-data": DatasetImageAddInputSerializer},
-        responses={201: DatasetImageAddOutputSerializer, **error_responses(400, 401, 404, 409, text=ERROR_TEXT)},
+        responses={201: DatasetImageAddOutputSerializer, **error_responses(400, 422, 401, 404, 409, text=ERROR_TEXT)},
     )
     def post(self, request: Request, dataset_id: int) -> Response:
         dataset = found_or_404(selectors.dataset_get_for_owner(request.user, dataset_id), NOT_FOUND["dataset"])

@@ -138,7 +138,7 @@ class LearningCurveListApi(AppApiView):
         description="Follow it on /ws/learning-curves/<id>/ or by polling; the result predicts the training "
         "examples the target takes, with an 80% band.",
         request=LearningCurveCreateInputSerializer,
-        responses={201: MlLearningCurveJobOutputSerializer, **error_responses(400, 401, 404, text=ERROR_TEXT)},
+        responses={201: MlLearningCurveJobOutputSerializer, **error_responses(400, 422, 401, 404, text=ERROR_TEXT)},
     )
     def post(self, request: Request, dataset_id: int) -> Response:
         dataset = found_or_404(selectors.dataset_get_for_owner(request.user, dataset_id), NOT_FOUND["dataset"])
@@ -200,7 +200,7 @@ class LearningCurveNeededApi(AppApiView):
         parameters=[
             OpenApiParameter("target", str, required=True, description="Accuracy 0..1, or the MAE for regression.")
         ],
-        responses={200: NeededOutputSerializer, **error_responses(400, 401, 404, 409, text=ERROR_TEXT)},
+        responses={200: NeededOutputSerializer, **error_responses(400, 422, 401, 404, 409, text=ERROR_TEXT)},
     )
     def get(self, request: Request, job_id: int) -> Response:
         job = _measured(request, job_id)
@@ -217,7 +217,7 @@ class LearningCurveChartApi(AppApiView):
         ],
         responses={
             (200, "image/svg+xml"): OpenApiResponse(description="The chart."),
-            **error_responses(400, 401, 404, 409, text=ERROR_TEXT),
+            **error_responses(400, 422, 401, 404, 409, text=ERROR_TEXT),
         },
     )
     def get(self, request: Request, job_id: int) -> HttpResponse:

@@ -73,7 +73,7 @@ class ModelListApi(AppApiView):
     @extend_schema(
         summary="The model registry: your trained models",
         parameters=[ModelListQuerySerializer],
-        responses={200: MlModelOutputSerializer(many=True), **error_responses(400, 401, text=ERROR_TEXT)},
+        responses={200: MlModelOutputSerializer(many=True), **error_responses(400, 422, 401, text=ERROR_TEXT)},
     )
     def get(self, request: Request) -> Response:
         models = selectors.models_for_owner(request.user)
@@ -166,7 +166,7 @@ class ModelPredictApi(AppApiView):
         summary="Predict synchronously: one image (top 3 classes), one table row, or one text (with its words)",
         description="Loaded models stay cached in the web process, so repeated calls are fast (drawing rounds).",
         request={"multipart/form-data": ModelPredictInputSerializer, "application/json": ModelPredictInputSerializer},
-        responses={200: ModelPredictOutputSerializer, **error_responses(400, 401, 404, text=ERROR_TEXT)},
+        responses={200: ModelPredictOutputSerializer, **error_responses(400, 422, 401, 404, text=ERROR_TEXT)},
     )
     def post(self, request: Request, model_id: int) -> Response:
         model = found_or_404(selectors.model_get_for_owner(request.user, model_id), NOT_FOUND["model"])

@@ -74,7 +74,7 @@ class TrainingJobListApi(AppApiView):
     @extend_schema(
         summary="Start training (a queued job; follow it on /ws/jobs/<id>/ or by polling)",
         request=TrainingJobCreateInputSerializer,
-        responses={201: MlTrainingJobOutputSerializer, **error_responses(400, 401, 404, text=ERROR_TEXT)},
+        responses={201: MlTrainingJobOutputSerializer, **error_responses(400, 422, 401, 404, text=ERROR_TEXT)},
     )
     def post(self, request: Request) -> Response:
         data = self.TrainingJobCreateInputSerializer(data=request.data)

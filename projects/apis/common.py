@@ -16,8 +16,8 @@ from projects.models import Idea, OneSecondTest, ValueDriver, Workspace
 from projects.payloads import score_payload
 
 ERROR_TEXT: dict[int, str] = {
-    400: (
-        "Invalid input (`invalid`, `invalid_scores`, `invalid_weights`, `room_not_found`, `no_data_sample`), "
+    422: (
+        "Refused (`invalid`, `invalid_scores`, `invalid_weights`, `room_not_found`, `no_data_sample`), "
         "or a data sample's refusal (`csv_*`, `zip_*`, `image_*`, `too_few_rows`, `one_class`, `too_few_for_curve`)."
     ),
     403: "Your role does not allow it (`not_allowed` for viewers, `owner_only`).",

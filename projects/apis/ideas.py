@@ -39,7 +39,7 @@ class IdeaListApi(AppApiView):
 
     @extend_schema(
         request=IdeaFieldsSerializer,
-        responses={201: IdeaWithScoreSerializer, **project_errors(400, 401, 403, 404)},
+        responses={201: IdeaWithScoreSerializer, **project_errors(400, 422, 401, 403, 404)},
         summary="Put an idea on the canvas (owners and evaluators)",
     )
     def post(self, request: Request, workspace_id: int) -> Response:
@@ -59,7 +59,7 @@ class IdeaDetailApi(AppApiView):
 
     @extend_schema(
         request=IdeaFieldsSerializer(partial=True),
-        responses={200: IdeaWithScoreSerializer, **project_errors(400, 401, 403, 404)},
+        responses={200: IdeaWithScoreSerializer, **project_errors(400, 422, 401, 403, 404)},
         summary="Change an idea (owners and evaluators); only the fields sent change",
     )
     def patch(self, request: Request, idea_id: int) -> Response:
@@ -124,7 +124,7 @@ class IdeaDataApi(AppApiView):
 
     @extend_schema(
         request={"multipart/form-data": DataInputSerializer},
-        responses={201: MeasurementOutputSerializer, **project_errors(400, 401, 403, 404)},
+        responses={201: MeasurementOutputSerializer, **project_errors(400, 422, 401, 403, 404)},
         summary="Attach a data sample (owners and evaluators); its learning curve starts measuring",
     )
     def post(self, request: Request, idea_id: int) -> Response:
@@ -154,7 +154,7 @@ class IdeaDataApi(AppApiView):
 class IdeaMeasureApi(AppApiView):
     @extend_schema(
         request=None,
-        responses={202: MeasurementOutputSerializer, **project_errors(400, 401, 403, 404)},
+        responses={202: MeasurementOutputSerializer, **project_errors(400, 422, 401, 403, 404)},
         summary="Measure the data sample's learning curve again (e.g. after changing the target)",
     )
     def post(self, request: Request, idea_id: int) -> Response:
@@ -192,7 +192,7 @@ class MyEvaluationApi(AppApiView):
 
     @extend_schema(
         request=EvaluationInputSerializer,
-        responses={200: EvaluationOutputSerializer, **project_errors(400, 401, 403, 404)},
+        responses={200: EvaluationOutputSerializer, **project_errors(400, 422, 401, 403, 404)},
         summary="Score an idea 1-5 per criterion (owners and evaluators); replaces your earlier scores",
     )
     def put(self, request: Request, idea_id: int) -> Response:

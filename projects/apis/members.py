@@ -42,7 +42,7 @@ class MemberDetailApi(AppApiView):
 
     @extend_schema(
         request=MemberRoleInputSerializer,
-        responses={200: MemberOutputSerializer, **project_errors(400, 401, 403, 404, 409)},
+        responses={200: MemberOutputSerializer, **project_errors(400, 422, 401, 403, 404, 409)},
         summary="Change a member's role (owners; the last owner stays)",
     )
     def patch(self, request: Request, workspace_id: int, membership_id: int) -> Response:
@@ -95,7 +95,7 @@ class InviteListApi(AppApiView):
 
     @extend_schema(
         request=InviteCreateInputSerializer,
-        responses={201: InviteOutputSerializer, **project_errors(400, 401, 403, 404)},
+        responses={201: InviteOutputSerializer, **project_errors(400, 422, 401, 403, 404)},
         summary="Create or rotate the invite link of a role (owners); the old link stops working",
     )
     def post(self, request: Request, workspace_id: int) -> Response:

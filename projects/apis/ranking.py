@@ -56,7 +56,7 @@ class WeightsApi(AppApiView):
 
     @extend_schema(
         request=WeightsInputSerializer,
-        responses={200: CriterionOutputSerializer(many=True), **project_errors(400, 401, 403, 404)},
+        responses={200: CriterionOutputSerializer(many=True), **project_errors(400, 422, 401, 403, 404)},
         summary="Set the criterion weights (owners)",
     )
     def put(self, request: Request, workspace_id: int) -> Response:
@@ -101,7 +101,7 @@ class RankedIdeaSerializer(serializers.Serializer):
 class RankingApi(AppApiView):
     @extend_schema(
         parameters=FILTER_PARAMETERS,
-        responses={200: RankedIdeaSerializer(many=True), **project_errors(400, 401, 404)},
+        responses={200: RankedIdeaSerializer(many=True), **project_errors(400, 422, 401, 404)},
         summary="The ranked list: best first by √(feasibility × value), with reasons and recommendations",
     )
     def get(self, request: Request, workspace_id: int) -> Response:
@@ -114,7 +114,10 @@ class RankingApi(AppApiView):
 class RankingCsvApi(AppApiView):
     @extend_schema(
         parameters=FILTER_PARAMETERS,
-        responses={(200, "text/csv"): OpenApiResponse(description="UTF-8 with BOM"), **project_errors(400, 401, 404)},
+        responses={
+            (200, "text/csv"): OpenApiResponse(description="UTF-8 with BOM"),
+            **project_errors(400, 422, 401, 404),
+        },
         summary="The ranked list as CSV (UTF-8 with BOM, headers in your language, formula-injection safe)",
     )
     def get(self, request: Request, workspace_id: int) -> HttpResponse:

@@ -49,7 +49,7 @@ class WorkspaceListApi(AppApiView):
 
     @extend_schema(
         request=WorkspaceCreateInputSerializer,
-        responses={201: WorkspaceOutputSerializer, **project_errors(400, 401)},
+        responses={201: WorkspaceOutputSerializer, **project_errors(400, 422, 401)},
         summary="Create a workspace (you become its owner)",
     )
     def post(self, request: Request) -> Response:
@@ -79,7 +79,7 @@ class WorkspaceDetailApi(AppApiView):
 
     @extend_schema(
         request=WorkspaceUpdateInputSerializer,
-        responses={200: WorkspaceOutputSerializer, **project_errors(400, 401, 403, 404, 409)},
+        responses={200: WorkspaceOutputSerializer, **project_errors(400, 422, 401, 403, 404, 409)},
         summary="Change a workspace (owners)",
     )
     def patch(self, request: Request, workspace_id: int) -> Response:

@@ -35,7 +35,10 @@ from quizapp.selectors import quizzes_for_owner
 
 #: What each error status means for the quiz's endpoints (``core.apis.error_responses``).
 ERROR_TEXT = {
-    400: "Invalid input (code `invalid`, or a service's code such as `nickname_invalid`).",
+    422: (
+        "Refused by a rule: `invalid` (a question's options, a room code), `import_refused`, "
+        "or a service's code such as `nickname_invalid`."
+    ),
     403: "Refused (`banned`, `room_locked`, `room_full`...).",
     404: "Not found: not yours, or (joining) `room_not_found` / `no_live_session`.",
     409: "Conflicts with the current state (`nickname_taken`, `invalid_state`, `quiz_in_use`).",
@@ -303,7 +306,7 @@ class QuizListApi(AppApiView):
     @extend_schema(
         summary="Create a quiz (optionally with its questions)",
         request=QuizCreateInputSerializer,
-        responses={201: QuizDetailOutputSerializer, **error_responses(400, 401)},
+        responses={201: QuizDetailOutputSerializer, **error_responses(400, 422, 401)},
     )
     def post(self, request: Request) -> Response:
         data = self.QuizCreateInputSerializer(data=request.data)
@@ -329,7 +332,7 @@ class QuizDetailApi(AppApiView):
     @extend_schema(
         summary="Change a quiz's settings",
         request=QuizUpdateInputSerializer,
-        responses={200: QuizDetailOutputSerializer, **error_responses(400, 401, 404)},
+        responses={200: QuizDetailOutputSerializer, **error_responses(400, 422, 401, 404)},
     )
     def patch(self, request: Request, quiz_id: int) -> Response:
         quiz = owned_quiz(request, quiz_id)
@@ -378,7 +381,7 @@ class QuizImportApi(AppApiView):
         summary="Import a quiz: its exported JSON, or a Kahoot, GIFT or Aiken file",
         description=IMPORT_DESCRIPTION,
         request={"application/json": QuizExportSerializer, "multipart/form-data": QuizFileImportInputSerializer},
-        responses={201: QuizFileImportOutputSerializer, **error_responses(400, 401)},
+        responses={201: QuizFileImportOutputSerializer, **error_responses(400, 422, 401)},
     )
     def post(self, request: Request) -> Response:
         if "file" in request.FILES or request.content_type.startswith("multipart/"):
@@ -394,7 +397,7 @@ class QuizQuestionAddApi(AppApiView):
     @extend_schema(
         summary="Add a question at the end of a quiz",
         request=QuestionInputSerializer,
-        responses={201: QuestionOutputSerializer, **error_responses(400, 401, 404)},
+        responses={201: QuestionOutputSerializer, **error_responses(400, 422, 401, 404)},
     )
     def post(self, request: Request, quiz_id: int) -> Response:
         quiz = owned_quiz(request, quiz_id)
@@ -409,7 +412,7 @@ class QuestionDetailApi(AppApiView):
         summary="Change a question",
         description="Fields left out keep their values; the whole question is then checked again.",
         request=QuestionInputSerializer(partial=True),
-        responses={200: QuestionOutputSerializer, **error_responses(400, 401, 404)},
+        responses={200: QuestionOutputSerializer, **error_responses(400, 422, 401, 404)},
     )
     def patch(self, request: Request, question_id: int) -> Response:
         question = _owned_question(request, question_id)
@@ -444,7 +447,7 @@ class QuestionMoveApi(AppApiView):
     @extend_schema(
         summary="Move a question up or down",
         request=QuestionMoveInputSerializer,
-        responses={200: QuestionOutputSerializer(many=True), **error_responses(400, 401, 404)},
+        responses={200: QuestionOutputSerializer(many=True), **error_responses(400, 422, 401, 404)},
     )
     def post(self, request: Request, question_id: int) -> Response:
         question = _owned_question(request, question_id)

@@ -141,7 +141,7 @@ class RoomListApi(AppApiView):
     @extend_schema(
         summary="Open a room",
         request=RoomCreateInputSerializer,
-        responses={201: RoomOutputSerializer, **error_responses(400, 401)},
+        responses={201: RoomOutputSerializer, **error_responses(400, 422, 401)},
     )
     def post(self, request: Request) -> Response:
         data = self.RoomCreateInputSerializer(data=request.data)
@@ -170,7 +170,7 @@ class RoomSessionStartApi(AppApiView):
         summary="Launch a quiz in a room",
         description="A session still live in the room is ended first.",
         request=SessionStartInputSerializer,
-        responses={201: SessionOutputSerializer, **error_responses(400, 401, 404, 409)},
+        responses={201: SessionOutputSerializer, **error_responses(400, 422, 401, 404, 409)},
     )
     def post(self, request: Request, code: str) -> Response:
         room = _owned_room(request, code)
@@ -191,7 +191,7 @@ class RoomQuickQuestionApi(AppApiView):
     @extend_schema(
         summary="Ask one question now, without a quiz",
         request=QuickQuestionInputSerializer,
-        responses={201: SessionOutputSerializer, **error_responses(400, 401, 404)},
+        responses={201: SessionOutputSerializer, **error_responses(400, 422, 401, 404)},
     )
     def post(self, request: Request, code: str) -> Response:
         room = _owned_room(request, code)
@@ -256,7 +256,7 @@ class RoomJoinApi(AppApiView):
     @extend_schema(
         summary="Join the live session of a room with a nickname",
         request=JoinInputSerializer,
-        responses={201: JoinOutputSerializer, **error_responses(400, 403, 404, 409, 429)},
+        responses={201: JoinOutputSerializer, **error_responses(400, 422, 403, 404, 409, 429)},
         auth=[],
     )
     def post(self, request: Request, code: str) -> Response:

@@ -5,6 +5,7 @@ on to the end screen. Each phase has no critical or serious axe violation, in Ko
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -18,7 +19,7 @@ from tests.browser.a11y import describe, violations
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
-QUESTIONS = [
+QUESTIONS: list[dict[str, Any]] = [
     {
         "kind": "true_false",
         "prompt": "스팸 메일 거르기, 가능할까?",

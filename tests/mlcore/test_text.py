@@ -113,7 +113,7 @@ def test_refusals_are_translated_and_store_nothing(api, teacher, media):
         {"name": "x", "file": upload("x.csv", b"message,desk\n,refund\n,delivery\n,refund\n"), "target": "desk"},
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     dataset = datasets.dataset_create_from_csv(owner=teacher, name="Desks", data=texts_csv())
     datasets.dataset_configure_table(dataset=dataset, target="desk", task="classification")
     with pytest.raises(MlError) as refused:
@@ -121,7 +121,7 @@ def test_refusals_are_translated_and_store_nothing(api, teacher, media):
     assert refused.value.code == "bad_task"
     before = stored_files(media)
     response = api.post("/api/datasets/csv/", {"name": "x", "file": upload("x.csv", b"\x00\x01PK")})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert stored_files(media) == before
 
 
@@ -159,12 +159,12 @@ def test_predict_over_the_api_with_the_words(api, text_model, trained):
     assert body["words"]
     assert {"word", "start", "end", "weight"} <= set(body["words"][0])
     response = api.post(url, {"text": ""}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert error(response)["code"] == "text_required"
     assert "Type a text" in error(response)["message"]
     # an image model refuses a text; a stranger's model is not found
     response = api.post(f"/api/models/{trained.id}/predict/", {"text": "hi"}, content_type="application/json")
-    assert response.status_code == 400
+    assert response.status_code == 422
 
 
 def test_export_is_joblib_that_scikit_learn_runs(api, text_model):
@@ -213,7 +213,7 @@ def test_classify_texts_over_the_api_and_refusals(api, text_model, media):
             "/api/classification-jobs/",
             {"model": text_model.id, "file": [upload("t.csv", data)], "column": "missing" if code is None else ""},
         )
-        assert response.status_code == 400
+        assert response.status_code == 422
         assert error(response)["code"] == (code or "unknown_column")
     assert ClassificationJob.objects.count() == before
 

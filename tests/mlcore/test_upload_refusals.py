@@ -198,11 +198,11 @@ def test_two_classes_are_still_fine(teacher, media):
         ("csv", "big.csv", huge_field_csv, "csv_field_too_large", "line 2"),
     ],
 )
-def test_the_api_answers_400_with_the_code_and_stores_nothing(api, media, endpoint, name, make, code, words):
+def test_the_api_answers_422_with_the_code_and_stores_nothing(api, media, endpoint, name, make, code, words):
     response = api.post(
         f"/api/datasets/{endpoint}/", {"name": "x", "file": upload(name, make())}, HTTP_ACCEPT_LANGUAGE="en"
     )
-    assert response.status_code == 400, response.content
+    assert response.status_code == 422, response.content
     assert error(response)["code"] == code
     assert words in error(response)["message"]
     nothing_stored(media)
@@ -216,7 +216,7 @@ def test_the_api_refuses_the_bomb_png(api, media):
         {"label": "cat", "file": [upload("bomb.png", ztxt_bomb_png())]},
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert response.status_code == 400, response.content
+    assert response.status_code == 422, response.content
     assert not DatasetImage.objects.exists()
 
 

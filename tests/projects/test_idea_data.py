@@ -117,13 +117,13 @@ def test_bad_samples_are_refused_with_a_translated_reason_and_nothing_is_kept(cl
     url = reverse("api:projects_idea_data", kwargs={"idea_id": target_idea.id})
     before = Dataset.objects.count()
     broken_zip = api_post_file(client, url, b"PK\x03\x04 not really a zip", "cats.zip", HTTP_ACCEPT_LANGUAGE="en")
-    assert broken_zip.status_code == 400
+    assert broken_zip.status_code == 422
     assert broken_zip.json()["error"]["message"]
     wrong_column = api_post_file(client, url, sample_csv(), "s.csv", answer_column="nope", HTTP_ACCEPT_LANGUAGE="ko")
-    assert wrong_column.status_code == 400
+    assert wrong_column.status_code == 422
     assert "nope" in wrong_column.json()["error"]["message"]
     too_few = api_post_file(client, url, b"a,b\n1,x\n", "tiny.csv")
-    assert too_few.status_code == 400
+    assert too_few.status_code == 422
     assert Dataset.objects.count() == before
     target_idea.refresh_from_db()
     assert target_idea.data_sample is None
@@ -235,7 +235,7 @@ def test_a_sample_too_small_for_a_curve_is_refused_and_nothing_is_stored(client,
     client.force_login(owner)
     url = reverse("api:projects_idea_data", kwargs={"idea_id": target_idea.id})
     refused = api_post_file(client, url, sample_csv(**TOO_FEW_FOR_CURVE), "small.csv", HTTP_ACCEPT_LANGUAGE="en")
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert refused.json()["error"]["code"] == "too_few_for_curve"
     assert not Dataset.objects.exists()
     assert not LearningCurveJob.objects.exists()
@@ -253,7 +253,7 @@ def test_a_refused_sample_leaves_the_attached_one_alone(client, owner, target_id
     client.force_login(owner)
     url = reverse("api:projects_idea_data", kwargs={"idea_id": target_idea.id})
     refused = api_post_file(client, url, sample_csv(**TOO_FEW_FOR_CURVE), "small.csv")
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert list(Dataset.objects.all()) == [sample]
     assert set(stored_files(media)) == kept
     target_idea.refresh_from_db()

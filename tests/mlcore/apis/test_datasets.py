@@ -38,7 +38,7 @@ def test_refused_uploads_keep_the_error_shape(api, media):
         {"name": "x", "file": upload("x.csv", b"PK\x03\x04" + bytes(60))},
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert error(response)["code"] == "csv_binary_excel"
     assert "Excel" in error(response)["message"]
     response = api.post(
@@ -70,7 +70,7 @@ def test_zip_slip_through_the_api(api, media):
         archive.writestr("cat/1.png", png())
         archive.writestr(zipfile.ZipInfo("../../etc/passwd.png"), png())
     response = api.post("/api/datasets/zip/", {"name": "x", "file": upload("x.zip", buffer.getvalue())})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert error(response)["code"] == "zip_path_traversal"
 
 
@@ -85,7 +85,7 @@ def test_add_images_and_builtin(api, media):
     assert response.json()["class_counts"] == {"cat": 1}
     assert [s["code"] for s in response.json()["skipped"]] == ["image_not_an_image"]
     only_bad = api.post(f"/api/datasets/{dataset_id}/images/", {"label": "cat", "file": [upload("b.png", b"xx")]})
-    assert only_bad.status_code == 400
+    assert only_bad.status_code == 422
     image_id = response.json()["added"][0]["id"]
     assert api.get(response.json()["added"][0]["url"]).status_code == 200
     assert api.delete(f"/api/dataset-images/{image_id}/").status_code == 204

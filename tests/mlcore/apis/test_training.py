@@ -32,6 +32,6 @@ def test_training_job_create_detail_cancel(api, teacher, media):
         content_type="application/json",
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     assert error(bad)["code"] == "bad_param"
     assert "epochs" in error(bad)["message"]

@@ -309,7 +309,7 @@ def test_api_create_follow_ask_and_draw(api, teacher, media):
     assert asked.json()["target"] == 0.8
     assert "80% accuracy" in asked.json()["answer"]
     refused = api.get(detail + "needed/?target=80", HTTP_ACCEPT_LANGUAGE="en")
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert error(refused)["code"] == "bad_target_accuracy"
     chart = api.get(detail + "chart.svg?target=0.85")
     assert chart.status_code == 200
@@ -322,7 +322,7 @@ def test_api_refusals_keep_the_error_shape_in_both_languages(api, teacher, media
     dataset = table(teacher)
     url = f"/api/datasets/{dataset.id}/learning-curves/"
     english = api.post(url, {"target": 90}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
-    assert english.status_code == 400
+    assert english.status_code == 422
     assert error(english)["code"] == "bad_target_accuracy"
     assert "0.9 for 90%" in error(english)["message"]
     korean_reply = api.post(url, {"fractions": [0.5]}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="ko")

@@ -117,17 +117,17 @@ def test_an_evaluator_puts_an_idea_on_the_canvas_and_scores_it(client, evaluator
 
 
 @pytest.mark.parametrize(
-    "scores",
-    [{"frequency": 6}, {"frequency": 0}, {"nope": 3}, {}, {"frequency": "high"}],
+    ("scores", "status"),  # 400: the schema says so (a score is 1 to 5); 422: the rubric's rule does
+    [({"frequency": 6}, 400), ({"frequency": 0}, 400), ({"nope": 3}, 422), ({}, 422), ({"frequency": "high"}, 400)],
 )
-def test_bad_scores_are_a_400_with_a_message(client, evaluator, idea, scores):
+def test_bad_scores_are_refused_with_a_message(client, evaluator, idea, scores, status):
     response = put(
         as_user(client, evaluator),
         f"/api/projects/ideas/{idea.id}/evaluation/",
         {"scores": scores},
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert response.status_code == 400
+    assert response.status_code == status
     assert error(response)["code"] in ("invalid", "invalid_scores")
     assert error(response)["message"]
 

@@ -60,7 +60,7 @@ def test_weights_round_trip(client, owner, workspace):
         {"weights": dict.fromkeys(["business_impact", "pain_severity", "frequency", "strategic_fit", "error_cost"], 0)},
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert zero.status_code == 400
+    assert zero.status_code == 422
     assert error(zero)["code"] == "invalid_weights"
     assert "Business value" in error(zero)["message"]
 

@@ -39,7 +39,7 @@ def test_link_a_room_through_the_api(client, owner, workspace):
     linked = patch(api, f"/api/projects/workspaces/{workspace.id}/", {"room_code": "workshop"})
     assert linked.json()["room_code"] == "WORKSHOP"
     missing = patch(api, f"/api/projects/workspaces/{workspace.id}/", {"room_code": "NOPE42"})
-    assert missing.status_code == 400
+    assert missing.status_code == 422
     assert error(missing)["code"] == "room_not_found"
 
 

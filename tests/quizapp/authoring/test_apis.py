@@ -69,7 +69,7 @@ def test_create_a_quiz_with_questions(api, teacher):
 def test_create_refuses_a_bad_question_and_stores_nothing(api):
     bad = {**MC, "options": [{"text": "a"}, {"text": "b"}]}
     response = post(api, "/api/quizzes/", {"title": "New", "questions": [TF, bad]}, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert error(response) == {
         "code": "invalid",
         "message": "Question 2: Mark at least one option as correct (or make it a poll).",
@@ -133,7 +133,7 @@ def test_add_update_duplicate_move_and_delete_questions(api, quiz):
     mc.refresh_from_db()
     assert (mc.prompt, mc.points, mc.options) == ("Only the prompt changes", 2000, updated.json()["options"])
     refused = patch(api, f"/api/questions/{mc.id}/", {"time_limit_s": 1}, HTTP_ACCEPT_LANGUAGE="en")
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert error(refused) == {"code": "invalid", "message": "The time limit is between 5 and 300 seconds."}
     mc.refresh_from_db()
     assert mc.time_limit_s == 30
@@ -187,7 +187,7 @@ def test_export_then_import_round_trip(api, teacher, quiz):
 def test_a_broken_import_is_refused_and_stores_nothing(api, quiz, body, message):
     counts = (Quiz.objects.count(), Question.objects.count())
     response = post(api, "/api/quizzes/import/", body, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert error(response) == {"code": "invalid", "message": message}
     assert (Quiz.objects.count(), Question.objects.count()) == counts
 

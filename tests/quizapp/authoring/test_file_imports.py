@@ -264,7 +264,7 @@ def test_the_api_refuses_a_file_with_refused_lines_as_a_whole(api):
         {"file": upload("kahoot.xlsx", kahoot_template(KAHOOT_ROWS))},
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     error = response.json()["error"]
     assert error["code"] == "import_refused"
     assert (
@@ -273,7 +273,7 @@ def test_the_api_refuses_a_file_with_refused_lines_as_a_whole(api):
     assert len(error["fields"]["problems"]) == 6
     assert counts() == before
     unknown = api.post("/api/quizzes/import/", {"file": upload("n.txt", b"notes")}, HTTP_ACCEPT_LANGUAGE="en")
-    assert unknown.status_code == 400
+    assert unknown.status_code == 422
     assert "could not tell" in unknown.json()["error"]["message"]
 
 

@@ -24,7 +24,7 @@ def test_rooms_with_a_chosen_or_generated_code(api, teacher, room):
     chosen = post(api, "/api/rooms/", {"code": "class-7b"})
     assert chosen.status_code == 201
     taken = post(api, "/api/rooms/", {"code": "modulabs"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert taken.status_code == 400
+    assert taken.status_code == 422
     assert "is taken" in error(taken)["message"]
     codes = {r["code"] for r in api.get("/api/rooms/").json()}
     assert codes == {"MODULABS", generated.json()["code"], chosen.json()["code"]}
@@ -80,7 +80,7 @@ def test_quick_question(api, teacher, room):
         {"kind": "short_answer", "prompt": "Type it"},
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     assert error(bad)["message"] == "A short-answer question needs at least one accepted answer."
     assert Quiz.objects.count() == 1
 

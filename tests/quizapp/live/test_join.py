@@ -89,9 +89,9 @@ def test_a_signed_in_instructor_can_join_too_without_csrf_trouble(client, teache
         ("locked", "Mina", 403, "room_locked"),
         ("full", "Mina", 403, "room_full"),
         ("taken", "KIM", 409, "nickname_taken"),
-        ("none", "   ", 400, "nickname_invalid"),
-        ("none", "x" * 21, 400, "nickname_invalid"),
-        ("none", "\u200b\u200b", 400, "nickname_invalid"),
+        ("none", "   ", 422, "nickname_invalid"),
+        ("none", "x" * 21, 422, "nickname_invalid"),
+        ("none", "\u200b\u200b", 422, "nickname_invalid"),
     ],
 )
 def test_each_refusal_has_its_code_and_status(student, teacher, room, setup, nickname, status, code):
@@ -167,7 +167,7 @@ def test_a_malformed_body_is_a_field_error(student, session):
 
 def test_a_hostile_nickname_is_kept_as_typed_and_escaped_on_pages(student, client, teacher, session):
     too_long = join(student, nickname="<script>alert(1)</script>")
-    assert (too_long.status_code, too_long.json()["error"]["code"]) == (400, "nickname_invalid")
+    assert (too_long.status_code, too_long.json()["error"]["code"]) == (422, "nickname_invalid")
     response = join(student, nickname=HOSTILE)
     assert response.status_code == 201
     assert response["Content-Type"] == "application/json"
