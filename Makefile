@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test venv messages migrate demo lint format check-migrations browser-deps test-pg test-embedded clean i18n \
-	typecheck typecheck-baseline imports check bench-room bench-ml bench-learn bench-draw
+	typecheck typecheck-baseline imports check bench-room bench-ml bench-learn bench-draw bench-text
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "A2B Lab needs Python 3.11 or newer")'
@@ -123,6 +123,9 @@ bench-ml: venv messages
 
 bench-draw: venv messages
 	@$(PY) bench/draw_load.py --students $(if $(filter command line environment,$(origin STUDENTS)),$(STUDENTS),500)
+
+bench-text: venv messages
+	@$(PY) bench/text_load.py --students $(if $(filter command line environment,$(origin STUDENTS)),$(STUDENTS),500)
 
 bench-learn: venv
 	@$(PY) bench/ml_learn_script.py

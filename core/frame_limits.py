@@ -34,6 +34,7 @@ BUDGETS: dict[str, Budget] = {
     "answer": Budget(per_second=5, burst=20),
     "drawing": Budget(per_second=5, burst=20),
     "guess": Budget(per_second=10, burst=20),
+    "route": Budget(per_second=10, burst=20),
     "ping": Budget(per_second=5, burst=20),
     "other": Budget(per_second=10, burst=40),
 }

@@ -62,6 +62,7 @@ class DatasetSource(models.TextChoices):
     BUILTIN = "builtin", _("Built-in")
     ZIP = "zip", _("Zip of class folders")
     DRAWINGS = "drawings", _("Drawings")
+    TEXT_ROUND = "text_round", _("A room's text round")
 
 
 class Dataset(models.Model):

@@ -120,6 +120,30 @@ DRAWING_QUIZZES = [
 ]
 
 
+#: The call-centre router, settled by experiment: the lecture's first question, then a text round
+#: in which the class writes what customers say, trains a router and sees who was right.
+TEXT_ROUND_QUIZZES = [
+    (
+        "텍스트 라운드: 콜센터 라우터",
+        "ko",
+        0,
+        ("가능", "불가능"),
+        "휴대폰에 보이는 창구로 갈 고객의 말을 한 문장 써 보세요. 모두의 문장으로 라우터를 학습시킵니다.",
+        ["환불 / refund", "불만 / complaint", "해지 / cancellation"],
+        "문장이 많을수록, 창구마다 고르게 있을수록 라우터가 잘 맞힙니다. 데이터가 모델을 만듭니다.",
+    ),
+    (
+        "Text round: the call-centre router",
+        "en",
+        0,
+        ("Possible", "Impossible"),
+        "Write one thing a customer might say to the desk your phone shows. Everyone's sentences train the router.",
+        ["refund", "complaint", "cancellation"],
+        "More sentences, spread evenly over the desks, make a better router: data makes the model.",
+    ),
+]
+
+
 def _questions(rows: list[tuple[str, bool, str]], true_label: str, false_label: str) -> list[dict]:
     return [
         {
@@ -145,6 +169,18 @@ def load(*, instructor: User) -> list[str]:
     ):
         if not Quiz.objects.filter(owner=instructor, title=title).exists():
             quiz_create(owner=instructor, title=title, language=language, questions=_questions(rows, *labels))
+            created.append(f"quiz '{title}'")
+    for title, language, index, labels, prompt, desks, explanation in TEXT_ROUND_QUIZZES:
+        if not Quiz.objects.filter(owner=instructor, title=title).exists():
+            vote = _questions([(QUESTIONS_KO if language == "ko" else QUESTIONS_EN)[index]], *labels)
+            question = {
+                "kind": "text_round",
+                "prompt": prompt,
+                "options": desks,
+                "time_limit_s": 90,
+                "explanation": explanation,
+            }
+            quiz_create(owner=instructor, title=title, language=language, questions=[*vote, question])
             created.append(f"quiz '{title}'")
     for title, language, prompt, prompts, explanation in DRAWING_QUIZZES:
         if not Quiz.objects.filter(owner=instructor, title=title).exists():

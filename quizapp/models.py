@@ -67,6 +67,7 @@ class Question(models.Model):
         POLL = "poll", _("Poll")
         OPEN = "open", _("Open answer (no right answer)")
         DRAWING = "drawing", _("Drawing round (the class's drawings train a model)")
+        TEXT_ROUND = "text_round", _("Text round (the class's sentences train a router)")
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions", verbose_name=_("quiz"))
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -105,6 +106,15 @@ class Question(models.Model):
     @property
     def is_drawing(self) -> bool:
         return self.kind == self.Kind.DRAWING
+
+    @property
+    def is_text_round(self) -> bool:
+        return self.kind == self.Kind.TEXT_ROUND
+
+    @property
+    def is_round(self) -> bool:
+        """The class makes a data set and trains on it (a drawing or a text round: ``DrawingRound``)."""
+        return self.kind in (self.Kind.DRAWING, self.Kind.TEXT_ROUND)
 
 
 class QuizSession(models.Model):

@@ -491,6 +491,18 @@ def _builtin_texts(common: dict[str, Any], which: str, per_class: int) -> Datase
     """A generated text set as a two-column table (``text``, ``label``), labels in the reader's language."""
     label_language = "ko" if (get_language() or "").startswith("ko") else "en"
     texts, labels = TEXT_BUILTINS[which](per_class, seed=0, label_language=label_language)
+    return _text_table(common, texts, labels)
+
+
+def dataset_create_texts(*, owner: User, name: str, texts: list[str], labels: list[str], source: str) -> Dataset:
+    """Sentences and their labels as a text-classification table (``text``, ``label``): a room's
+    text round, ready to train on."""
+    if len(texts) != len(labels):
+        raise ValueError("one label per text")
+    return _text_table({"owner": owner, "name": _clean_name(name), "source": source}, texts, labels)
+
+
+def _text_table(common: dict[str, Any], texts: list[str], labels: list[str]) -> Dataset:
     columns = ["text", "label"]
     rows = [[text, label] for text, label in zip(texts, labels, strict=True)]
     with atomic_with_files() as files:

@@ -150,6 +150,16 @@ class QuestionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    text_labels = forms.CharField(
+        label=gettext_lazy("Labels (where each sentence goes)"),
+        help_text=gettext_lazy(
+            "One per line, 2 to 6 (e.g. “환불 / refund”, “배송 / delivery”, “해지 / cancel”). Each student writes "
+            "an example sentence for one label in turn; the class's sentences train a text classifier that routes "
+            "new ones."
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     accepted_answers = forms.CharField(
         label=gettext_lazy("Accepted answers"),
         help_text=gettext_lazy("One per line. Case, spaces and accents do not matter."),
@@ -229,7 +239,9 @@ class QuestionForm(forms.Form):
                 tf_false_label=second["text"],
                 tf_correct="true" if first.get("correct") else "false",
             )
-        elif question.kind == Question.Kind.DRAWING:
+        elif question.is_text_round:
+            initial["text_labels"] = "\n".join(o.get("text", "") for o in question.options)
+        elif question.is_drawing:
             initial["drawing_prompts"] = "\n".join(o.get("text", "") for o in question.options)
         elif question.kind != Question.Kind.SHORT_ANSWER:
             for n, option in enumerate(question.options[: quizzes.MAX_OPTIONS]):
@@ -276,6 +288,8 @@ class QuestionForm(forms.Form):
             fields["accepted_answers"] = data["accepted_answers"].splitlines()
         elif kind == Question.Kind.DRAWING:
             fields["options"] = [line.strip() for line in data["drawing_prompts"].splitlines() if line.strip()]
+        elif kind == Question.Kind.TEXT_ROUND:
+            fields["options"] = [line.strip() for line in data["text_labels"].splitlines() if line.strip()]
         else:
             fields["options"] = [
                 {"text": data[f"option_{n}"], "correct": kind == Question.Kind.MULTIPLE_CHOICE and data[f"correct_{n}"]}

@@ -24,6 +24,8 @@ EXPORT_VERSION = 1
 POINT_CHOICES = (0, 1000, 2000)
 MIN_TIME_S, MAX_TIME_S = 5, 300
 MIN_OPTIONS, MAX_OPTIONS = 2, 6
+#: A text round's labels (desks of the call centre): few enough to read on a phone.
+MAX_TEXT_LABELS = 6
 MAX_ACCEPTED = 20
 MAX_QUESTIONS = 100
 
@@ -96,6 +98,9 @@ def question_validate(
     elif kind == Question.Kind.DRAWING:
         fields["points"] = 0  # a drawing is data, not a right answer
         fields["options"] = _drawing_prompts(options)
+    elif kind == Question.Kind.TEXT_ROUND:
+        fields["points"] = 0  # a sentence is data too
+        fields["options"] = _drawing_prompts(options, high=MAX_TEXT_LABELS, text_round=True)
     else:
         fields["options"] = _choice_options(kind, options)
     return fields
@@ -128,11 +133,16 @@ def _choice_options(kind: str, options: Any) -> list[dict[str, Any]]:
     return cleaned
 
 
-def _drawing_prompts(options: Any) -> list[dict[str, Any]]:
-    """A drawing round's prompts: 2 to 10 short names, no two of them the same class."""
+def _drawing_prompts(
+    options: Any, *, high: int = drawing_prompts.MAX_PROMPTS, text_round: bool = False
+) -> list[dict[str, Any]]:
+    """A round's prompts (a drawing round's things to draw, a text round's labels, e.g. the
+    call centre's desks): 2 to ``high`` short names, no two of them the same class."""
     cleaned = _clean_options(options or [])
-    low, high = drawing_prompts.MIN_PROMPTS, drawing_prompts.MAX_PROMPTS
+    low = drawing_prompts.MIN_PROMPTS
     if not low <= len(cleaned) <= high:
+        if text_round:
+            raise ValidationError(_("A text round has %(min)d to %(max)d labels.") % {"min": low, "max": high})
         raise ValidationError(_("A drawing round has %(min)d to %(max)d prompts.") % {"min": low, "max": high})
     if any(len(o["text"]) > drawing_prompts.MAX_PROMPT_LENGTH for o in cleaned):
         raise ValidationError(

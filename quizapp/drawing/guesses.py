@@ -1,4 +1,5 @@
-"""Live guesses in batches: the drawings that arrive while the model is busy go through it together.
+"""Live guesses in batches: the drawings (or, in a text round, the sentences being typed) that
+arrive while the model is busy go through it together.
 
 A guess is a render to 28 x 28 and a forward pass of a small CNN: about a millisecond alone, but
 500 students drawing at once would queue 500 of them one by one. Here each web process keeps one
@@ -22,7 +23,8 @@ from channels.db import database_sync_to_async
 
 from core.batching import BatchWorker
 from mlcore.learn.drawings import render_normalised
-from mlcore.services.registry import predict_arrays
+from mlcore.models import Task
+from mlcore.services.registry import explain_texts, predict_arrays
 from quizapp import errors
 from quizapp.drawing import selectors as drawing_selectors
 from quizapp.drawing.services import GUESS_TOP
@@ -41,8 +43,19 @@ GUESSES_PER_SECOND = 8
 GUESS_TARGET_TTL_S = 1.0
 
 
-def _predict(model: Any, drawings: list[Any]) -> list[list[dict[str, Any]]]:
-    return predict_arrays(model=model, arrays=[render_normalised(d) for d in drawings], top=GUESS_TOP)
+#: Words of a routed sentence shown with its desks ("환불" -> refund).
+ROUTE_WORDS = 5
+
+
+def _predict(model: Any, drawings: list[Any]) -> list[dict[str, Any]]:
+    tops = predict_arrays(model=model, arrays=[render_normalised(d) for d in drawings], top=GUESS_TOP)
+    return [{"top": top} for top in tops]
+
+
+def _route(model: Any, texts: list[str]) -> list[dict[str, Any]]:
+    """Each sentence's top desks and the words that decided it (one pass over the batch)."""
+    results = explain_texts(model=model, texts=texts, top=GUESS_TOP, words=ROUTE_WORDS)
+    return [{"top": r["top"], "words": r["words"]} for r in results]
 
 
 class GuessQueue(BatchWorker):
@@ -54,30 +67,37 @@ class GuessQueue(BatchWorker):
 
     async def guess(self, model: Any, drawing: Any) -> dict[str, Any]:
         """``{"top": [{label, probability}], "ms": server milliseconds}`` for one checked drawing."""
+        return await self._ask(model, drawing, _predict)
+
+    async def route(self, model: Any, text: str) -> dict[str, Any]:
+        """``{"top", "words", "ms"}`` for one checked sentence (a text round's model)."""
+        return await self._ask(model, text, _route)
+
+    async def _ask(self, model: Any, item: Any, predict: Any) -> dict[str, Any]:
         if self.waiting() >= MAX_WAITING:
             raise errors.GuessBusy()
         future = asyncio.get_running_loop().create_future()
-        self.put((model, drawing, future, time.perf_counter()))
+        self.put((model, item, future, time.perf_counter(), predict))
         return await future
 
     async def handle(self, batch: list[Any]) -> None:
         loop = asyncio.get_running_loop()
-        by_model: dict[int, list[tuple]] = {}
+        by_model: dict[tuple[Any, int], list[tuple]] = {}
         for item in batch:
-            by_model.setdefault(item[0].id, []).append(item)
-        for items in by_model.values():
+            by_model.setdefault((item[4], item[0].id), []).append(item)
+        for (predict, _model_id), items in by_model.items():
             try:
-                tops = await loop.run_in_executor(self.executor, _predict, items[0][0], [i[1] for i in items])
+                tops = await loop.run_in_executor(self.executor, predict, items[0][0], [i[1] for i in items])
             except Exception as exc:
                 logger.exception("guess batch of %d failed", len(items))
-                for *_rest, future, _t in items:
+                for _m, _i, future, _t, _p in items:
                     if not future.done():
                         future.set_exception(exc if isinstance(exc, errors.QuizError) else errors.GuessBusy())
                 continue
             now = time.perf_counter()
-            for (_m, _d, future, started), top in zip(items, tops, strict=True):
+            for (_m, _i, future, started, _p), result in zip(items, tops, strict=True):
                 if not future.done():
-                    future.set_result({"top": top, "ms": round((now - started) * 1000, 1)})
+                    future.set_result({**result, "ms": round((now - started) * 1000, 1)})
 
 
 guess_queue = GuessQueue()
@@ -119,5 +139,19 @@ async def guess_target(session_id: int, question_id: int) -> tuple[Any, dict[str
 async def labelled_guess(session_id: int, question_id: int, strokes: Any) -> tuple[list[dict[str, Any]], float]:
     """The model's top guesses for ``strokes`` with each prompt's text, and the server time they took."""
     model, prompts = await guess_target(session_id, question_id)
+    if model.task != Task.IMAGE_CLASSIFICATION:
+        raise errors.NotDrawingRound()
     result = await guess_queue.guess(model, strokes)
     return drawing_selectors.labelled_top(result["top"], prompts), result["ms"]
+
+
+async def labelled_route(
+    session_id: int, question_id: int, text: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], float]:
+    """A text round's top desks for ``text`` with each label's text, the words that decided it, and
+    the server time it took."""
+    model, prompts = await guess_target(session_id, question_id)
+    if model.task != Task.TEXT_CLASSIFICATION:
+        raise errors.NotTextRound()
+    result = await guess_queue.route(model, text)
+    return drawing_selectors.labelled_top(result["top"], prompts), result["words"], result["ms"]

@@ -1,5 +1,11 @@
-"""A drawing round's life on the instructor's side: opening it with its data set, hiding and removing
-drawings, training, the learning curve and the guess round.
+"""A round's life on the instructor's side: opening it with its data set, hiding and removing
+contributions, training, the learning curve and the guess round.
+
+Two kinds of round share it: a drawing round (drawings become an image data set as they arrive) and
+a text round (the call-centre router: each student writes an example sentence for a label; the
+sentences become a text data set when the instructor trains, and the guess round *routes* new
+sentences). A contribution of either is a :class:`~quizapp.models.Drawing` row (a text round's has
+``description`` and no strokes).
 
 Each control locks the session row (one press at a time) and broadcasts after commit. The drawings
 themselves come in through :mod:`quizapp.drawing.services`.
@@ -7,6 +13,7 @@ themselves come in through :mod:`quizapp.drawing.services`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,14 +27,20 @@ from core.ws_protocol import message
 from mlcore.errors import MlError
 from mlcore.learn.doodles import generate_doodles
 from mlcore.models import FINISHED_STATES, Dataset
-from mlcore.services.datasets import dataset_add_arrays, dataset_create_images, dataset_image_delete
+from mlcore.services.datasets import (
+    dataset_add_arrays,
+    dataset_create_images,
+    dataset_create_texts,
+    dataset_image_delete,
+)
 from mlcore.services.files import delete_on_commit
-from mlcore.services.learning_curves import learning_curve_job_create
+from mlcore.services.learning_curves import DEFAULT_FRACTIONS, MIN_SLICE, learning_curve_job_create
 from mlcore.services.training import training_job_create
 from quizapp import broadcast, errors, groups
 from quizapp.drawing.selectors import current_round as current_round_of
 from quizapp.drawing.selectors import (
     curve_message,
+    drawing_public,
     question_prompts,
     round_counts,
     round_model,
@@ -52,13 +65,42 @@ CURVE_FOLDS = 2
 def round_open(session: QuizSession, question: Question) -> DrawingRound:
     """The round of ``question`` in ``session`` with its (empty) data set; idempotent."""
     round_, _created = DrawingRound.objects.get_or_create(session=session, question=question)
-    if round_.dataset_id is None:
-        stamp = timezone.localtime(session.created_at).strftime("%Y-%m-%d %H:%M")
-        name = f"{session.room.code} · {question.prompt[:120]} · {stamp}"
-        round_.dataset = dataset_create_images(owner=session.room.owner, name=name, source=Dataset.Source.DRAWINGS)
+    if round_.dataset_id is None and question.is_drawing:  # a text round's is made when it trains
+        round_.dataset = dataset_create_images(
+            owner=session.room.owner, name=_dataset_name(session, question), source=Dataset.Source.DRAWINGS
+        )
         round_.doodles_per_class = 0  # generated doodles went with a deleted data set
         round_.save(update_fields=["dataset", "doodles_per_class"])
     return round_
+
+
+def _dataset_name(session: QuizSession, question: Question) -> str:
+    stamp = timezone.localtime(session.created_at).strftime("%Y-%m-%d %H:%M")
+    return f"{session.room.code} · {question.prompt[:120]} · {stamp}"
+
+
+def _texts_to_dataset(round_: DrawingRound) -> None:
+    """A text round's sentences (not removed) as a new text data set, the round's from now on: the
+    one trained on next. The previous one stays, with the model that learnt from it."""
+    sentences = list(
+        Drawing.objects.filter(round=round_, removed=False).exclude(description="").values_list("description", "label")
+    )
+    with transaction.atomic():
+        locked = DrawingRound.objects.select_for_update(of=("self",)).select_related("session__room").get(id=round_.id)
+        counts: dict[str, int] = {}
+        for _text, label in sentences:
+            counts[label] = counts.get(label, 0) + 1
+        if sum(1 for n in counts.values() if n >= 2) < 2:
+            raise errors.TooFewSentences()
+        locked.dataset = dataset_create_texts(
+            owner=locked.session.room.owner,
+            name=_dataset_name(locked.session, round_.question),
+            texts=[text for text, _label in sentences],
+            labels=[label for _text, label in sentences],
+            source=Dataset.Source.TEXT_ROUND,
+        )
+        locked.save(update_fields=["dataset"])
+    round_.dataset = locked.dataset
 
 
 # --- the instructor's controls -------------------------------------------------------------------
@@ -123,6 +165,21 @@ def drawing_remove(*, session_id: int, user: User, drawing_id: int) -> Drawing:
     return drawing
 
 
+@transaction.atomic
+def drawing_spotlight(*, session_id: int, user: User, drawing_id: int | None) -> Drawing | None:
+    """Show one contribution big on the projector (a routed sentence and where the model sent it, a
+    drawing), or nothing (``drawing_id`` None). Not kept: a projector that reconnects shows the wall."""
+    drawing = None if drawing_id is None else _drawing_of_session(session_id, user, drawing_id)
+    if drawing is None:
+        session_lock_for_host(session_id=session_id, user=user)  # the owner's control all the same
+    elif drawing.removed:
+        raise errors.InvalidState()
+    prompts = {p["key"]: p["text"] for p in question_prompts(drawing.round.question)} if drawing else {}
+    public = drawing_public(drawing, prompts) if drawing else None
+    broadcast.after_commit(session_id, message("drawing_spotlight", drawing=public), audience=groups.HOSTS)
+    return drawing
+
+
 @dataclass(frozen=True)
 class RoundJob:
     """One kind of mlcore job a round runs (training, the learning curve): where the round keeps it,
@@ -148,18 +205,20 @@ def _round_job_start(*, session_id: int, user: User, kind: RoundJob, prepare: Ca
         round_ = round_open(session, round_.question)  # a fresh data set if the instructor deleted it
         if _job_running(round_, kind):
             raise errors.TrainingRunning()
-    render_pending(round_)
+    if round_.question.is_drawing:
+        render_pending(round_)
     prepare(round_)
     with transaction.atomic():
         _session, round_ = _host_round(session_id, user)
         if _job_running(round_, kind):
             raise errors.TrainingRunning()
         dataset = round_.dataset
+        too_few = errors.TooFewSentences if round_.question.is_text_round else errors.TooFewDrawings
         if dataset is None:  # the instructor deleted it while the drawings were rendered
-            raise errors.TooFewDrawings()
+            raise too_few()
         dataset.refresh_from_db()
         if sum(1 for n in dataset.class_counts.values() if n >= 2) < 2:
-            raise errors.TooFewDrawings()
+            raise too_few()
         try:
             job = kind.create(dataset, user)
         except MlError as exc:
@@ -170,15 +229,45 @@ def _round_job_start(*, session_id: int, user: User, kind: RoundJob, prepare: Ca
     return job
 
 
+def _train(dataset: Dataset, user: User) -> Any:
+    """A CNN for drawings (a fixed number of epochs: the room watches them); a text classifier
+    with mlcore's defaults for sentences."""
+    params = None if dataset.is_tabular else {"epochs": TRAIN_EPOCHS}
+    return training_job_create(owner=user, dataset=dataset, params=params)
+
+
 TRAINING = RoundJob(
     field="training_job",
-    create=lambda dataset, user: training_job_create(owner=user, dataset=dataset, params={"epochs": TRAIN_EPOCHS}),
+    create=_train,
     announce=training_message,
     audience=fanout.EVERYONE,
 )
+
+
+def _curve_fractions(dataset: Dataset) -> list[float]:
+    """Slices for a round's curve: mlcore's defaults, or for a class's few dozen sentences, slices from
+    the smallest mlcore accepts (:data:`MIN_SLICE` examples, one per label at least) up to all of a
+    fold's training part, so that a class of 15 still sees its curve."""
+    examples = sum(int(n) for n in dataset.class_counts.values())
+    train = examples * (CURVE_FOLDS - 1) // CURVE_FOLDS
+    smallest = max(MIN_SLICE, len(dataset.class_counts))
+    if not train or round(DEFAULT_FRACTIONS[0] * train) >= smallest:
+        return list(DEFAULT_FRACTIONS)
+    first = math.ceil(smallest / train * 100) / 100
+    if first >= 1:  # too few for any curve: mlcore's refusal says how many are needed
+        return list(DEFAULT_FRACTIONS)
+    return sorted({round(first + (1 - first) * step / 3, 4) for step in range(4)})
+
+
+def _curve(dataset: Dataset, user: User) -> Any:
+    return learning_curve_job_create(
+        owner=user, dataset=dataset, folds=CURVE_FOLDS, fractions=_curve_fractions(dataset)
+    )
+
+
 CURVE = RoundJob(
     field="curve_job",
-    create=lambda dataset, user: learning_curve_job_create(owner=user, dataset=dataset, folds=CURVE_FOLDS),
+    create=_curve,
     announce=curve_message,
     audience=groups.HOSTS,
 )
@@ -190,17 +279,24 @@ def round_train(*, session_id: int, user: User, doodles_per_class: int = 0) -> A
         raise errors.InvalidState()
     doodles_per_class = max(0, min(MAX_DOODLES_PER_CLASS, doodles_per_class))
 
-    def add_doodles(round_: DrawingRound) -> None:
-        if doodles_per_class and not round_.doodles_per_class:
+    def prepare(round_: DrawingRound) -> None:
+        if round_.question.is_text_round:
+            _texts_to_dataset(round_)
+        elif doodles_per_class and not round_.doodles_per_class:
             _add_doodles(round_, doodles_per_class)
 
-    return _round_job_start(session_id=session_id, user=user, kind=TRAINING, prepare=add_doodles)
+    return _round_job_start(session_id=session_id, user=user, kind=TRAINING, prepare=prepare)
 
 
 def round_measure_curve(*, session_id: int, user: User) -> Any:
-    """The virtuous cycle made visible: train on growing shares of the round's drawings (a learning
-    curve, an mlcore job) and plot held-out accuracy against the number of drawings."""
-    return _round_job_start(session_id=session_id, user=user, kind=CURVE, prepare=lambda _round: None)
+    """The virtuous cycle made visible: train on growing shares of the round's drawings or sentences
+    (a learning curve, an mlcore job) and plot held-out accuracy against their number."""
+
+    def prepare(round_: DrawingRound) -> None:
+        if round_.question.is_text_round and round_.dataset_id is None:
+            _texts_to_dataset(round_)
+
+    return _round_job_start(session_id=session_id, user=user, kind=CURVE, prepare=prepare)
 
 
 def _ml_refusal(exc: Any) -> errors.QuizError:

@@ -16,7 +16,7 @@ from mlcore.charts import learning_curve_svg
 from mlcore.errors import message_for
 from mlcore.models import FINISHED_STATES, JobState, TrainedModel
 from quizapp import errors, groups, messages
-from quizapp.models import Drawing, DrawingRound, Participant, Question, QuizSession
+from quizapp.models import Answer, Drawing, DrawingRound, Participant, Question, QuizSession
 from quizapp.rules import drawing_prompts
 from quizapp.selectors import session_questions
 
@@ -62,7 +62,7 @@ def round_of(session: QuizSession, question: Question) -> DrawingRound | None:
 def current_round(session: QuizSession) -> DrawingRound | None:
     """The round of the instructor-paced session's current question, if it is a drawing."""
     questions = session_questions(session)
-    if not 0 <= session.current_index < len(questions) or not questions[session.current_index].is_drawing:
+    if not 0 <= session.current_index < len(questions) or not questions[session.current_index].is_round:
         return None
     return round_of(session, questions[session.current_index])
 
@@ -122,6 +122,7 @@ def training_public(round_: DrawingRound) -> dict[str, Any] | None:
         return None
     state: dict[str, Any] = {
         **_job_public(job),
+        "kind": round_.question.kind,  # the screens' words: drawings or sentences
         "epoch": job.epoch,
         "epochs": job.epochs,
         "eta_seconds": job.eta_seconds,
@@ -141,8 +142,49 @@ def training_public(round_: DrawingRound) -> dict[str, Any] | None:
             "labels": metrics.get("labels") or model.labels,
             "confusion_matrix": metrics.get("confusion_matrix"),
             "per_class": metrics.get("per_class"),
+            "settle": round_settle(round_, metrics.get("accuracy")),
         }
     return state
+
+
+#: Kinds of question whose vote a round right after it settles ("possible or impossible?").
+SETTLED_KINDS = (Question.Kind.TRUE_FALSE, Question.Kind.POLL, Question.Kind.MULTIPLE_CHOICE)
+
+
+def round_settle(round_: DrawingRound, accuracy: Any) -> dict[str, Any] | None:
+    """ "Possible or impossible?" settled by experiment: the class's first vote on the question just
+    before the round (true/false, poll or multiple choice) beside the held-out accuracy of the model
+    the class then built ("62 % said possible; the model routes 87 % correctly"). ``None`` when the
+    round does not follow such a question, nobody voted, or nothing is measured yet."""
+    if not isinstance(accuracy, int | float):
+        return None
+    questions = session_questions(round_.session)
+    index = next((i for i, q in enumerate(questions) if q.id == round_.question_id), 0)
+    if index == 0 or questions[index - 1].kind not in SETTLED_KINDS:
+        return None
+    before = questions[index - 1]
+    chosen = Answer.objects.filter(session_id=round_.session_id, question=before, vote=1).values_list(
+        "choices", flat=True
+    )
+    counts = [0] * len(before.options)
+    voters = 0
+    for choices in chosen:
+        picked = [c for c in choices or [] if isinstance(c, int) and 0 <= c < len(counts)]
+        voters += bool(picked)
+        for c in picked:
+            counts[c] += 1
+    if not voters:
+        return None
+    return {
+        "question_id": before.id,
+        "prompt": before.prompt,
+        "voters": voters,
+        "options": [
+            {"text": o.get("text", ""), "share": round(n / voters, 4)}
+            for o, n in zip(before.options, counts, strict=True)
+        ],
+        "accuracy": round(float(accuracy), 4),
+    }
 
 
 def round_public(round_: DrawingRound) -> dict[str, Any]:
@@ -150,6 +192,7 @@ def round_public(round_: DrawingRound) -> dict[str, Any]:
     return {
         "question_id": round_.question_id,
         "round_id": round_.id,
+        "kind": round_.question.kind,
         "phase": round_.phase,
         "prompts": question_prompts(round_.question),
         "counts": round_counts(round_),
@@ -170,11 +213,12 @@ def curve_public(round_: DrawingRound) -> dict[str, Any] | None:
         state["points"] = [
             {"drawings": round(p["n"]), "accuracy": round(1 - p["error_mean"], 4)} for p in job.result["points"]
         ]
+        text_round = round_.question.is_text_round
         state["svg"] = learning_curve_svg(
             job.result,
             accuracy=True,
-            x_label=_("Drawings the model learnt from"),
-            title=_("More drawings, better model"),
+            x_label=_("Sentences the model learnt from") if text_round else _("Drawings the model learnt from"),
+            title=_("More sentences, better model") if text_round else _("More drawings, better model"),
             chart_id=f"round-{round_.id}-curve",
         )
     return state

@@ -236,8 +236,12 @@ def _drawing_build(
 
 
 def _check_description(round_: DrawingRound, request: DrawingRequest) -> None:
-    """Words instead of a drawing only while collecting (a guess-round drawing needs strokes to guess)."""
-    if request.description and round_.phase != DrawingRound.Phase.COLLECT:
+    """A text round takes sentences only. In a drawing round, words instead of a drawing only while
+    collecting (a guess-round drawing needs strokes to guess)."""
+    if round_.question.is_text_round:
+        if not request.description:
+            raise errors.DescriptionRejected(maximum=MAX_DESCRIPTION_LENGTH)
+    elif request.description and round_.phase != DrawingRound.Phase.COLLECT:
         raise errors.DescriptionNotHere()
 
 

@@ -210,7 +210,7 @@ def own_deadline(
     Without an accommodation it is the class's deadline. Drawing questions keep the round's
     deadline (the round collects the drawings for everyone at once)."""
     class_deadline = session.question_deadline if session.mode != QuizSession.Mode.STUDENT_PACED else None
-    if participant.time_factor == 1 or question.is_drawing:
+    if participant.time_factor == 1 or question.is_round:
         if class_deadline is not None:
             return class_deadline
         return opened_at + timedelta(seconds=question.time_limit_s)
@@ -225,6 +225,8 @@ def _not_open_or_answered(participant: Participant, question_id: int) -> errors.
 
 
 def _check_answer(question: Question, choices: Any, text: Any) -> tuple[list[int], str, bool | None]:
+    if question.is_round:  # a round takes drawings or sentences (quizapp.drawing), not answers
+        raise errors.InvalidAnswer()
     if question.takes_text:
         if not isinstance(text, str) or not text.strip() or len(text) > 200:
             raise errors.InvalidAnswer()

@@ -156,6 +156,7 @@ class StudentConsumer(QuizSocket):
         "drawing": "on_drawing",
         "drawing_text": "on_drawing_text",
         "guess": "on_guess",
+        "route": "on_route",
         "sync": "on_sync",
     }
 
@@ -264,11 +265,21 @@ class StudentConsumer(QuizSocket):
         )
 
     async def on_drawing_text(self, frame: dict[str, Any]) -> None:
-        """Words instead of a drawing (collect phase): the student's one contribution to the round."""
+        """Words: a text round's example sentence for the student's label (collecting), or a routed
+        sentence with the label its writer meant (the guess round); in a drawing round, a
+        description instead of a drawing (collect phase)."""
         participant_id = self._require_joined()
         question_id = _id_field(frame, "question_id", errors.NotDrawingRound)
         text = drawings.parse_description(frame.get("text"))
-        request = drawings.DrawingRequest(participant_id, question_id, strokes={}, description=text)
+        label = frame.get("label")
+        top: list[dict[str, Any]] = []
+        if label is not None:
+            if not isinstance(label, str):
+                raise errors.UnknownPrompt()
+            top, _words, _ms = await guesses.labelled_route(self._session_id(), question_id, text)
+        request = drawings.DrawingRequest(
+            participant_id, question_id, strokes={}, description=text, label=label, guesses=top
+        )
         receipt = await drawing_queue.submit(request)
         await self.send_json(
             message(
@@ -278,7 +289,7 @@ class StudentConsumer(QuizSocket):
                 drawing_id=receipt.drawing.id,
                 phase=receipt.phase,
                 label=receipt.drawing.label,
-                guesses=[],
+                guesses=top,
                 description=receipt.drawing.description,
             )
         )
@@ -291,6 +302,18 @@ class StudentConsumer(QuizSocket):
         strokes = drawings.parse_drawing(frame.get("drawing"))
         top, ms = await guesses.labelled_guess(self._session_id(), question_id, strokes)
         await self.send_json(message("guesses", id=frame.get("id"), question_id=question_id, top=top, ms=ms))
+
+    async def on_route(self, frame: dict[str, Any]) -> None:
+        """A text round's guess phase: the desks the model routes a sentence being typed to, with the
+        words that decided it (nothing is stored)."""
+        self._require_joined()
+        self.guess_throttle.check()
+        question_id = _id_field(frame, "question_id", errors.NotTextRound)
+        text = drawings.parse_description(frame.get("text"))
+        top, words, ms = await guesses.labelled_route(self._session_id(), question_id, text)
+        await self.send_json(
+            message("routed", id=frame.get("id"), question_id=question_id, top=top, words=words, ms=ms)
+        )
 
     def _session_id(self) -> int:
         self._require_joined()
@@ -318,6 +341,7 @@ class HostConsumer(QuizSocket):
         "guess_round": "on_guess_round",
         "drawing_hide": "on_drawing_hide",
         "drawing_remove": "on_drawing_remove",
+        "drawing_spotlight": "on_drawing_spotlight",
     }
 
     async def connect(self) -> None:
@@ -427,3 +451,7 @@ class HostConsumer(QuizSocket):
     async def on_drawing_remove(self, frame: dict[str, Any]) -> None:
         drawing_id = _id_field(frame, "drawing_id", errors.InvalidState)
         await self._call(rounds.drawing_remove, drawing_id=drawing_id)
+
+    async def on_drawing_spotlight(self, frame: dict[str, Any]) -> None:
+        drawing_id = None if frame.get("drawing_id") is None else _id_field(frame, "drawing_id", errors.InvalidState)
+        await self._call(rounds.drawing_spotlight, drawing_id=drawing_id)

@@ -150,7 +150,7 @@ def _open_question(session: QuizSession, index: int) -> None:
     session.save(update_fields=["current_index", "current_vote", "state", "question_opened_at", "question_deadline"])
     payload = messages.question_opened(session, question, index=index, total=len(questions))
     personal = None
-    if question.is_drawing:
+    if question.is_round:
         payload["drawing"] = drawing_selectors.round_public(rounds.round_open(session, question))
         personal = drawing_selectors.prompts_by_member(session, question)
     else:
@@ -182,7 +182,7 @@ def session_revote(*, session_id: int, user: User) -> QuizSession:
         raise errors.InvalidState()
     questions = session_questions(session)
     question = questions[session.current_index]
-    if question.is_drawing:
+    if question.is_round:
         raise errors.InvalidState()
     now = timezone.now()
     session.current_vote = 2
@@ -271,7 +271,7 @@ def _reveal(session: QuizSession) -> None:
         top=rows[:5],
         **extra,
     )
-    if question.is_drawing:
+    if question.is_round:
         payload["drawing"] = drawing_selectors.round_public(rounds.round_open(session, question))
     broadcast.after_commit(session.id, payload, personal=personal)
 
@@ -386,7 +386,7 @@ def student_advance(*, participant_id: int) -> tuple[Participant, Question | Non
     if participant.question_opened_at is not None and participant.current_index < len(questions):
         current = questions[participant.current_index]
         answered = Answer.objects.filter(participant=participant, question=current).exists() or (
-            current.is_drawing and participant.drawings.filter(round__question=current).exists()
+            current.is_round and participant.drawings.filter(round__question=current).exists()
         )
         deadline = answers.own_deadline(participant, session, current, participant.question_opened_at)
         # no time limit: they move on when they choose (nothing holds them on a question)
@@ -399,6 +399,6 @@ def student_advance(*, participant_id: int) -> tuple[Participant, Question | Non
     participant.question_opened_at = timezone.now() if participant.current_index < len(questions) else None
     participant.save(update_fields=["current_index", "question_opened_at", "streak"])
     question = questions[participant.current_index] if participant.current_index < len(questions) else None
-    if question is not None and question.is_drawing:
+    if question is not None and question.is_round:
         rounds.round_open(session, question)
     return participant, question

@@ -66,7 +66,7 @@ def student_state(participant: Participant) -> dict[str, Any]:
     if session.ended_at is not None:
         _add_final(state, session, participant)
     open_question = questions[index] if 0 <= index < len(questions) and opened_at is not None else None
-    if open_question is not None and open_question.is_drawing:
+    if open_question is not None and open_question.is_round:
         round_ = drawing_selectors.round_of(session, open_question)
         state["drawing"] = drawing_selectors.student_round(participant, round_) if round_ else None
     return state
@@ -106,7 +106,7 @@ def host_state(session: QuizSession) -> dict[str, Any]:
         state["opened_at_ms"] = messages.epoch_ms(session.question_opened_at)
         state["deadline_ms"] = messages.epoch_ms(session.question_deadline)
         state["tally"] = selectors.tally(session, current)
-        if current.is_drawing:
+        if current.is_round:
             round_ = drawing_selectors.round_of(session, current)
             if round_ is not None:
                 state["drawing"] = drawing_selectors.host_round(round_)

@@ -1,6 +1,7 @@
 // The instructor's console: controls, lobby, live tally and the results grid.
 import { HostState, keepFocus, renderBars } from "./host_view.js";
 import { DrawingWall } from "./host_drawing.js";
+import { isRound } from "./drawing_views.js";
 import { Countdown, el } from "./live_socket.js";
 
 const root = document.getElementById("console");
@@ -104,10 +105,11 @@ function render(state, message) {
     const tally = state.tally || { answered: 0, participants: state.people.size };
     $("answered").textContent = interpolate(gettext("%s of %s answered"), [tally.answered ?? 0, tally.participants ?? state.people.size]);
     const correct = state.reveal ? state.reveal.correct_choices || [] : [];
-    $("bars").hidden = question.kind === "drawing";
-    if (question.kind === "drawing") {
+    $("bars").hidden = isRound(question.kind);
+    if (isRound(question.kind)) {
       const total = Object.values(wall?.round?.counts || {}).reduce((a, b) => a + b, 0);
-      $("answered").textContent = interpolate(gettext("%s of %s drew"), [total, state.people.size]);
+      const wrote = question.kind === "text_round" ? gettext("%s of %s wrote") : gettext("%s of %s drew");
+      $("answered").textContent = interpolate(wrote, [total, state.people.size]);
     } else renderBars($("bars"), question.options, state.reveal?.distribution || tally.distribution || [], correct);
   }
   if (state.deadlineMs) countdown.start(state.deadlineMs, state.serverNowMs);

@@ -34,6 +34,9 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// The question kinds that are rounds: the class makes the data set and trains on it.
+export const isRound = (kind) => kind === "drawing" || kind === "text_round";
+
 const percent = (p) => `${Math.round((p || 0) * 100)}%`;
 
 // "house 93% · fish 5% · sun 1%" as bars.
@@ -47,6 +50,24 @@ export function guessList(top) {
   return list;
 }
 
+// The words of a routed sentence that pushed it to its top label ("환불" -> refund).
+export function wordList(words) {
+  const pushing = (words || []).filter((w) => w.weight > 0);
+  if (!pushing.length) return null;
+  const line = el("p", { class: "route-words", "data-testid": "route-words" }, gettext("Decided by:") + " ");
+  for (const w of pushing) line.append(el("mark", {}, w.word), " ");
+  return line;
+}
+
+// "Possible or impossible?" settled: the class's vote beside what the model they built measured.
+function settleText(settle, textRound) {
+  const votes = settle.options.map((o) => interpolate(gettext("%s said “%s”"), [percent(o.share), o.text])).join(", ");
+  const measured = textRound
+    ? interpolate(gettext("the model you built routes %s of new sentences correctly."), [percent(settle.accuracy)])
+    : interpolate(gettext("the model you built recognises %s of new drawings."), [percent(settle.accuracy)]);
+  return interpolate(gettext("“%s”: %s; %s"), [settle.prompt, votes, measured]);
+}
+
 // The training's state in words, a progress bar and, once done, the held-out accuracy.
 export function renderTraining(container, training) {
   container.replaceChildren();
@@ -56,20 +77,29 @@ export function renderTraining(container, training) {
   }
   container.hidden = false;
   const progress = el("progress", { max: "1", value: String(training.progress || 0), "data-testid": "training-progress" });
+  const textRound = training.kind === "text_round";
   let text;
   if (training.state === "queued") text = gettext("Training is queued…");
   else if (training.state === "running") {
-    text = training.epochs
+    if (textRound) text = gettext("The model is learning from the class's sentences…");
+    else text = training.epochs
       ? interpolate(gettext("The model is learning from the class's drawings: round %s of %s"), [training.epoch, training.epochs])
       : gettext("The model is learning from the class's drawings…");
   } else if (training.state === "succeeded" && training.result) {
     const r = training.result;
-    text = r.heldout === false
+    if (textRound) text = r.heldout === false
+      ? gettext("Trained! (Too few sentences to keep some back for a fair test.)")
+      : interpolate(gettext("Trained! It routes %s of sentences it never saw to the right label (guessing blindly: %s)."), [percent(r.accuracy), percent(r.baseline_accuracy)]);
+    else text = r.heldout === false
       ? gettext("Trained! (Too few drawings to keep some back for a fair test.)")
       : interpolate(gettext("Trained! It recognises %s of drawings it never saw (guessing blindly: %s)."), [percent(r.accuracy), percent(r.baseline_accuracy)]);
   } else if (training.state === "failed") text = training.error || gettext("Training failed.");
   else text = gettext("Training was cancelled.");
   container.append(el("p", { class: "training-text", "data-testid": "training-text" }, text));
+  const settle = training.state === "succeeded" && training.result?.settle;
+  if (settle && training.result.heldout !== false) {
+    container.append(el("p", { class: "settle", "data-testid": "settle" }, settleText(settle, textRound)));
+  }
   if (training.state === "queued" || training.state === "running") container.append(progress);
 }
 

@@ -1,7 +1,7 @@
 // The drawing round on the console and the projector: counts per prompt, the live wall of
 // drawings (drawn from their strokes as they arrive), training progress and results. The console
 // adds the instructor's controls: hide or remove a drawing, train, start the guess round.
-import { confusionTable, countBars, drawingSvg, el, failureNotes, guessList, renderTraining } from "./drawing_views.js";
+import { confusionTable, countBars, drawingSvg, el, failureNotes, guessList, isRound, renderTraining } from "./drawing_views.js";
 
 // The wall keeps at most this many drawings in the page (the newest); counts cover them all.
 const WALL_LIMIT = 400;
@@ -33,10 +33,10 @@ export class DrawingWall {
   onMessage(data) {
     switch (data.type) {
       case "host_state":
-        this.reset(data.session && data.question?.kind === "drawing" ? data.drawing : null);
+        this.reset(data.session && isRound(data.question?.kind) ? data.drawing : null);
         break;
       case "question":
-        this.reset(data.question.kind === "drawing" ? data.drawing : null);
+        this.reset(isRound(data.question.kind) ? data.drawing : null);
         break;
       case "reveal":
         if (data.drawing) this.update(data.drawing);
@@ -55,6 +55,11 @@ export class DrawingWall {
         if (item) { item.drawing.hidden = data.hidden; this.paint(item); }
         break;
       }
+      case "drawing_spotlight":
+        this.spotlight = data.drawing?.id ?? null;
+        this.renderSpotlight(data.drawing);
+        for (const item of this.items.values()) this.paint(item);
+        break;
       case "drawing_removed": {
         const item = this.items.get(data.drawing_id);
         if (item) { item.node.remove(); this.items.delete(data.drawing_id); }
@@ -81,7 +86,19 @@ export class DrawingWall {
     }
   }
 
+  // One contribution shown big on the projector (the console marks it); null clears it.
+  renderSpotlight(drawing) {
+    const box = this.$("spotlight");
+    box.hidden = !drawing || this.controls;
+    if (!drawing || this.controls) return box.replaceChildren();
+    const item = { drawing, node: el("div", { class: "spotlight-item" }) };
+    this.paint(item, { spotlight: true });
+    box.replaceChildren(item.node);
+  }
+
   reset(round) {
+    this.spotlight = null;
+    this.renderSpotlight(null);
     this.round = round ? { ...round } : null;
     this.items.clear();
     this.$("wall").replaceChildren();
@@ -97,25 +114,44 @@ export class DrawingWall {
     this.renderAll();
   }
 
+  get textRound() {
+    return this.round?.kind === "text_round";
+  }
+
   renderAll() {
     this.renderCounts();
     this.renderTrainingPanel();
     this.renderCurve();
     const guessing = this.round.phase === "guess";
-    this.$("phase").textContent = guessing
-      ? gettext("Guess round: students draw any prompt and the model guesses")
-      : gettext("Students draw the prompt on their phones");
+    if (this.textRound) {
+      this.$("phase").textContent = guessing
+        ? gettext("Route round: students type new sentences and the model routes them")
+        : gettext("Students write an example sentence for their label on their phones");
+    } else {
+      this.$("phase").textContent = guessing
+        ? gettext("Guess round: students draw any prompt and the model guesses")
+        : gettext("Students draw the prompt on their phones");
+    }
+    this.$("counts-title").textContent = this.textRound ? gettext("Sentences per label") : gettext("Drawings per prompt");
+    this.$("wall").setAttribute("aria-label", this.textRound ? gettext("The class's sentences") : gettext("The class's drawings"));
+    if (this.controls) {
+      this.$("doodle-controls").hidden = this.textRound;
+      this.$("guess-round").textContent = this.textRound ? gettext("Start the route round") : gettext("Start the guess round");
+    }
   }
 
   renderCounts() {
     this.$("counts").replaceChildren(countBars(this.round.counts, this.round.prompts));
     const total = Object.values(this.round.counts || {}).reduce((a, b) => a + b, 0);
-    this.$("total").textContent = interpolate(ngettext("%s drawing", "%s drawings", total), [total]);
+    this.$("total").textContent = this.textRound
+      ? interpolate(ngettext("%s sentence", "%s sentences", total), [total])
+      : interpolate(ngettext("%s drawing", "%s drawings", total), [total]);
     if (this.controls) {
       const training = this.round.training;
       const running = training && (training.state === "queued" || training.state === "running");
       this.$("train").disabled = running;
-      this.$("train").textContent = training ? gettext("Train again on all drawings") : gettext("Train the model");
+      const again = this.textRound ? gettext("Train again on all sentences") : gettext("Train again on all drawings");
+      this.$("train").textContent = training ? again : gettext("Train the model");
       this.$("guess-round").disabled = !(training?.state === "succeeded") || this.round.phase === "guess";
     }
   }
@@ -134,7 +170,8 @@ export class DrawingWall {
       panel.replaceChildren(el("p", { class: "error" }, curve.error || gettext("The learning curve could not be measured.")));
     } else {
       const bar = el("progress", { max: "1", value: String(curve.progress || 0) });
-      panel.replaceChildren(el("p", {}, gettext("Training on growing shares of the drawings…")), bar);
+      const growing = this.textRound ? gettext("Training on growing shares of the sentences…") : gettext("Training on growing shares of the drawings…");
+      panel.replaceChildren(el("p", {}, growing), bar);
     }
     if (this.controls) {
       const running = curve.state === "queued" || curve.state === "running";
@@ -166,14 +203,14 @@ export class DrawingWall {
     }
   }
 
-  paint(item) {
+  paint(item, { spotlight = false } = {}) {
     const { drawing, node } = item;
     node.classList.toggle("hidden-drawing", Boolean(drawing.hidden));
     node.hidden = Boolean(drawing.hidden) && !this.controls;
     const caption = el("figcaption", {}, el("strong", {}, drawing.prompt), " · ", drawing.nickname);
     // A description in words (a student who cannot draw) is a text card; textContent escapes it.
     const picture = drawing.description
-      ? el("blockquote", { class: "drawing-description", "data-testid": "wall-description" }, el("span", { class: "visually-hidden" }, gettext("Described in words:")), " ", drawing.description)
+      ? el("blockquote", { class: "drawing-description", "data-testid": "wall-description" }, el("span", { class: "visually-hidden" }, this.textRound ? gettext("Sentence:") : gettext("Described in words:")), " ", drawing.description)
       : drawingSvg(drawing.strokes, interpolate(gettext("%s, drawn by %s"), [drawing.prompt, drawing.nickname]));
     const figure = el("figure", {}, picture, caption);
     if (drawing.guesses?.length) {
@@ -183,16 +220,20 @@ export class DrawingWall {
       figure.append(guessList(drawing.guesses));
     }
     node.replaceChildren(figure);
-    if (this.controls) {
+    if (this.controls && !spotlight) {
+      const shown = this.spotlight === drawing.id;
+      const show = el("button", { type: "button", class: "link", "aria-pressed": String(shown), "data-testid": "spotlight-toggle" }, shown ? gettext("Take off the projector") : gettext("Show on the projector"));
+      show.addEventListener("click", () => this.send("drawing_spotlight", { drawing_id: shown ? null : drawing.id }));
       const hide = el("button", { type: "button", class: "link" }, drawing.hidden ? gettext("Show") : gettext("Hide"));
       hide.addEventListener("click", () => this.send("drawing_hide", { drawing_id: drawing.id, hidden: !drawing.hidden }));
       const remove = el("button", { type: "button", class: "link danger" }, gettext("Remove"));
       remove.addEventListener("click", () => {
-        if (window.confirm(gettext("Remove this drawing from the wall and from the data set?"))) {
+        const ask = this.textRound ? gettext("Remove this sentence from the wall and from the data set?") : gettext("Remove this drawing from the wall and from the data set?");
+        if (window.confirm(ask)) {
           this.send("drawing_remove", { drawing_id: drawing.id });
         }
       });
-      node.append(el("div", { class: "wall-actions" }, hide, " ", remove));
+      node.append(el("div", { class: "wall-actions" }, show, " ", hide, " ", remove));
     }
   }
 }

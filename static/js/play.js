@@ -1,7 +1,7 @@
 // The student's phone: join with a nickname, then play over one socket that survives reloads.
 import { Countdown, LiveSocket, el, showView } from "./live_socket.js";
 import { DrawingRound } from "./play_drawing.js";
-import { renderTraining } from "./drawing_views.js";
+import { isRound, renderTraining } from "./drawing_views.js";
 
 const root = document.getElementById("play");
 const code = root.dataset.code;
@@ -155,10 +155,13 @@ function renderReveal(reveal, you) {
   countdown.stop();
   drawCountdown.stop();
   const revealTraining = $("reveal-training");
-  if (current?.kind === "drawing") {
-    $("verdict").textContent = gettext("Thanks for your drawing!");
+  if (isRound(current?.kind)) {
+    const texts = current.kind === "text_round";
+    $("verdict").textContent = texts ? gettext("Thanks for your sentence!") : gettext("Thanks for your drawing!");
     $("verdict").className = "verdict poll";
-    $("correct-answer").textContent = gettext("The class's drawings are now a data set. Watch the screen: the model learns from them next.");
+    $("correct-answer").textContent = texts
+      ? gettext("The class's sentences are now a data set. Watch the screen: the model learns from them next.")
+      : gettext("The class's drawings are now a data set. Watch the screen: the model learns from them next.");
     $("explanation").textContent = reveal.explanation || "";
     $("score-line").textContent = "";
     renderTraining(revealTraining, reveal.drawing?.training);
@@ -207,7 +210,7 @@ function renderState(state) {
   if (state.session.state === "ended") return renderEnded(state.you);
   if (state.finished) return renderEnded(state.you);
   if (!state.question) return showView(root, "lobby");
-  if (state.question.kind === "drawing" && state.drawing) {
+  if (isRound(state.question.kind) && state.drawing) {
     const d = state.drawing;
     if (d.phase === "guess" || (!state.reveal && state.session.state !== "reveal")) {
       return renderDrawing(state.question, d, d.prompt, state.deadline_ms, state.server_now_ms, d.phase === "collect" ? d.sent : null);
@@ -250,7 +253,7 @@ function onMessage(data) {
     case "state": return renderState(data);
     case "guess_round": return renderDrawing(current, data, null, null, null, null);
     case "question":
-      if (data.question.kind === "drawing") return renderDrawing(data.question, data.drawing, data.you?.prompt, data.deadline_ms, data.opened_at_ms, null);
+      if (isRound(data.question.kind)) return renderDrawing(data.question, data.drawing, data.you?.prompt, data.deadline_ms, data.opened_at_ms, null);
       // data.you carries this student's own deadline when they have a time accommodation
       renderQuestion(data.question, data.you && "deadline_ms" in data.you ? data.you.deadline_ms : data.deadline_ms, data.opened_at_ms, null);
       if (data.vote === 2) $("answer-status").textContent = gettext("Second vote: talk it over with your neighbours, then answer again.");
@@ -287,7 +290,7 @@ function onMessage(data) {
       }
       if (RESEND_CODES.has(data.code) && resendLater(data)) return;
       if (data.code === "already_answered" && current) { current.answered = true; lockChoices(); }
-      if (current?.kind === "drawing") return drawing.error(data);
+      if (isRound(current?.kind)) return drawing.error(data);
       $("answer-status").textContent = data.message;
       return;
     default: return;

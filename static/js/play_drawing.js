@@ -1,7 +1,9 @@
 // The student's drawing round: draw the assigned prompt, send it, follow the training, then the
-// guess round where the model guesses while you draw.
+// guess round where the model guesses while you draw. A text round (the call-centre router) uses
+// the same view without the pad: write a sentence for your label, then type new sentences and
+// watch where the model routes them, and which words decided it.
 import { DrawingPad } from "./drawing_pad.js";
-import { guessList, renderTraining } from "./drawing_views.js";
+import { guessList, renderTraining, wordList } from "./drawing_views.js";
 
 // Ask for a guess at most this often while drawing (the server allows 8 a second).
 const GUESS_EVERY_MS = 350;
@@ -33,11 +35,13 @@ export class DrawingRound {
       if (!form.hidden) this.$("describe-text").focus();
     });
     this.$("describe-form").addEventListener("submit", (event) => { event.preventDefault(); this.submitDescription(); });
+    this.$("describe-text").addEventListener("input", () => this.typed());
   }
 
   // A drawing question opened (or a reconnect restored it).
   show(question, round, prompt, sent = null) {
     this.questionId = question.id;
+    this.textRound = question.kind === "text_round";
     this.round = round;
     this.prompt = prompt;
     this.sent = Boolean(sent);
@@ -45,7 +49,7 @@ export class DrawingRound {
     this.pad.clear();
     if (sent?.strokes?.strokes) this.pad.load(sent.strokes);
     this.$("describe-text").value = sent?.description || "";
-    this.$("describe-form").hidden = !sent?.description;
+    this.$("describe-form").hidden = !sent?.description && !this.textRound;
     this.render();
   }
 
@@ -55,6 +59,11 @@ export class DrawingRound {
 
   render() {
     const guessing = this.round?.phase === "guess";
+    if (this.textRound) return this.renderText(guessing);
+    this.root.querySelector(".pad-frame").hidden = false;
+    this.root.querySelector(".pad-tools").hidden = false;
+    this.$("describe-label").textContent = gettext("Describe it in words");
+    this.$("send-description").textContent = gettext("Send my description");
     this.$("draw-title").textContent = guessing
       ? gettext("Guess round: draw any of these, and watch the model guess")
       : interpolate(gettext("Draw: %s"), [this.prompt?.text || ""]);
@@ -81,6 +90,70 @@ export class DrawingRound {
     if (guessing) this.$("describe-form").hidden = true;
     this.$("draw-status").textContent = locked ? gettext("Your drawing is in! Watch the screen.") : "";
     renderTraining(this.$("draw-training"), this.round?.training);
+  }
+
+  // The text round: no pad; the sentence box is the whole input.
+  renderText(guessing) {
+    this.root.querySelector(".pad-frame").hidden = true;
+    this.root.querySelector(".pad-tools").hidden = true;
+    this.$("describe-toggle").hidden = true;
+    this.$("describe-form").hidden = false;
+    this.$("draw-title").textContent = guessing
+      ? gettext("Route round: type a new sentence and watch where the model sends it")
+      : interpolate(gettext("Write what a customer might say for: %s"), [this.prompt?.text || ""]);
+    this.$("describe-label").textContent = guessing ? gettext("A new sentence") : gettext("Your sentence");
+    this.$("send-description").textContent = gettext("Send my sentence");
+    this.renderPicker(guessing, gettext("Which label did you mean?"));
+    this.$("live-guesses").replaceChildren();
+    const locked = this.sent && !guessing;
+    this.$("describe-text").disabled = locked;
+    this.$("send-description").disabled = locked;
+    this.$("send-description").hidden = locked;
+    this.$("draw-status").textContent = locked ? gettext("Your sentence is in! Watch the screen.") : "";
+    renderTraining(this.$("draw-training"), this.round?.training);
+  }
+
+  renderPicker(guessing, name) {
+    const picker = this.$("label-picker");
+    picker.hidden = !guessing;
+    if (name) picker.setAttribute("aria-label", name);
+    picker.replaceChildren();
+    if (!guessing) return;
+    for (const p of this.round.prompts) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "label-choice";
+      button.textContent = p.text;
+      button.setAttribute("aria-pressed", String(this.label === p.key));
+      button.addEventListener("click", () => { this.label = p.key; this.renderPickerState(); });
+      picker.append(button);
+    }
+  }
+
+  renderPickerState() {
+    const buttons = this.$("label-picker").querySelectorAll("button");
+    this.round.prompts.forEach((p, i) => buttons[i]?.setAttribute("aria-pressed", String(this.label === p.key)));
+  }
+
+  // Live routing while typing (text round, guess phase), throttled like the drawing guesses.
+  typed() {
+    if (!this.textRound || this.round?.phase !== "guess") return;
+    const text = this.$("describe-text").value.trim();
+    window.clearTimeout(this.guessTimer);
+    if (!text) return this.$("live-guesses").replaceChildren();
+    const wait = this.lastGuessAt + GUESS_EVERY_MS - Date.now();
+    if (wait > 0) {
+      this.guessTimer = window.setTimeout(() => this.typed(), wait);
+      return;
+    }
+    this.lastGuessAt = Date.now();
+    this.send({ type: "route", question_id: this.questionId, text });
+  }
+
+  showRouted(top, words) {
+    const list = guessList(top);
+    const why = wordList(words);
+    this.$("live-guesses").replaceChildren(...[list, why].filter(Boolean));
   }
 
   changed() {
@@ -119,7 +192,15 @@ export class DrawingRound {
       this.$("describe-text").focus();
       return;
     }
-    const ok = this.send({ type: "drawing_text", question_id: this.questionId, text, id: `t${Date.now()}` });
+    const frame = { type: "drawing_text", question_id: this.questionId, text, id: `t${Date.now()}` };
+    if (this.textRound && this.round?.phase === "guess") {
+      if (!this.label) {
+        this.$("draw-status").textContent = gettext("Tap the label you meant first, so the model can learn from it.");
+        return;
+      }
+      frame.label = this.label;
+    }
+    const ok = this.send(frame);
     this.$("draw-status").textContent = ok ? gettext("Sending…") : gettext("Not connected; try again in a moment.");
   }
 
@@ -131,17 +212,21 @@ export class DrawingRound {
         if (data.phase === "collect") {
           this.sent = true;
           this.render();
-          if (data.description) this.$("draw-status").textContent = gettext("Your description is in! Watch the screen.");
+          if (data.description && !this.textRound) this.$("draw-status").textContent = gettext("Your description is in! Watch the screen.");
         } else {
           const list = guessList(data.guesses);
           const status = this.$("draw-status");
           status.textContent = gettext("Sent! It joins the class's data. The model thought:");
           this.$("live-guesses").replaceChildren(list);
           this.pad.clear();
+          if (this.textRound) this.$("describe-text").value = "";
         }
         return true;
       case "guesses":
         if (data.question_id === this.questionId) this.$("live-guesses").replaceChildren(guessList(data.top));
+        return true;
+      case "routed":
+        if (data.question_id === this.questionId && this.$("describe-text").value.trim()) this.showRouted(data.top, data.words);
         return true;
       case "training":
         if (this.round && data.question_id === this.questionId) {

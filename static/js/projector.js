@@ -1,6 +1,7 @@
 // The projector: join code and QR, the question with its countdown, the chart after the reveal.
 import { HostState, renderBars, renderRace } from "./host_view.js";
 import { DrawingWall } from "./host_drawing.js";
+import { isRound } from "./drawing_views.js";
 import { Countdown, el, showView } from "./live_socket.js";
 
 const root = document.getElementById("projector");
@@ -41,7 +42,7 @@ function render(state, message) {
   }
   const question = state.question;
   if (!question) return;
-  if (question.kind === "drawing" && wall.active) {
+  if (isRound(question.kind) && wall.active) {
     countdown.stop();
     $("draw-progress").textContent = interpolate(gettext("Question %s of %s"), [question.index + 1, question.total]);
     $("draw-prompt").textContent = question.prompt;

@@ -253,8 +253,8 @@ def export(
         if kind == "poll":
             skipped.append(Skipped(position, kind, _("GIFT has no polls.")))
             continue
-        if kind == "drawing":
-            skipped.append(Skipped(position, kind, _("Drawing rounds exist only in A2B Lab.")))
+        if kind in ("drawing", "text_round"):
+            skipped.append(Skipped(position, kind, _("Drawing and text rounds exist only in A2B Lab.")))
             continue
         block = _block(question, true_false_labels)
         if block is None:
