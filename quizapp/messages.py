@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.ws_protocol import message
 from quizapp.models import Participant, Question, QuizSession
+from quizapp.rules import slider
 
 
 def dumps(payload: dict[str, Any]) -> str:
@@ -36,15 +37,22 @@ def question_public(question: Question, *, index: int, total: int) -> dict[str, 
         "image_alt": question.image_alt,
         "time_limit_s": question.time_limit_s,
         "points": question.points,
+        # a slider's range and step (its options are the reveal's histogram bins); never its answer
+        "slider": slider.settings_of(question.numeric).public() if question.kind == Question.Kind.SLIDER else None,
     }
 
 
 def question_reveal(question: Question) -> dict[str, Any]:
-    return {
+    reveal: dict[str, Any] = {
         "correct_choices": [i for i, o in enumerate(question.options) if o.get("correct")],
         "accepted_answers": list(question.accepted_answers),
         "explanation": question.explanation,
     }
+    if question.kind == Question.Kind.SLIDER:
+        settings = slider.settings_of(question.numeric)
+        reveal["accepted_answers"] = [settings.answer_text()]
+        reveal["slider_answer"] = settings.as_dict()
+    return reveal
 
 
 def session_public(session: QuizSession) -> dict[str, Any]:

@@ -1,4 +1,5 @@
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -68,6 +69,7 @@ class Question(models.Model):
         OPEN = "open", _("Open answer (no right answer)")
         DRAWING = "drawing", _("Drawing round (the class's drawings train a model)")
         TEXT_ROUND = "text_round", _("Text round (the class's sentences train a router)")
+        SLIDER = "slider", _("Slider (a number, right within a margin)")
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions", verbose_name=_("quiz"))
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -75,6 +77,8 @@ class Question(models.Model):
     prompt = models.TextField(_("question"), max_length=1000)
     options = models.JSONField(_("options"), default=list, blank=True)
     accepted_answers = models.JSONField(_("accepted answers"), default=list, blank=True)
+    #: A slider's settings (``quizapp.rules.slider``): min, max, step, answer, margin, unit.
+    numeric = models.JSONField(_("slider settings"), default=dict, blank=True)
     image = models.ImageField(_("image"), upload_to="questions/%Y/%m/", blank=True)
     #: What the image shows, for students who cannot see it (WCAG 1.1.1); empty only when decorative.
     image_alt = models.CharField(_("image description"), max_length=300, blank=True)
@@ -106,6 +110,11 @@ class Question(models.Model):
     @property
     def is_drawing(self) -> bool:
         return self.kind == self.Kind.DRAWING
+
+    @property
+    def slider_numeric(self) -> dict[str, Any] | None:
+        """A slider's settings (for the API), ``None`` for the other kinds."""
+        return self.numeric if self.kind == self.Kind.SLIDER else None
 
     @property
     def is_text_round(self) -> bool:

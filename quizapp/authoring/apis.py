@@ -68,6 +68,26 @@ class QuestionOptionSerializer(InputSerializer):
     correct = serializers.BooleanField(default=False)
 
 
+class SliderSettingsSerializer(InputSerializer):
+    """A slider question's settings (``quizapp.rules.slider``); checked by the service."""
+
+    min = serializers.FloatField()
+    max = serializers.FloatField()
+    step = serializers.FloatField(default=1)
+    answer = serializers.FloatField()
+    margin = serializers.FloatField(default=0, help_text="An answer this close to `answer` is right.")
+    unit = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+
+
+class SliderSettingsOutputSerializer(serializers.Serializer):
+    min = serializers.FloatField()
+    max = serializers.FloatField()
+    step = serializers.FloatField()
+    answer = serializers.FloatField()
+    margin = serializers.FloatField()
+    unit = serializers.CharField()
+
+
 class QuestionInputSerializer(InputSerializer):
     """A question's fields; the rules (options per kind, limits) are checked by the service."""
 
@@ -75,6 +95,7 @@ class QuestionInputSerializer(InputSerializer):
     prompt = serializers.CharField(max_length=1000)
     options = QuestionOptionSerializer(many=True, required=False)
     accepted_answers = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
+    numeric = SliderSettingsSerializer(required=False, help_text="Slider questions: range, step, answer, margin.")
     time_limit_s = serializers.IntegerField(
         default=20, help_text=f"Seconds, {quizzes.MIN_TIME_S} to {quizzes.MAX_TIME_S}."
     )
@@ -90,6 +111,7 @@ class QuestionOutputSerializer(serializers.Serializer):
     prompt = serializers.CharField()
     options = QuestionOptionSerializer(many=True)
     accepted_answers = serializers.ListField(child=serializers.CharField())
+    numeric = SliderSettingsOutputSerializer(allow_null=True, source="slider_numeric", help_text="Sliders only.")
     image = serializers.ImageField(allow_null=True, help_text="URL of the question's image, if any.")
     time_limit_s = serializers.IntegerField()
     points = serializers.IntegerField()
@@ -117,6 +139,7 @@ class QuizExportQuestionSerializer(InputSerializer):
     prompt = serializers.CharField()
     options = QuestionOptionSerializer(many=True)
     accepted_answers = serializers.ListField(child=serializers.CharField())
+    numeric = serializers.DictField(required=False, help_text="Sliders: min, max, step, answer, margin, unit.")
     time_limit_s = serializers.IntegerField()
     points = serializers.IntegerField()
     explanation = serializers.CharField(allow_blank=True)

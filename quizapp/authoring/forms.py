@@ -140,6 +140,17 @@ class QuestionForm(forms.Form):
         initial="true",
         widget=forms.RadioSelect,
     )
+    slider_min = forms.FloatField(label=gettext_lazy("Minimum"), required=False, initial=0)
+    slider_max = forms.FloatField(label=gettext_lazy("Maximum"), required=False, initial=100)
+    slider_step = forms.FloatField(label=gettext_lazy("Step"), required=False, initial=1)
+    slider_answer = forms.FloatField(label=gettext_lazy("Right answer"), required=False)
+    slider_margin = forms.FloatField(
+        label=gettext_lazy("Margin"),
+        required=False,
+        initial=0,
+        help_text=gettext_lazy("An answer this close to the right one counts as right (0: exactly)."),
+    )
+    slider_unit = forms.CharField(label=gettext_lazy("Unit (optional)"), max_length=20, required=False)
     drawing_prompts = forms.CharField(
         label=gettext_lazy("Prompts to draw"),
         help_text=gettext_lazy(
@@ -239,6 +250,10 @@ class QuestionForm(forms.Form):
                 tf_false_label=second["text"],
                 tf_correct="true" if first.get("correct") else "false",
             )
+        elif question.kind == Question.Kind.SLIDER:
+            numeric = question.numeric or {}
+            for key in ("min", "max", "step", "answer", "margin", "unit"):
+                initial[f"slider_{key}"] = numeric.get(key)
         elif question.is_text_round:
             initial["text_labels"] = "\n".join(o.get("text", "") for o in question.options)
         elif question.is_drawing:
@@ -290,6 +305,10 @@ class QuestionForm(forms.Form):
             fields["options"] = [line.strip() for line in data["drawing_prompts"].splitlines() if line.strip()]
         elif kind == Question.Kind.TEXT_ROUND:
             fields["options"] = [line.strip() for line in data["text_labels"].splitlines() if line.strip()]
+        elif kind == Question.Kind.SLIDER:
+            fields["numeric"] = {
+                key: data[f"slider_{key}"] for key in ("min", "max", "step", "answer", "margin", "unit")
+            }
         else:
             fields["options"] = [
                 {"text": data[f"option_{n}"], "correct": kind == Question.Kind.MULTIPLE_CHOICE and data[f"correct_{n}"]}

@@ -17,7 +17,7 @@ from core.image_checks import CheckedImage
 from quizapp.authoring import formats
 from quizapp.authoring.formats import Parsed, Problem, Skipped, aiken, gift, kahoot
 from quizapp.models import Question, Quiz
-from quizapp.rules import drawing_prompts
+from quizapp.rules import drawing_prompts, slider
 
 EXPORT_FORMAT = "a2blab.quiz"
 EXPORT_VERSION = 1
@@ -60,6 +60,7 @@ def question_validate(
     prompt: str,
     options: Any = None,
     accepted_answers: Any = None,
+    numeric: Any = None,
     time_limit_s: Any = 20,
     points: Any = 1000,
     explanation: str = "",
@@ -90,6 +91,7 @@ def question_validate(
         "explanation": str(explanation or "").strip()[:2000],
         "options": [],
         "accepted_answers": [],
+        "numeric": {},
     }
     if kind == Question.Kind.OPEN:
         fields["points"] = 0  # nothing to be right about
@@ -98,12 +100,34 @@ def question_validate(
     elif kind == Question.Kind.DRAWING:
         fields["points"] = 0  # a drawing is data, not a right answer
         fields["options"] = _drawing_prompts(options)
+    elif kind == Question.Kind.SLIDER:
+        settings = _slider_settings(numeric)
+        fields["numeric"] = settings.as_dict()
+        # the histogram's bins are the options: tally, bars and report work as for a poll
+        right = settings.bin_of(settings.answer)
+        fields["options"] = [{"text": t, "correct": i == right} for i, t in enumerate(settings.bin_labels())]
     elif kind == Question.Kind.TEXT_ROUND:
         fields["points"] = 0  # a sentence is data too
         fields["options"] = _drawing_prompts(options, high=MAX_TEXT_LABELS, text_round=True)
     else:
         fields["options"] = _choice_options(kind, options)
     return fields
+
+
+SLIDER_MESSAGES = {
+    "slider_settings": _("A slider question needs its settings: minimum, maximum, step, answer and margin."),
+    "slider_range": _("A slider's minimum must be a number below its maximum."),
+    "slider_step": _("A slider's step is a positive number, with at most 100,000 steps from minimum to maximum."),
+    "slider_answer": _("A slider's answer is a number between its minimum and maximum, on its step."),
+    "slider_margin": _("A slider's margin is a number from 0 to the width of its range."),
+}
+
+
+def _slider_settings(numeric: Any) -> slider.SliderSettings:
+    try:
+        return slider.clean_settings(numeric)
+    except slider.SliderRefused as exc:
+        raise ValidationError(SLIDER_MESSAGES.get(exc.code, SLIDER_MESSAGES["slider_settings"])) from None
 
 
 def _accepted_answers(accepted_answers: Any) -> list[str]:
@@ -196,7 +220,7 @@ def quiz_create(
     return quiz
 
 
-QUESTION_FIELDS = ("kind", "prompt", "options", "accepted_answers", "time_limit_s", "points", "explanation")
+QUESTION_FIELDS = ("kind", "prompt", "options", "accepted_answers", "numeric", "time_limit_s", "points", "explanation")
 
 
 def quiz_export(quiz: Quiz) -> dict[str, Any]:

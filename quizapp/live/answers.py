@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from quizapp import errors, messages
 from quizapp.models import Answer, Participant, Question, Quiz, QuizSession
-from quizapp.rules import answer_matching, scoring
+from quizapp.rules import answer_matching, scoring, slider
 from quizapp.selectors import session_questions
 
 PARTICIPANT_TABLE = Participant._meta.db_table  # noqa: SLF001 - Django's documented Model._meta API
@@ -40,6 +40,8 @@ class AnswerRequest:
     choices: Any = None
     text: Any = None
     confidence: Any = None
+    #: A slider's number.
+    value: Any = None
 
 
 def answer_submit(
@@ -49,9 +51,10 @@ def answer_submit(
     choices: Any = None,
     text: Any = None,
     confidence: Any = None,
+    value: Any = None,
 ) -> AnswerReceipt:
     """Store one answer, scored from server-side time; a second one is refused."""
-    request = AnswerRequest(participant_id, question_id, choices, text, confidence)
+    request = AnswerRequest(participant_id, question_id, choices, text, confidence, value)
     outcome = answers_submit([request])[0]
     if isinstance(outcome, errors.QuizError):
         raise outcome
@@ -156,7 +159,7 @@ def _answer_build(
         raise errors.AlreadyAnswered()
     if deadline is not None and now > deadline + timedelta(milliseconds=settings.QUIZ_ANSWER_GRACE_MS):
         raise errors.TooLate()
-    chosen, typed, correct = _check_answer(question, request.choices, request.text)
+    chosen, typed, correct = _check_answer(question, request.choices, request.text, request.value)
     confidence_value = _check_confidence(session.quiz, request.confidence)
     response_ms = max(0, int((now - opened_at).total_seconds() * 1000))
     rules = rules_for(session.quiz)
@@ -224,9 +227,17 @@ def _not_open_or_answered(participant: Participant, question_id: int) -> errors.
     return errors.QuestionNotOpen()
 
 
-def _check_answer(question: Question, choices: Any, text: Any) -> tuple[list[int], str, bool | None]:
+def _check_answer(question: Question, choices: Any, text: Any, value: Any = None) -> tuple[list[int], str, bool | None]:
     if question.is_round:  # a round takes drawings or sentences (quizapp.drawing), not answers
         raise errors.InvalidAnswer()
+    if question.kind == Question.Kind.SLIDER:
+        # stored as its histogram bin (the tally's and the report's) and as the number itself
+        settings = slider.settings_of(question.numeric)
+        try:
+            number = slider.check_value(settings, value)
+        except slider.SliderRefused:
+            raise errors.InvalidAnswer() from None
+        return [settings.bin_of(number)], slider.fmt(number).replace(",", ""), settings.is_correct(number)
     if question.takes_text:
         if not isinstance(text, str) or not text.strip() or len(text) > 200:
             raise errors.InvalidAnswer()

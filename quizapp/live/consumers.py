@@ -220,6 +220,7 @@ class StudentConsumer(QuizSocket):
                 choices=frame.get("choices"),
                 text=frame.get("text"),
                 confidence=frame.get("confidence"),
+                value=frame.get("value"),
             )
         )
         ack = {"question_id": question_id, "id": frame.get("id")}

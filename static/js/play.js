@@ -52,12 +52,38 @@ function lockChoices() {
   for (const button of $("choices").querySelectorAll("button")) button.disabled = true;
   $("submit-multi").disabled = true;
   for (const input of $("short-form").querySelectorAll("input, button")) input.disabled = true;
+  for (const input of $("slider-form").querySelectorAll("input, button")) input.disabled = true;
 }
 
 function unlockChoices() {
   for (const button of $("choices").querySelectorAll("button")) button.disabled = false;
   $("submit-multi").disabled = false;
   for (const input of $("short-form").querySelectorAll("input, button")) input.disabled = false;
+  for (const input of $("slider-form").querySelectorAll("input, button")) input.disabled = false;
+}
+
+// A slider question: a range input on the question's min / max / step, its number shown (and
+// announced: <output>) as it moves; the arrow keys move it by one step.
+function renderSlider(question, answer) {
+  const form = $("slider-form");
+  const settings = question.kind === "slider" ? question.slider : null;
+  form.hidden = !settings;
+  if (!settings) return;
+  const input = $("slider-value");
+  const unit = settings.unit ? ` ${settings.unit}` : "";
+  input.min = settings.min;
+  input.max = settings.max;
+  input.step = settings.step;
+  input.value = answer?.text ?? String(settings.min + Math.round((settings.max - settings.min) / 2 / settings.step) * settings.step);
+  const show = () => {
+    $("slider-output").textContent = `${Number(input.value).toLocaleString()}${unit}`;
+    input.setAttribute("aria-valuetext", $("slider-output").textContent);
+  };
+  input.oninput = show;
+  show();
+  $("slider-min").textContent = `${Number(settings.min).toLocaleString()}${unit}`;
+  $("slider-max").textContent = `${Number(settings.max).toLocaleString()}${unit}`;
+  for (const element of form.querySelectorAll("input, button")) element.disabled = false;
 }
 
 function confidence() {
@@ -130,6 +156,8 @@ function renderQuestion(question, deadlineMs, serverNowMs, answer) {
     });
     choices.append(button);
   });
+  if (question.kind === "slider") choices.replaceChildren(); // its options are the reveal's histogram bins
+  renderSlider(question, answer);
   $("submit-multi").hidden = !question.multiple;
   $("submit-multi").disabled = false;
   const shortForm = $("short-form");
@@ -332,6 +360,10 @@ $("short-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const text = new FormData(event.target).get("text");
   if (String(text).trim()) sendAnswer({ text: String(text) });
+});
+$("slider-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  sendAnswer({ value: Number($("slider-value").value) });
 });
 $("next").addEventListener("click", () => socket.send({ type: "next" }));
 
