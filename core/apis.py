@@ -143,7 +143,9 @@ def _json_wrong_type(field: serializers.Field, value: Any) -> str | None:
     if isinstance(field, serializers.CharField):
         return None if isinstance(value, str) else str(field.error_messages["invalid"])
     if isinstance(field, serializers.IntegerField):
-        return None if isinstance(value, int) and not isinstance(value, bool) else str(field.error_messages["invalid"])
+        # JSON has one number type: 3.0 is the integer 3 (as JSON Schema says), 3.5 is not
+        integral = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        return None if integral and not isinstance(value, bool) else str(field.error_messages["invalid"])
     if isinstance(field, serializers.FloatField):
         number = isinstance(value, int | float) and not isinstance(value, bool)
         return None if number else str(field.error_messages["invalid"])
