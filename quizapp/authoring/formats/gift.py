@@ -7,11 +7,14 @@ question), missing-word questions (text after the block: the blank becomes ``___
 first names the quiz, the others are reported), escapes ``\\~ \\= \\# \\{ \\} \\: \\\\ \\n``, the
 format markers ``[html]`` ``[moodle]`` ``[plain]`` ``[markdown]``, and feedback: the general
 feedback ``####...`` or else the right answer's ``#...`` becomes the explanation. Numerical
-``{#15:2}`` and matching ``{=a -> b}`` are refused (no such kind yet), as are descriptions (text
-without an answer block).
+``{#15:2}`` / ``{#10..20}`` / ``{#=15:0 =%50%15:2}`` becomes a slider: the (first fully right)
+answer and its tolerance as the margin, on a range GIFT does not carry (:func:`slider_range`,
+reported so the author can adjust it). Matching ``{=a -> b}`` is refused (no such kind yet), as
+are descriptions (text without an answer block).
 
-Written: multiple choice, true/false, short answer and open questions; polls and drawing rounds
-are listed as skipped. Time limits and points are not part of GIFT.
+Written: multiple choice, true/false, short answer, open and slider (``{#answer:margin}``)
+questions; polls and drawing and text rounds are listed as skipped. Time limits and points are not
+part of GIFT.
 """
 
 from __future__ import annotations
@@ -151,7 +154,18 @@ def _answers(block: str, labels: tuple[str, str], line: int, parsed: Parsed) -> 
     if not body:
         return {"kind": "open", "explanation": explanation}
     if body.startswith("#"):
-        raise _Refused(_("Numerical questions are not supported yet."))
+        numeric = _numerical(body[1:])
+        parsed.notes.append(
+            Problem(
+                line,
+                _(
+                    "A numerical question became a slider from %(min)s to %(max)s: GIFT has no range, "
+                    "adjust it in the builder."
+                )
+                % {"min": numeric["min"], "max": numeric["max"]},
+            )
+        )
+        return {"kind": "slider", "numeric": numeric, "explanation": explanation}
     truth = _TRUE_FALSE.match(body)
     if truth:
         correct = truth.group(1).upper().startswith("T")
@@ -186,6 +200,61 @@ def _answers(block: str, labels: tuple[str, str], line: int, parsed: Parsed) -> 
     if len(options) == 2 and one_right and is_true_false_pair(options[0]["text"], options[1]["text"]):
         kind = "true_false"
     return {"kind": kind, "options": options, "explanation": explanation}
+
+
+_NUMBER = r"[-+]?\d+(?:\.\d+)?"
+_NUMERICAL = re.compile(
+    rf"^\s*(?:=(?:%(?P<weight>\d+(?:\.\d+)?)%)?)?\s*(?P<a>{_NUMBER})\s*(?:(?P<sep>:|\.\.)\s*(?P<b>{_NUMBER}))?\s*(?:#.*)?$"
+)
+
+
+def _numerical(body: str) -> dict[str, Any]:
+    """``15:2``, ``10..20`` or ``=15:0 =%50%15:2`` (the first answer worth 100 %) as slider settings."""
+    parts = [p for p in re.split(r"(?==)", body.strip()) if p.strip()] or [body]
+    chosen = None
+    for part in parts:
+        match = _NUMERICAL.match(part)
+        if match is None:
+            raise _Refused(_("A numerical answer is a number, “answer:tolerance” or “low..high”."))
+        if chosen is None or (match.group("weight") in (None, "100") and chosen.group("weight") not in (None, "100")):
+            chosen = match
+    if chosen is None:
+        raise _Refused(_("A numerical answer is a number, “answer:tolerance” or “low..high”."))
+    a = float(chosen.group("a"))
+    b = float(chosen.group("b")) if chosen.group("b") else 0.0
+    if chosen.group("sep") == "..":
+        low, high = sorted((a, b))
+        answer, margin = (low + high) / 2, (high - low) / 2
+    else:
+        answer, margin = a, abs(b)
+    decimals = max(_decimals(chosen.group("a")), _decimals(chosen.group("b") or "0"))
+    step = 10.0**-decimals if decimals else 1.0
+    if chosen.group("sep") == ".." and decimals == 0 and not float(answer).is_integer():
+        step = 0.5
+    low, high = slider_range(answer, margin)
+    return {
+        "min": _plain(low),
+        "max": _plain(high),
+        "step": _plain(step),
+        "answer": _plain(answer),
+        "margin": _plain(margin),
+    }
+
+
+def slider_range(answer: float, margin: float) -> tuple[float, float]:
+    """The range a slider gets for a GIFT numerical answer: from 0 (or below a negative answer) to
+    well past it, so the answer is not in the middle by construction."""
+    width = max(abs(answer), 10 * margin, 10.0)
+    low = 0.0 if answer >= 0 else answer - width
+    return low, answer + width
+
+
+def _decimals(number: str) -> int:
+    return len(number.split(".")[1]) if "." in number else 0
+
+
+def _plain(number: float) -> int | float:
+    return int(number) if float(number).is_integer() else round(number, 6)
 
 
 def _answer(token: str) -> tuple[str, str, bool, str]:
@@ -223,6 +292,12 @@ def _block(question: dict[str, Any], truth_labels: tuple[str, str]) -> str | Non
     options = question.get("options") or []
     if kind == "open":
         return ""
+    if kind == "slider":
+        numeric = question.get("numeric") or {}
+        if "answer" not in numeric:
+            return None
+        margin = numeric.get("margin") or 0
+        return f"#{numeric['answer']}:{margin}" if margin else f"#{numeric['answer']}"
     if kind == "short_answer":
         accepted = question.get("accepted_answers") or []
         if any("->" in a for a in accepted):

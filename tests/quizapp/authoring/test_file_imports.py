@@ -33,7 +33,6 @@ def test_a_gift_file_with_refused_lines_stores_nothing_and_names_every_line(teac
     with pytest.raises(ImportRefused) as refused:
         quiz_import_file(owner=teacher, raw=GIFT_FILE.read_bytes(), filename=GIFT_FILE.name, language="en")
     assert [p.line for p in refused.value.problems] == [
-        line_of(GIFT_FILE, "::Years::"),
         line_of(GIFT_FILE, "::Pairs::"),
         line_of(GIFT_FILE, "This paragraph only"),
         line_of(GIFT_FILE, "::Unclosed::"),
@@ -54,6 +53,7 @@ def test_skipping_the_refused_lines_imports_the_rest_in_order(teacher):
         "multiple_choice",
         "multiple_choice",
         "short_answer",
+        "slider",  # GIFT's numerical {#67:5}
         "multiple_choice",
         "open",
         "multiple_choice",
@@ -62,8 +62,8 @@ def test_skipping_the_refused_lines_imports_the_rest_in_order(teacher):
     with translation.override("ko"):  # 참 / 거짓 once the catalogue has them
         labels = [_("True"), _("False")]
     assert [o["text"] for o in first.options] == labels, "{T} is labelled in the quiz's language"
-    assert len(report.skipped) == 4
-    assert len(report.notes) == 2
+    assert len(report.skipped) == 3
+    assert len(report.notes) == 3  # with the slider made of the numerical question
 
 
 def test_a_question_our_rules_refuse_is_reported_at_its_line(teacher):
@@ -165,7 +165,7 @@ def teacher_client(client, teacher):
 def test_the_import_page_lists_every_refused_line_in_korean_and_english(teacher_client):
     before = counts()
     for language, header, line in (
-        ("en", "Nothing was imported: 4 lines were refused", "Numerical questions are not supported yet."),
+        ("en", "Nothing was imported: 3 lines were refused", "Matching questions are not supported yet."),
         ("ko", None, None),
     ):
         response = teacher_client.post(
@@ -178,7 +178,7 @@ def test_the_import_page_lists_every_refused_line_in_korean_and_english(teacher_
         assert 'data-testid="import-problems"' in page
         if header:
             assert header in page
-            assert f"Line {line_of(GIFT_FILE, '::Years::')}: {line}" in page
+            assert f"Line {line_of(GIFT_FILE, '::Pairs::')}: {line}" in page
     assert counts() == before
 
 
@@ -194,7 +194,7 @@ def test_the_import_page_imports_the_rest_when_asked_and_says_what_it_left(teach
     page = response.content.decode()
     assert "Quiz imported: AI basics" in page
     assert f"Not imported: Line {line_of(GIFT_FILE, '::Pairs::')}: Matching questions are not supported yet." in page
-    assert quiz.questions.count() == 8
+    assert quiz.questions.count() == 9
 
 
 def test_the_import_page_takes_kahoot_and_aiken_and_still_json(teacher_client, teacher):
@@ -244,17 +244,20 @@ def test_the_api_imports_a_file_and_answers_the_quiz_with_what_it_skipped(api, t
     assert response.status_code == 201
     body = response.json()
     assert body["title"] == "AI basics"
-    assert len(body["questions"]) == 8
+    assert len(body["questions"]) == 9
     assert body["skipped"][0] == {
-        "line": line_of(GIFT_FILE, "::Years::"),
+        "line": line_of(GIFT_FILE, "::Pairs::"),
         "where": "line",
-        "reason": "Numerical questions are not supported yet.",
-        "message": f"Line {line_of(GIFT_FILE, '::Years::')}: Numerical questions are not supported yet.",
+        "reason": "Matching questions are not supported yet.",
+        "message": f"Line {line_of(GIFT_FILE, '::Pairs::')}: Matching questions are not supported yet.",
     }
     assert {n["line"] for n in body["notes"]} == {
         line_of(GIFT_FILE, "AI basics/Data"),
         line_of(GIFT_FILE, "::Supervised::"),
+        line_of(GIFT_FILE, "::Years::"),  # a slider now: its range is the importer's guess
     }
+    years = next(q for q in body["questions"] if q["kind"] == "slider")
+    assert years["numeric"] == {"min": 0, "max": 67 + 67, "step": 1, "answer": 67, "margin": 5, "unit": ""}
 
 
 def test_the_api_refuses_a_file_with_refused_lines_as_a_whole(api):

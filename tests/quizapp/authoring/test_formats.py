@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from quizapp.authoring import formats
 from quizapp.authoring.formats import aiken, gift, kahoot
 from quizapp.authoring.services import question_validate
+from quizapp.rules import slider
 
 pytestmark = pytest.mark.embedded
 
@@ -84,13 +85,15 @@ def test_the_gift_file_gives_every_kind_it_carries():
     assert (essay["kind"], essay["explanation"]) == ("open", "Any answer is welcome.")
     html = by_line[line_of(GIFT_FILE, "::HTML::")]
     assert html["prompt"] == "Which is labelled data? & why?", "[html] is turned into text"
-    assert len(parsed.questions) == 8
+    years = by_line[line_of(GIFT_FILE, "::Years::")]
+    assert years["kind"] == "slider"
+    assert years["numeric"] == {"min": 0, "max": 134, "step": 1, "answer": 67, "margin": 5}
+    assert len(parsed.questions) == 9
 
 
 def test_the_gift_file_reports_each_refused_line_and_each_note():
     parsed = gift.parse(GIFT_FILE.read_text(encoding="utf-8"))
     assert messages(parsed.problems) == {
-        line_of(GIFT_FILE, "::Years::"): "Numerical questions are not supported yet.",
         line_of(GIFT_FILE, "::Pairs::"): "Matching questions are not supported yet.",
         line_of(GIFT_FILE, "This paragraph only"): (
             "This text has no answer block { }: a description, not a question, so it is not imported."
@@ -100,8 +103,9 @@ def test_the_gift_file_reports_each_refused_line_and_each_note():
     notes = messages(parsed.notes)
     assert notes[line_of(GIFT_FILE, "AI basics/Data")] == "Category “Data”: its questions join this one quiz."
     assert "not kept" in notes[line_of(GIFT_FILE, "::Supervised::")]
+    assert "became a slider from 0 to 134" in notes[line_of(GIFT_FILE, "::Years::")]
     assert (
-        str(parsed.problems[0]) == f"Line {line_of(GIFT_FILE, '::Years::')}: Numerical questions are not supported yet."
+        str(parsed.problems[0]) == f"Line {line_of(GIFT_FILE, '::Pairs::')}: Matching questions are not supported yet."
     )
 
 
@@ -113,7 +117,8 @@ def test_the_gift_file_reports_each_refused_line_and_each_note():
         ("Q } oops\n", "never opened"),
         ("Q {=a} and {=b}\n", "one answer block"),
         ("Q {a ~b}\n", "starts with = (right) or ~ (wrong)"),
-        ("Q {#3..5}\n", "Numerical"),
+        ("Q {#3..x}\n", "numerical answer"),
+        ("Q {#}\n", "numerical answer"),
         ("Q {=a -> 1 =b -> 2}\n", "Matching"),
     ],
 )
@@ -469,3 +474,23 @@ def test_gift_escaping_keeps_any_text(text):
     if not expected or expected.startswith("["):
         return
     assert [q["prompt"] for _l, q in parsed.questions] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("block", "numeric"),
+    [
+        ("#15:3", {"min": 0, "max": 45, "step": 1, "answer": 15, "margin": 3}),
+        ("#10..20", {"min": 0, "max": 65, "step": 1, "answer": 15, "margin": 5}),
+        ("#=2.5:0.5 =%50%2.5:1", {"min": 0, "max": 12.5, "step": 0.1, "answer": 2.5, "margin": 0.5}),
+        ("#-4", {"min": -14, "max": 6, "step": 1, "answer": -4, "margin": 0}),
+    ],
+)
+def test_a_gift_numerical_question_becomes_a_slider_and_goes_back(block, numeric):
+    parsed = gift.parse(f"::N:: How many? {{{block}}}\n")
+    [(_line, question)] = parsed.questions
+    assert (question["kind"], question["numeric"]) == ("slider", numeric)
+    slider.clean_settings(question["numeric"])  # a slider the builder accepts
+    text, skipped = gift.export([{**question, "options": []}])
+    assert not skipped
+    again = gift.parse(text).questions[0][1]
+    assert (again["numeric"]["answer"], again["numeric"]["margin"]) == (numeric["answer"], numeric["margin"])
