@@ -15,9 +15,10 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -116,3 +117,109 @@ async def http_post_json(port: int, path: str, body: dict) -> tuple[int, dict]:
             rest = rest[size + 2 :]
         payload = b"".join(chunks)
     return status, json.loads(payload or b"{}")
+
+
+# --- a live room's session, its students and its host (bench/draw_load.py, bench/text_load.py) ----
+
+
+def session_with_students(
+    var_dir: str, *, code: str, question: dict, n: int, prefix: str
+) -> tuple[str, int, list[str]]:
+    """Migrate a fresh embedded database in ``var_dir``; an instructor, room ``code`` and a live
+    session of one ``question``; ``n`` participants with their join tokens (joining is measured by
+    ``bench/room_load.py``); and the instructor's session cookie. Returns (cookie, session id, tokens)."""
+    os.environ["A2B_VAR_DIR"] = var_dir
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    import django
+
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import User
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+
+    from quizapp.authoring.services import quiz_create
+    from quizapp.live import join as joining
+    from quizapp.live import session as live
+    from quizapp.live.rooms import room_create
+    from quizapp.models import Participant
+    from quizapp.rules import nicknames
+
+    call_command("migrate", verbosity=0)
+    teacher = User.objects.create_user("bench-teacher", password="bench-password-1")  # noqa: S106 - a throwaway bench database
+    room = room_create(owner=teacher, code=code)
+    quiz = quiz_create(owner=teacher, title=f"{code} bench", questions=[question])
+    session = live.session_start(room=room, quiz=quiz, mode="instructor_paced", user=teacher)
+    Participant.objects.bulk_create(
+        [
+            Participant(session=session, nickname=f"{prefix}{i}", nickname_key=nicknames.nickname_key(f"{prefix}{i}"))
+            for i in range(n)
+        ]
+    )
+    tokens = [joining.participant_token(p) for p in Participant.objects.filter(session=session).order_by("id")]
+    store = SessionStore()
+    store[SESSION_KEY] = str(teacher.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = teacher.get_session_auth_hash()
+    store.create()
+    return store.session_key, session.id, tokens
+
+
+async def host_connect(port: int, code: str, cookie: str) -> Any:
+    """The instructor's socket (``/ws/rooms/<code>/host/``), signed in by its session cookie."""
+    import websockets
+
+    return await websockets.connect(
+        f"ws://127.0.0.1:{port}/ws/rooms/{code}/host/",
+        origin="http://127.0.0.1",
+        additional_headers={"Cookie": f"sessionid={cookie}"},
+        open_timeout=60,
+        ping_interval=None,
+        max_queue=None,
+    )
+
+
+async def host_wait(host: Any, wanted: str, within_s: float, accept: Callable[[dict], bool] = lambda m: True) -> dict:
+    """The host's next ``wanted`` message that ``accept`` takes; a host ``error`` stops the bench."""
+    deadline = time.monotonic() + within_s
+    while True:
+        raw = await asyncio.wait_for(host.recv(), max(0.1, deadline - time.monotonic()))
+        msg = json.loads(raw)
+        if msg["type"] == "error":
+            raise RuntimeError(f"host error: {msg}")
+        if msg["type"] == wanted and accept(msg):
+            return msg
+
+
+async def student_socket(port: int, code: str, token: str) -> Any:
+    """A student's phone socket, its ``hello`` sent."""
+    import websockets
+
+    ws = await websockets.connect(
+        f"ws://127.0.0.1:{port}/ws/rooms/{code}/play/",
+        origin="http://127.0.0.1",
+        open_timeout=120,
+        ping_interval=None,
+        max_queue=None,
+    )
+    await ws.send(json.dumps({"type": "hello", "token": token}))
+    return ws
+
+
+async def connect_all(students: list[Any], port: int) -> tuple[list[asyncio.Future], float]:
+    """Connect the students 50 at a time and start their listeners; (listeners, ms until every
+    student had its ``state``). Each student has ``connect(port)``, ``listen()`` and ``events["state"]``."""
+    start = now_ms()
+    for chunk in range(0, len(students), 50):
+        await asyncio.gather(*(s.connect(port) for s in students[chunk : chunk + 50]))
+    listeners = [asyncio.ensure_future(s.listen()) for s in students]
+    await asyncio.gather(*(s.events["state"].wait() for s in students))
+    return listeners, now_ms() - start
+
+
+async def close_all(host: Any, students: list[Any], listeners: list[asyncio.Future]) -> None:
+    await host.close()
+    for s in students:
+        await s.ws.close()
+    for task in listeners:
+        task.cancel()

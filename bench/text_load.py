@@ -27,57 +27,33 @@ import tempfile
 import time
 from pathlib import Path
 
-import websockets
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.harness import log, now_ms, pct, print_table, served  # noqa: E402
-from quizapp.live import join as joining  # noqa: E402
+from bench.harness import (  # noqa: E402
+    close_all,
+    connect_all,
+    host_connect,
+    host_wait,
+    log,
+    now_ms,
+    pct,
+    print_table,
+    served,
+    session_with_students,
+    student_socket,
+)
 
 DESKS = {"환불": "refund", "배송": "delivery", "해지": "cancellation", "불만": "complaint"}
 LABELS = ["환불 / refund", "배송 / delivery", "해지 / cancellation", "불만 / complaint"]
+TEXT_QUESTION = {"kind": "text_round", "prompt": "Write for your desk", "options": LABELS, "time_limit_s": 300}
 #: The issue's targets (issue 15): checked and printed, never asserted in a timed test.
 TARGETS = {"ack_p95_ms": 300, "train_s": 5, "heldout_accuracy": 0.9, "route_p95_ms": 50}
 
 
 def prepare(var_dir: str, n: int) -> tuple[str, int, list[str]]:
-    """Migrate, a text-round quiz and live session, N participants with tokens; a host cookie."""
-    os.environ["A2B_VAR_DIR"] = var_dir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
-    import django
-
-    django.setup()
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.auth.models import User
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.core.management import call_command
-
-    from quizapp.authoring.services import quiz_create
-    from quizapp.live import session as live
-    from quizapp.live.rooms import room_create
-    from quizapp.models import Participant
-    from quizapp.rules import nicknames
-
-    call_command("migrate", verbosity=0)
-    teacher = User.objects.create_user("bench-teacher", password="bench-password-1")  # noqa: S106 - a throwaway bench database
-    room = room_create(owner=teacher, code="TEXTBENCH")
-    question = {"kind": "text_round", "prompt": "Write for your desk", "options": LABELS, "time_limit_s": 300}
-    quiz = quiz_create(owner=teacher, title="text bench", questions=[question])
-    session = live.session_start(room=room, quiz=quiz, mode="instructor_paced", user=teacher)
-    Participant.objects.bulk_create(
-        [
-            Participant(session=session, nickname=f"agent{i}", nickname_key=nicknames.nickname_key(f"agent{i}"))
-            for i in range(n)
-        ]
-    )
-    tokens = [joining.participant_token(p) for p in Participant.objects.filter(session=session).order_by("id")]
-    store = SessionStore()
-    store[SESSION_KEY] = str(teacher.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = teacher.get_session_auth_hash()
-    store.create()
-    return store.session_key, session.id, tokens
+    """A fresh embedded database: the round's live session, N participants with tokens, a host cookie."""
+    return session_with_students(var_dir, code="TEXTBENCH", question=TEXT_QUESTION, n=n, prefix="agent")
 
 
 def sentences_by_desk(per_desk: int, seed: int) -> dict[str, list[str]]:
@@ -130,14 +106,7 @@ class Student:
         self.pending: dict[str, float] = {}
 
     async def connect(self, port: int) -> None:
-        self.ws = await websockets.connect(
-            f"ws://127.0.0.1:{port}/ws/rooms/TEXTBENCH/play/",
-            origin="http://127.0.0.1",
-            open_timeout=120,
-            ping_interval=None,
-            max_queue=None,
-        )
-        await self.ws.send(json.dumps({"type": "hello", "token": self.token}))
+        self.ws = await student_socket(port, "TEXTBENCH", self.token)
 
     async def listen(self) -> None:
         async for raw in self.ws:
@@ -173,37 +142,10 @@ class Student:
         await self.ws.send(json.dumps(frame))
 
 
-async def host_connect(port: int, cookie: str):
-    return await websockets.connect(
-        f"ws://127.0.0.1:{port}/ws/rooms/TEXTBENCH/host/",
-        origin="http://127.0.0.1",
-        additional_headers={"Cookie": f"sessionid={cookie}"},
-        open_timeout=60,
-        ping_interval=None,
-        max_queue=None,
-    )
-
-
-async def host_wait(host, wanted: str, within_s: float, accept=lambda m: True) -> dict:
-    deadline = time.monotonic() + within_s
-    while True:
-        raw = await asyncio.wait_for(host.recv(), max(0.1, deadline - time.monotonic()))
-        msg = json.loads(raw)
-        if msg["type"] == "error":
-            raise RuntimeError(f"host error: {msg}")
-        if msg["type"] == wanted and accept(msg):
-            return msg
-
-
 async def run(port: int, cookie: str, tokens: list[str], routes: int, window_s: float, session_id: int) -> dict:
     students = [Student(i, t) for i, t in enumerate(tokens)]
-    host = await host_connect(port, cookie)
-    start = now_ms()
-    for chunk in range(0, len(students), 50):
-        await asyncio.gather(*(s.connect(port) for s in students[chunk : chunk + 50]))
-    listeners = [asyncio.ensure_future(s.listen()) for s in students]
-    await asyncio.gather(*(s.events["state"].wait() for s in students))
-    connect_ms = now_ms() - start
+    host = await host_connect(port, "TEXTBENCH", cookie)
+    listeners, connect_ms = await connect_all(students, port)
     log(f"{len(students)} sockets in {connect_ms / 1000:.1f} s")
 
     await host.send(json.dumps({"type": "next"}))
@@ -248,11 +190,7 @@ async def run(port: int, cookie: str, tokens: list[str], routes: int, window_s: 
     while any(s.pending for s in students) and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
     route_all_ms = now_ms() - start
-    await host.close()
-    for s in students:
-        await s.ws.close()
-    for task in listeners:
-        task.cancel()
+    await close_all(host, students, listeners)
     route_ms = [t for s in students for t in s.route_ms]
     return {
         "connect_ms": connect_ms,
@@ -306,7 +244,10 @@ def main() -> None:
         ("all sentences acknowledged, s", result["submit_all_ms"] / 1000),
         ("training: press to result (worker, relayed to the room), s", train_s),
         ("training state / examples trained on", (result["train_state"], result["n_train"])),
-        ("held-out accuracy / guessing blindly", (result["heldout_accuracy"], result["baseline_accuracy"])),
+        (
+            "held-out accuracy / guessing blindly",
+            f"{result['heldout_accuracy']:.3f} / {result['baseline_accuracy']:.3f}",
+        ),
         ("routes sent / answered", (result["routes_sent"], len(result["route_ms"]))),
         ("route p50 / p95 / p99 ms", (pct(result["route_ms"], 50), route_p95, pct(result["route_ms"], 99))),
         (

@@ -24,7 +24,7 @@ from channels.db import database_sync_to_async
 from core.batching import BatchWorker
 from mlcore.learn.drawings import render_normalised
 from mlcore.models import Task
-from mlcore.services.registry import explain_texts, predict_arrays
+from mlcore.services.registry import explain_texts, model_load, predict_arrays
 from quizapp import errors
 from quizapp.drawing import selectors as drawing_selectors
 from quizapp.drawing.services import GUESS_TOP
@@ -119,21 +119,39 @@ class GuessThrottle:
 
 
 _targets: dict[tuple[int, int], tuple[float, Any]] = {}
+#: Lookups in flight: a class asking at once waits for one lookup, not one each (the database
+#: thread is shared with the answers: 500 lookups queued there delayed every guess by seconds).
+_fetching: dict[tuple[int, int], asyncio.Future] = {}
+
+
+async def _fetch_target(key: tuple[int, int]) -> Any:
+    target = await database_sync_to_async(drawing_selectors.guess_target)(session_id=key[0], question_id=key[1])
+    # Load the model before the first guess waits for it (a text model's vectoriser: about a second).
+    await asyncio.get_running_loop().run_in_executor(guess_queue.executor, model_load, target[0])
+    _targets[key] = (time.monotonic() + GUESS_TARGET_TTL_S, target)
+    return target
+
+
+def _fetched(key: tuple[int, int], done: asyncio.Future) -> None:
+    if _fetching.get(key) is done:
+        del _fetching[key]
+    if not done.cancelled():
+        done.exception()  # retrieved: the waiters (if any are left) raise it themselves
 
 
 async def guess_target(session_id: int, question_id: int) -> tuple[Any, dict[str, str]]:
     """The round's model and prompt texts, shared by the process's sockets of the session."""
     key = (session_id, question_id)
     cached = _targets.get(key)
-    now = time.monotonic()
-    if cached is None or now >= cached[0]:
-        # A refusal is not kept: the guess round may open the next moment.
-        target = await database_sync_to_async(drawing_selectors.guess_target)(
-            session_id=session_id, question_id=question_id
-        )
-        cached = (now + GUESS_TARGET_TTL_S, target)
-        _targets[key] = cached
-    return cached[1]
+    if cached is not None and time.monotonic() < cached[0]:
+        return cached[1]
+    pending = _fetching.get(key)
+    if pending is None or pending.get_loop() is not asyncio.get_running_loop():
+        pending = asyncio.ensure_future(_fetch_target(key))
+        _fetching[key] = pending
+        pending.add_done_callback(lambda done: _fetched(key, done))
+    # A refusal is not kept: the guess round may open the next moment.
+    return await asyncio.shield(pending)
 
 
 async def labelled_guess(session_id: int, question_id: int, strokes: Any) -> tuple[list[dict[str, Any]], float]:

@@ -67,20 +67,7 @@ export class DrawingRound {
     this.$("draw-title").textContent = guessing
       ? gettext("Guess round: draw any of these, and watch the model guess")
       : interpolate(gettext("Draw: %s"), [this.prompt?.text || ""]);
-    const picker = this.$("label-picker");
-    picker.hidden = !guessing;
-    picker.replaceChildren();
-    if (guessing) {
-      for (const p of this.round.prompts) {
-        const button = document.createElement("button");
-        button.type = "button";
-        button.className = "label-choice";
-        button.textContent = p.text;
-        button.setAttribute("aria-pressed", String(this.label === p.key));
-        button.addEventListener("click", () => { this.label = p.key; this.render(); });
-        picker.append(button);
-      }
-    }
+    this.renderPicker(guessing, gettext("What did you draw?"));
     this.$("live-guesses").replaceChildren();
     const locked = this.sent && !guessing;
     this.pad.setEnabled(!locked);
