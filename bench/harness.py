@@ -162,16 +162,19 @@ def session_with_students(
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = teacher.get_session_auth_hash()
     store.create()
+    if store.session_key is None:
+        raise RuntimeError("the host's session was not saved")
     return store.session_key, session.id, tokens
 
 
 async def host_connect(port: int, code: str, cookie: str) -> Any:
     """The instructor's socket (``/ws/rooms/<code>/host/``), signed in by its session cookie."""
     import websockets
+    from websockets.typing import Origin
 
     return await websockets.connect(
         f"ws://127.0.0.1:{port}/ws/rooms/{code}/host/",
-        origin="http://127.0.0.1",
+        origin=Origin("http://127.0.0.1"),
         additional_headers={"Cookie": f"sessionid={cookie}"},
         open_timeout=60,
         ping_interval=None,
@@ -194,10 +197,11 @@ async def host_wait(host: Any, wanted: str, within_s: float, accept: Callable[[d
 async def student_socket(port: int, code: str, token: str) -> Any:
     """A student's phone socket, its ``hello`` sent."""
     import websockets
+    from websockets.typing import Origin
 
     ws = await websockets.connect(
         f"ws://127.0.0.1:{port}/ws/rooms/{code}/play/",
-        origin="http://127.0.0.1",
+        origin=Origin("http://127.0.0.1"),
         open_timeout=120,
         ping_interval=None,
         max_queue=None,
