@@ -321,7 +321,10 @@ def explain_batch(
     pipeline = impl.pipeline
     features = pipeline.named_steps["features"]
     X = features.transform(cleaned).tocsr()
-    probabilities = proba_of(impl, cleaned)
+    # the model's probabilities from the same features (proba_of would extract them a second time)
+    probabilities = np.zeros((len(cleaned), impl.n_labels), dtype=np.float64)
+    model = pipeline.named_steps["model"]
+    probabilities[:, model.classes_.astype(np.int64)] = model.predict_proba(X)
     W = _class_weights(pipeline, impl.n_labels)
     names = feature_names(impl)
     analyzers = {name: vec.build_analyzer() for name, vec in features.transformer_list}

@@ -222,6 +222,11 @@ def explain_texts(
         results = explain(learned, texts, top=top, words=words)
     except LearnError as exc:
         raise errors.from_learn_error(exc) from None
+    return explained(results)
+
+
+def explained(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``mlcore.learn.explain``'s results as the registry gives them: labels as text, rounded."""
     out = []
     for result in results:
         ranked = [{"label": str(t["label"]), "probability": round(t["probability"], 6)} for t in result["top"]]
@@ -301,6 +306,7 @@ __all__ = [
     "TOP_K",
     "check_text",
     "explain_texts",
+    "explained",
     "model_cache_clear",
     "model_delete",
     "model_download_name",

@@ -24,7 +24,8 @@ from channels.db import database_sync_to_async
 from core.batching import BatchWorker
 from mlcore.learn.drawings import render_normalised
 from mlcore.models import Task
-from mlcore.services.registry import explain_texts, model_load, predict_arrays
+from mlcore.services.registry import model_load, predict_arrays
+from mlcore.services.text_serving import text_explainer
 from quizapp import errors
 from quizapp.drawing import selectors as drawing_selectors
 from quizapp.drawing.services import GUESS_TOP
@@ -53,8 +54,9 @@ def _predict(model: Any, drawings: list[Any]) -> list[dict[str, Any]]:
 
 
 def _route(model: Any, texts: list[str]) -> list[dict[str, Any]]:
-    """Each sentence's top desks and the words that decided it (one pass over the batch)."""
-    results = explain_texts(model=model, texts=texts, top=GUESS_TOP, words=ROUTE_WORDS)
+    """Each sentence's top desks and the words that decided it (one pass over the batch, in the
+    process's text child: ``mlcore.services.text_serving``)."""
+    results = text_explainer.explain(model=model, texts=texts, top=GUESS_TOP, words=ROUTE_WORDS)
     return [{"top": r["top"], "words": r["words"]} for r in results]
 
 
@@ -126,10 +128,26 @@ _fetching: dict[tuple[int, int], asyncio.Future] = {}
 
 async def _fetch_target(key: tuple[int, int]) -> Any:
     target = await database_sync_to_async(drawing_selectors.guess_target)(session_id=key[0], question_id=key[1])
-    # Load the model before the first guess waits for it (a text model's vectoriser: about a second).
-    await asyncio.get_running_loop().run_in_executor(guess_queue.executor, model_load, target[0])
+    # Load the model before the first guess waits for it (a text model: in the text child too).
+    await asyncio.get_running_loop().run_in_executor(guess_queue.executor, _warm, target[0])
     _targets[key] = (time.monotonic() + GUESS_TARGET_TTL_S, target)
     return target
+
+
+def _warm(model: Any) -> None:
+    """Load ``model`` where guesses need it: this process, and for a text model the text child."""
+    if model.task == Task.TEXT_CLASSIFICATION:
+        text_explainer.warm(model)
+    else:
+        model_load(model)
+
+
+async def prewarm(round_id: int) -> None:
+    """Load a round's freshly trained model before the guess round asks for it (the relay calls
+    this when the training it watches succeeds: the first guesses then do not wait for a load)."""
+    model = await database_sync_to_async(drawing_selectors.model_of_round)(round_id)
+    if model is not None:
+        await asyncio.get_running_loop().run_in_executor(guess_queue.executor, _warm, model)
 
 
 def _fetched(key: tuple[int, int], done: asyncio.Future) -> None:

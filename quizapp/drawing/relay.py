@@ -20,6 +20,7 @@ from django.utils import translation
 from core import fanout
 from mlcore.models import FINISHED_STATES
 from quizapp import groups, messages
+from quizapp.drawing import guesses
 from quizapp.drawing import selectors as drawing_selectors
 from quizapp.models import DrawingRound
 
@@ -77,6 +78,8 @@ async def _watch(round_id: int, kind: str) -> None:
                 session_id, text = await database_sync_to_async(_message)(round_id, kind)
                 await fanout.publish(groups.session_group(session_id), text, audience=audience)
             if finished:
+                if kind == "training":
+                    await guesses.prewarm(round_id)
                 return
             await asyncio.sleep(POLL_INTERVAL_S)
     except Exception:  # never kill the socket that started it; a reconnecting host starts a new watch

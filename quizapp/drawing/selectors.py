@@ -104,6 +104,12 @@ def round_model(round_: DrawingRound) -> Any:
     return TrainedModel.objects.filter(job=job).first()
 
 
+def model_of_round(round_id: int) -> Any:
+    """The model of a round's latest successful training, by the round's id (``None``: none yet)."""
+    round_ = DrawingRound.objects.select_related("training_job").filter(id=round_id).first()
+    return round_model(round_) if round_ is not None else None
+
+
 def _job_public(job: Any) -> dict[str, Any]:
     """What every screen shows of a round's mlcore job: its state, progress, revision and error."""
     return {
