@@ -16,7 +16,7 @@ from quizapp.models import Drawing, QuizSession
 from tests.browser.a11y import assert_accessible
 from tests.browser.test_keyboard_only import tab_to
 
-pytestmark = [pytest.mark.browser, pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 WORDS = '<img src=x onerror="window.__pwned=1"> a round sun'

@@ -21,7 +21,7 @@ from quizapp.models import Drawing, DrawingRound, Participant, QuizSession
 from tests.browser.a11y import NOT_ANNOUNCER, describe, violations
 from tests.mlcore.workers import killable_worker
 
-pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 PROMPTS = ["원 / circle", "삼각형 / triangle", "집 / house", "물고기 / fish"]

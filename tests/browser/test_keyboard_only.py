@@ -12,7 +12,7 @@ import pytest
 from accounts.services import demo_load_all
 from quizapp.authoring.services import quiz_create
 
-pytestmark = [pytest.mark.browser, pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 TITLE = "Keyboard only"

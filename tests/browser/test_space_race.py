@@ -13,7 +13,7 @@ from quizapp.live import session as live
 from quizapp.live.rooms import room_create
 from tests.browser.a11y import assert_accessible
 
-pytestmark = [pytest.mark.browser, pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TF = {
     "kind": "true_false",

@@ -9,7 +9,7 @@ from quizapp.models import Participant
 from tests.browser.a11y import NOT_ANNOUNCER
 from tests.browser.test_live_quiz import PHONE, log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _join(browser, base: str, name: str, *, more_time: bool):

@@ -18,7 +18,6 @@ from tests.support import OUTPUT_DIR
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.worker,
-    pytest.mark.embedded,
     pytest.mark.django_db(transaction=True),
 ]
 

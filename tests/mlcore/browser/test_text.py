@@ -4,12 +4,18 @@ see the desk and the words that decided it (screenshots under test-output/screen
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 
 from mlcore.learn import generate_call_centre
-from tests.mlcore.browser.test_training import browser, pytestmark, shot  # noqa: F401 - shared fixture and marks
+from tests.mlcore.browser.test_training import browser, shot  # noqa: F401 - the module's Chromium
 from tests.mlcore.factories import UserFactory
 from tests.mlcore.workers import killable_worker
+
+# The text page drives the same worker path as test_training's, so it runs once, on the production
+# shape (the embedded pass keeps test_training's browser walk; tests/mlcore/tasks/test_text_jobs.py
+# trains text on the filesystem broker).
+pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def messages_csv(path) -> None:
