@@ -61,6 +61,7 @@ function unlockChoices() {
   $("submit-multi").disabled = false;
   for (const input of $("short-form").querySelectorAll("input, button")) input.disabled = false;
   for (const input of $("slider-form").querySelectorAll("input, button")) input.disabled = false;
+  for (const input of $("scale-form").querySelectorAll("input, button")) input.disabled = false;
 }
 
 // A slider question: a range input on the question's min / max / step, its number shown (and
