@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.ws_protocol import message
 from quizapp.models import Participant, Question, QuizSession
-from quizapp.rules import slider
+from quizapp.rules import scale, slider
 
 
 def dumps(payload: dict[str, Any]) -> str:
@@ -39,6 +39,8 @@ def question_public(question: Question, *, index: int, total: int) -> dict[str, 
         "points": question.points,
         # a slider's range and step (its options are the reveal's histogram bins); never its answer
         "slider": slider.settings_of(question.numeric).public() if question.kind == Question.Kind.SLIDER else None,
+        # a scale's range and end labels (its options are the statements to rate)
+        "scale": scale.settings_of(question.numeric).as_dict() if question.kind == Question.Kind.SCALE else None,
     }
 
 

@@ -70,6 +70,7 @@ class Question(models.Model):
         DRAWING = "drawing", _("Drawing round (the class's drawings train a model)")
         TEXT_ROUND = "text_round", _("Text round (the class's sentences train a router)")
         SLIDER = "slider", _("Slider (a number, right within a margin)")
+        SCALE = "scale", _("Scale (rate statements, no right answer)")
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions", verbose_name=_("quiz"))
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -77,7 +78,8 @@ class Question(models.Model):
     prompt = models.TextField(_("question"), max_length=1000)
     options = models.JSONField(_("options"), default=list, blank=True)
     accepted_answers = models.JSONField(_("accepted answers"), default=list, blank=True)
-    #: A slider's settings (``quizapp.rules.slider``): min, max, step, answer, margin, unit.
+    #: A slider's settings (``quizapp.rules.slider``): min, max, step, answer, margin, unit; a
+    #: scale's (``quizapp.rules.scale``): min, max, low_label, high_label (its statements: options).
     numeric = models.JSONField(_("slider settings"), default=dict, blank=True)
     image = models.ImageField(_("image"), upload_to="questions/%Y/%m/", blank=True)
     #: What the image shows, for students who cannot see it (WCAG 1.1.1); empty only when decorative.
@@ -99,7 +101,7 @@ class Question(models.Model):
     def has_correct_answer(self) -> bool:
         if self.kind == self.Kind.SHORT_ANSWER:
             return bool(self.accepted_answers)
-        if self.kind in (self.Kind.POLL, self.Kind.OPEN):
+        if self.kind in (self.Kind.POLL, self.Kind.OPEN, self.Kind.SCALE):
             return False
         return any(o.get("correct") for o in self.options)
 
@@ -115,6 +117,11 @@ class Question(models.Model):
     def slider_numeric(self) -> dict[str, Any] | None:
         """A slider's settings (for the API), ``None`` for the other kinds."""
         return self.numeric if self.kind == self.Kind.SLIDER else None
+
+    @property
+    def scale_settings(self) -> dict[str, Any] | None:
+        """A scale's settings (for the API), ``None`` for the other kinds."""
+        return self.numeric if self.kind == self.Kind.SCALE else None
 
     @property
     def is_text_round(self) -> bool:
@@ -233,6 +240,8 @@ class Answer(models.Model):
     vote = models.PositiveSmallIntegerField(default=1)
     choices = models.JSONField(default=list, blank=True)
     text = models.CharField(max_length=200, blank=True)
+    #: A scale question's ratings, one whole number per statement (``quizapp.rules.scale``).
+    ratings = models.JSONField(default=list, blank=True)
     correct = models.BooleanField(null=True)
     response_ms = models.PositiveIntegerField()
     points = models.IntegerField(default=0)

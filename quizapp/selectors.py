@@ -9,7 +9,7 @@ from django.db.models import Count, QuerySet
 
 from quizapp import errors, messages
 from quizapp.models import Answer, Participant, Question, Quiz, QuizSession, Room
-from quizapp.rules import answer_matching, calibration, room_codes, scoring, teams
+from quizapp.rules import answer_matching, calibration, room_codes, scale, scoring, teams
 
 
 def room_get_by_code(code: str) -> Room | None:
@@ -107,6 +107,7 @@ def answer_cell(answer: Answer) -> dict[str, Any]:
         "question_id": answer.question_id,
         "choices": answer.choices,
         "text": answer.text,
+        "ratings": answer.ratings,
         "correct": answer.correct,
         "ms": answer.response_ms,
         "points": answer.points + answer.streak_bonus,
@@ -116,6 +117,8 @@ def answer_cell(answer: Answer) -> dict[str, Any]:
 
 def tally(session: QuizSession, question: Question) -> dict[str, Any]:
     """Counts grouped in the database: cheap enough to run a few times a second."""
+    if question.kind == Question.Kind.SCALE:
+        return scale_tally(session, question)
     grouped = list(
         Answer.objects.filter(session=session, question=question, vote=session.current_vote)
         .values_list("choices", "text")
@@ -128,6 +131,31 @@ def tally(session: QuizSession, question: Question) -> dict[str, Any]:
         "answered": sum(n for _c, _t, n in grouped),
         "participants": session.participants.filter(removed=False).count(),
         "distribution": answer_distribution(question, grouped),
+    }
+
+
+def scale_stats(question: Question, ratings: Iterable[Any]) -> list[dict[str, Any]]:
+    """A scale's statistics per statement (``quizapp.rules.scale.aggregate``), for the wire."""
+    settings = scale.settings_of(question.numeric)
+    return [s.as_dict() for s in scale.aggregate(settings, len(question.options), ratings)]
+
+
+def scale_tally(session: QuizSession, question: Question) -> dict[str, Any]:
+    """A scale's tally: its live mean, spread and distribution per statement; ``distribution``
+    counts the ratings each statement got (every answer rates every statement)."""
+    ratings = list(
+        Answer.objects.filter(session=session, question=question, vote=session.current_vote).values_list(
+            "ratings", flat=True
+        )
+    )
+    stats = scale_stats(question, ratings)
+    return {
+        "question_id": question.id,
+        "vote": session.current_vote,
+        "answered": len(ratings),
+        "participants": session.participants.filter(removed=False).count(),
+        "distribution": [s["n"] for s in stats],
+        "scale_stats": stats,
     }
 
 

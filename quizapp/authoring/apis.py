@@ -88,6 +88,22 @@ class SliderSettingsOutputSerializer(serializers.Serializer):
     unit = serializers.CharField()
 
 
+class ScaleSettingsSerializer(InputSerializer):
+    """A scale question's range and end labels (``quizapp.rules.scale``); checked by the service."""
+
+    min = serializers.IntegerField(default=1, help_text="1 (a 1-5 scale) or 0 (a 0-10 scale).")
+    max = serializers.IntegerField(default=5, help_text="5 or 10.")
+    low_label = serializers.CharField(required=False, allow_blank=True, default="", help_text="At most 40 characters.")
+    high_label = serializers.CharField(required=False, allow_blank=True, default="", help_text="At most 40 characters.")
+
+
+class ScaleSettingsOutputSerializer(serializers.Serializer):
+    min = serializers.IntegerField()
+    max = serializers.IntegerField()
+    low_label = serializers.CharField()
+    high_label = serializers.CharField()
+
+
 class QuestionInputSerializer(InputSerializer):
     """A question's fields; the rules (options per kind, limits) are checked by the service."""
 
@@ -96,6 +112,9 @@ class QuestionInputSerializer(InputSerializer):
     options = QuestionOptionSerializer(many=True, required=False)
     accepted_answers = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
     numeric = SliderSettingsSerializer(required=False, help_text="Slider questions: range, step, answer, margin.")
+    scale = ScaleSettingsSerializer(
+        required=False, help_text="Scale questions: the range and end labels; the statements are the options."
+    )
     time_limit_s = serializers.IntegerField(
         default=20, help_text=f"Seconds, {quizzes.MIN_TIME_S} to {quizzes.MAX_TIME_S}."
     )
@@ -112,6 +131,7 @@ class QuestionOutputSerializer(serializers.Serializer):
     options = QuestionOptionSerializer(many=True)
     accepted_answers = serializers.ListField(child=serializers.CharField())
     numeric = SliderSettingsOutputSerializer(allow_null=True, source="slider_numeric", help_text="Sliders only.")
+    scale = ScaleSettingsOutputSerializer(allow_null=True, source="scale_settings", help_text="Scales only.")
     image = serializers.ImageField(allow_null=True, help_text="URL of the question's image, if any.")
     time_limit_s = serializers.IntegerField()
     points = serializers.IntegerField()
@@ -139,7 +159,10 @@ class QuizExportQuestionSerializer(InputSerializer):
     prompt = serializers.CharField()
     options = QuestionOptionSerializer(many=True)
     accepted_answers = serializers.ListField(child=serializers.CharField())
-    numeric = serializers.DictField(required=False, help_text="Sliders: min, max, step, answer, margin, unit.")
+    numeric = serializers.DictField(
+        required=False,
+        help_text="Sliders: min, max, step, answer, margin, unit. Scales: min, max, low_label, high_label.",
+    )
     time_limit_s = serializers.IntegerField()
     points = serializers.IntegerField()
     explanation = serializers.CharField(allow_blank=True)

@@ -151,6 +151,24 @@ class QuestionForm(forms.Form):
         help_text=gettext_lazy("An answer this close to the right one counts as right (0: exactly)."),
     )
     slider_unit = forms.CharField(label=gettext_lazy("Unit (optional)"), max_length=20, required=False)
+    scale_statements = forms.CharField(
+        label=gettext_lazy("Statements to rate"),
+        help_text=gettext_lazy("One per line, 1 to 8 (e.g. “AI will change my job”). Each is rated on the same scale."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    scale_range = forms.ChoiceField(
+        label=gettext_lazy("Scale"),
+        choices=[("1-5", gettext_lazy("1 to 5")), ("0-10", gettext_lazy("0 to 10"))],
+        initial="1-5",
+        required=False,
+    )
+    scale_low_label = forms.CharField(
+        label=gettext_lazy("Label of the lowest number (optional)"), max_length=40, required=False
+    )
+    scale_high_label = forms.CharField(
+        label=gettext_lazy("Label of the highest number (optional)"), max_length=40, required=False
+    )
     drawing_prompts = forms.CharField(
         label=gettext_lazy("Prompts to draw"),
         help_text=gettext_lazy(
@@ -254,6 +272,12 @@ class QuestionForm(forms.Form):
             numeric = question.numeric or {}
             for key in ("min", "max", "step", "answer", "margin", "unit"):
                 initial[f"slider_{key}"] = numeric.get(key)
+        elif question.kind == Question.Kind.SCALE:
+            numeric = question.numeric or {}
+            initial["scale_statements"] = "\n".join(o.get("text", "") for o in question.options)
+            initial["scale_range"] = f"{numeric.get('min', 1)}-{numeric.get('max', 5)}"
+            initial["scale_low_label"] = numeric.get("low_label", "")
+            initial["scale_high_label"] = numeric.get("high_label", "")
         elif question.is_text_round:
             initial["text_labels"] = "\n".join(o.get("text", "") for o in question.options)
         elif question.is_drawing:
@@ -308,6 +332,15 @@ class QuestionForm(forms.Form):
         elif kind == Question.Kind.SLIDER:
             fields["numeric"] = {
                 key: data[f"slider_{key}"] for key in ("min", "max", "step", "answer", "margin", "unit")
+            }
+        elif kind == Question.Kind.SCALE:
+            fields["options"] = [line.strip() for line in data["scale_statements"].splitlines() if line.strip()]
+            low, _dash, high = (data.get("scale_range") or "1-5").partition("-")
+            fields["scale"] = {
+                "min": int(low),
+                "max": int(high),
+                "low_label": data["scale_low_label"],
+                "high_label": data["scale_high_label"],
             }
         else:
             fields["options"] = [

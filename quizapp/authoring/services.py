@@ -12,12 +12,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.image_checks import CheckedImage
 from quizapp.authoring import formats
 from quizapp.authoring.formats import Parsed, Problem, Skipped, aiken, gift, kahoot
 from quizapp.models import Question, Quiz
-from quizapp.rules import drawing_prompts, slider
+from quizapp.rules import drawing_prompts, scale, slider
 
 EXPORT_FORMAT = "a2blab.quiz"
 EXPORT_VERSION = 1
@@ -61,6 +62,7 @@ def question_validate(
     options: Any = None,
     accepted_answers: Any = None,
     numeric: Any = None,
+    scale: Any = None,
     time_limit_s: Any = 20,
     points: Any = 1000,
     explanation: str = "",
@@ -93,6 +95,15 @@ def question_validate(
         "accepted_answers": [],
         "numeric": {},
     }
+    _kind_fields(fields, options=options, accepted_answers=accepted_answers, numeric=numeric, scale_settings=scale)
+    return fields
+
+
+def _kind_fields(
+    fields: dict[str, Any], *, options: Any, accepted_answers: Any, numeric: Any, scale_settings: Any
+) -> None:
+    """Fill in what the question's kind needs (options, accepted answers, settings), checked."""
+    kind = fields["kind"]
     if kind == Question.Kind.OPEN:
         fields["points"] = 0  # nothing to be right about
     elif kind == Question.Kind.SHORT_ANSWER:
@@ -106,12 +117,16 @@ def question_validate(
         # the histogram's bins are the options: tally, bars and report work as for a poll
         right = settings.bin_of(settings.answer)
         fields["options"] = [{"text": t, "correct": i == right} for i, t in enumerate(settings.bin_labels())]
+    elif kind == Question.Kind.SCALE:
+        fields["points"] = 0  # an opinion, like a poll: nothing to be right about
+        statements, rating_scale = _scale(options, scale_settings if scale_settings is not None else numeric)
+        fields["numeric"] = rating_scale.as_dict()
+        fields["options"] = [{"text": text, "correct": False} for text in statements]
     elif kind == Question.Kind.TEXT_ROUND:
         fields["points"] = 0  # a sentence is data too
         fields["options"] = _drawing_prompts(options, high=MAX_TEXT_LABELS, text_round=True)
     else:
         fields["options"] = _choice_options(kind, options)
-    return fields
 
 
 SLIDER_MESSAGES = {
@@ -128,6 +143,27 @@ def _slider_settings(numeric: Any) -> slider.SliderSettings:
         return slider.clean_settings(numeric)
     except slider.SliderRefused as exc:
         raise ValidationError(SLIDER_MESSAGES.get(exc.code, SLIDER_MESSAGES["slider_settings"])) from None
+
+
+SCALE_MESSAGES = {
+    "scale_settings": gettext_lazy("A scale question's settings are its range (1-5 or 0-10) and optional end labels."),
+    "scale_range": gettext_lazy("A scale runs from 1 to 5 or from 0 to 10."),
+    "scale_label": gettext_lazy("A scale's end labels are text of at most %(max)d characters."),
+    "scale_statements": gettext_lazy("A scale question has 1 to %(max)d statements to rate."),
+    "scale_statement_empty": gettext_lazy("Each statement of a scale needs its text."),
+    "scale_statement_long": gettext_lazy("A statement has at most %(max)d characters."),
+    "scale_statement_twice": gettext_lazy("Two statements of a scale are the same: each is rated once."),
+}
+
+
+def _scale(options: Any, raw: Any) -> tuple[list[str], scale.ScaleSettings]:
+    try:
+        return scale.clean_statements(options if options is not None else []), scale.clean_settings(raw)
+    except scale.ScaleRefused as exc:
+        limits = {"scale_label": scale.MAX_LABEL, "scale_statements": scale.MAX_STATEMENTS}
+        limit = limits.get(exc.code, scale.MAX_STATEMENT)
+        message = str(SCALE_MESSAGES.get(exc.code, SCALE_MESSAGES["scale_settings"]))  # in the request's language
+        raise ValidationError(message % {"max": limit} if "%(max)d" in message else message) from None
 
 
 def _accepted_answers(accepted_answers: Any) -> list[str]:
@@ -209,7 +245,7 @@ def quiz_create(
         if not isinstance(data, dict):
             raise ValidationError(_("Question %(n)d is not an object.") % {"n": position + 1})
         try:
-            fields = question_validate(**{k: data[k] for k in data if k in QUESTION_FIELDS})
+            fields = question_validate(**{k: data[k] for k in data if k in QUESTION_INPUT_FIELDS})
         except ValidationError as exc:
             raise ValidationError(
                 _("Question %(n)d: %(problem)s") % {"n": position + 1, "problem": "; ".join(exc.messages)}
@@ -221,6 +257,9 @@ def quiz_create(
 
 
 QUESTION_FIELDS = ("kind", "prompt", "options", "accepted_answers", "numeric", "time_limit_s", "points", "explanation")
+#: What a question given to the API or in a file may carry: the stored fields, and a scale's
+#: settings by their API name (``scale``; stored in ``numeric``).
+QUESTION_INPUT_FIELDS = (*QUESTION_FIELDS, "scale")
 
 
 def quiz_export(quiz: Quiz) -> dict[str, Any]:
@@ -433,7 +472,7 @@ def parsed_questions_check(parsed: Parsed, *, where: str = "line") -> tuple[list
     good: list[dict[str, Any]] = []
     for line, data in parsed.questions:
         try:
-            good.append(question_validate(**{k: data[k] for k in QUESTION_FIELDS if k in data}))
+            good.append(question_validate(**{k: data[k] for k in QUESTION_INPUT_FIELDS if k in data}))
         except ValidationError as exc:
             problems.append(Problem(line, " ".join(exc.messages), where=where))
     problems.sort(key=lambda p: p.line)

@@ -12,10 +12,11 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from quizapp import errors, messages
 from quizapp.models import Answer, Participant, Question, Quiz, QuizSession
-from quizapp.rules import answer_matching, scoring, slider
+from quizapp.rules import answer_matching, scale, scoring, slider
 from quizapp.selectors import session_questions
 
 PARTICIPANT_TABLE = Participant._meta.db_table  # noqa: SLF001 - Django's documented Model._meta API
@@ -42,6 +43,8 @@ class AnswerRequest:
     confidence: Any = None
     #: A slider's number.
     value: Any = None
+    #: A scale's ratings: one whole number per statement.
+    ratings: Any = None
 
 
 def answer_submit(
@@ -52,9 +55,10 @@ def answer_submit(
     text: Any = None,
     confidence: Any = None,
     value: Any = None,
+    ratings: Any = None,
 ) -> AnswerReceipt:
     """Store one answer, scored from server-side time; a second one is refused."""
-    request = AnswerRequest(participant_id, question_id, choices, text, confidence, value)
+    request = AnswerRequest(participant_id, question_id, choices, text, confidence, value, ratings)
     outcome = answers_submit([request])[0]
     if isinstance(outcome, errors.QuizError):
         raise outcome
@@ -159,7 +163,13 @@ def _answer_build(
         raise errors.AlreadyAnswered()
     if deadline is not None and now > deadline + timedelta(milliseconds=settings.QUIZ_ANSWER_GRACE_MS):
         raise errors.TooLate()
-    chosen, typed, correct = _check_answer(question, request.choices, request.text, request.value)
+    ratings: list[int] = []
+    chosen: list[int]
+    if question.kind == Question.Kind.SCALE:  # an opinion per statement: no choice, no right answer
+        ratings = _check_ratings(question, request.ratings)
+        chosen, typed, correct = [], scale.ratings_text(ratings), None
+    else:
+        chosen, typed, correct = _check_answer(question, request.choices, request.text, request.value)
     confidence_value = _check_confidence(session.quiz, request.confidence)
     response_ms = max(0, int((now - opened_at).total_seconds() * 1000))
     rules = rules_for(session.quiz)
@@ -182,6 +192,7 @@ def _answer_build(
         question=question,
         choices=chosen,
         text=typed,
+        ratings=ratings,
         correct=correct,
         response_ms=response_ms if deadline is None else min(response_ms, speed_limit_ms + grace_ms),
         points=base,
@@ -260,6 +271,19 @@ def _check_answer(question: Question, choices: Any, text: Any, value: Any = None
     if question.kind == Question.Kind.POLL or not correct_set:
         return sorted(choices), "", None
     return sorted(choices), "", answer_matching.choice_correct(set(choices), correct_set)
+
+
+#: The refusal of a scale answer says what fits (the code stays ``invalid_answer``).
+SCALE_REFUSED = gettext_lazy("Rate each of the %(count)d statements with a whole number from %(low)d to %(high)d.")
+
+
+def _check_ratings(question: Question, raw: Any) -> list[int]:
+    settings = scale.settings_of(question.numeric)
+    count = len(question.options)
+    try:
+        return scale.check_ratings(settings, count, raw)
+    except scale.ScaleRefused:
+        raise errors.InvalidAnswer(SCALE_REFUSED, count=count, low=settings.minimum, high=settings.maximum) from None
 
 
 def _check_confidence(quiz: Quiz, confidence: Any) -> float | None:

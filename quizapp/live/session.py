@@ -25,6 +25,7 @@ from quizapp.selectors import (
     answer_distribution,
     leaderboard_rows,
     participant_calibrations,
+    scale_stats,
     session_lock_for_host,
     session_questions,
     team_standings,
@@ -271,6 +272,9 @@ def _reveal(session: QuizSession) -> None:
         top=rows[:5],
         **extra,
     )
+    if question.kind == Question.Kind.SCALE:  # the class's mean, spread and distribution per statement
+        payload["scale_stats"] = scale_stats(question, [a.ratings for a in answers])
+        payload["distribution"] = [s["n"] for s in payload["scale_stats"]]
     if question.is_round:
         payload["drawing"] = drawing_selectors.round_public(rounds.round_open(session, question))
     broadcast.after_commit(session.id, payload, personal=personal)

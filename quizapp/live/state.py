@@ -52,7 +52,12 @@ def student_state(participant: Participant) -> dict[str, Any]:
         state["vote"] = vote
         answer = Answer.objects.filter(participant=participant, question=question, vote=vote).first()
         if answer is not None:
-            state["answer"] = {"choices": answer.choices, "text": answer.text, "confidence": answer.confidence}
+            state["answer"] = {
+                "choices": answer.choices,
+                "text": answer.text,
+                "ratings": answer.ratings,
+                "confidence": answer.confidence,
+            }
         revealed = session.state == QuizSession.State.REVEAL or (
             session.mode == QuizSession.Mode.STUDENT_PACED and answer is not None
         )

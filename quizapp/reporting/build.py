@@ -14,6 +14,8 @@ What counts
   students who did not answer are not counted as wrong; ``answered`` says how many answered.
 * Calibration pairs an answer's confidence with whether it was right, using the pure rules of
   :mod:`quizapp.rules.calibration`; answers without a confidence, and poll answers, do not count.
+* A scale (rating) question has no verdict either: its statistics are each statement's mean,
+  standard deviation and ratings per point (:mod:`quizapp.rules.scale`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 
 from quizapp.models import Question
-from quizapp.rules import answer_matching, calibration
+from quizapp.rules import answer_matching, calibration, scale
+from quizapp.rules.scale import ScaleSettings
 
 __all__ = [
     "AnswerRow",
@@ -39,6 +42,7 @@ __all__ = [
     "ParticipantRow",
     "QuestionRow",
     "QuestionStats",
+    "ScaleEntry",
     "SessionInfo",
     "SessionReport",
     "Shift",
@@ -83,6 +87,8 @@ class QuestionRow:
     accepted_answers: tuple[str, ...] = ()
     points: int = 1000
     kind_label: str = ""
+    #: A scale's settings (``quizapp.rules.scale``); ``None`` for the other kinds.
+    scale: ScaleSettings | None = None
 
     @property
     def is_short_answer(self) -> bool:
@@ -107,6 +113,7 @@ class QuestionRow:
             correct_options=frozenset(i for i, o in enumerate(question.options) if o.get("correct")),
             accepted_answers=tuple(question.accepted_answers),
             points=question.points,
+            scale=scale.settings_of(question.numeric) if question.kind == Question.Kind.SCALE else None,
         )
 
 
@@ -142,6 +149,8 @@ class AnswerRow:
     response_ms: int = 0
     points: int = 0  # speed points plus streak bonus
     confidence: float | None = None
+    #: A scale's ratings, one per statement.
+    ratings: tuple[int, ...] = ()
 
 
 # --- the report out -----------------------------------------------------------------------
@@ -205,12 +214,26 @@ class _ShareCorrect:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ScaleEntry:
+    """One statement of a scale: the class's mean, spread and ratings per point of the scale."""
+
+    statement: str
+    n: int
+    mean: float | None
+    sd: float | None
+    #: (point, how many rated it), lowest point first.
+    counts: list[tuple[int, int]]
+
+
+@dataclass(frozen=True, kw_only=True)
 class VoteStats(_ShareCorrect):
     answered: int
     graded: int  # answers with a right/wrong verdict
     correct_count: int
     distribution: list[DistributionEntry]
     mean_seconds: float | None
+    #: A scale's statements (empty for the other kinds).
+    scale: list[ScaleEntry] = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -319,6 +342,10 @@ class SessionReport:
         return self.calibration is not None
 
     @property
+    def has_scales(self) -> bool:
+        return any(q.scale is not None for q in self.questions)
+
+    @property
     def has_shift(self) -> bool:
         return any(stats.shift is not None for stats in self.question_stats)
 
@@ -327,7 +354,9 @@ class SessionReport:
 
 
 def answer_display(question: QuestionRow, answer: AnswerRow) -> str:
-    """An answer as text: what was typed, or the chosen options' texts."""
+    """An answer as text: what was typed, the chosen options' texts, or a scale's ratings by statement."""
+    if question.scale is not None:
+        return "; ".join(f"{text}: {rating}" for text, rating in zip(question.options, answer.ratings, strict=False))
     if question.is_short_answer or answer.text:
         return answer.text
     return ", ".join(question.options[i] for i in answer.choices if 0 <= i < len(question.options))
@@ -361,8 +390,40 @@ def _distribution(question: QuestionRow, answers: Sequence[AnswerRow]) -> list[D
     ]
 
 
+def _scale_entries(question: QuestionRow, answers: Sequence[AnswerRow]) -> list[ScaleEntry]:
+    settings = question.scale
+    if settings is None:
+        return []
+    stats = scale.aggregate(settings, len(question.options), [list(a.ratings) for a in answers])
+    return [
+        ScaleEntry(
+            statement=text,
+            n=one.n,
+            mean=one.mean,
+            sd=one.sd,
+            counts=list(zip(settings.points, one.distribution, strict=True)),
+        )
+        for text, one in zip(question.options, stats, strict=True)
+    ]
+
+
 def _vote_stats(question: QuestionRow, answers: Sequence[AnswerRow]) -> VoteStats:
     graded = [a for a in answers if a.correct is not None]
+    entries = _scale_entries(question, answers)
+    if entries:  # a scale's "answer counts": how many gave each statement each rating
+        distribution = [
+            DistributionEntry(label=f"{entry.statement}: {point}", count=count, correct=None)
+            for entry in entries
+            for point, count in entry.counts
+        ]
+        return VoteStats(
+            answered=len(answers),
+            graded=0,
+            correct_count=0,
+            distribution=distribution,
+            mean_seconds=_mean([a.response_ms / 1000 for a in answers]),
+            scale=entries,
+        )
     return VoteStats(
         answered=len(answers),
         graded=len(graded),

@@ -244,6 +244,25 @@ def calibration_bins_table(report: SessionReport) -> Table:
     return Table(_("Calibration bins"), header, rows)
 
 
+#: The columns of the scales table: how many gave each rating, 0 to 10 (a 1-5 scale leaves 0 and 6-10 empty).
+SCALE_POINTS = range(0, 11)
+
+
+def scale_table(report: SessionReport) -> Table:
+    """One row per statement of each scale question: answers, mean, standard deviation, ratings per point."""
+    header = [_("No."), _("Statement"), _("Answers"), _("Mean"), _("Standard deviation")]
+    header += [_("Rated %(n)d") % {"n": point} for point in SCALE_POINTS]
+    rows = []
+    for stats in report.question_stats:
+        for entry in stats.first.scale:
+            counts = dict(entry.counts)
+            values: list[Any] = [stats.question.number, entry.statement, entry.n]
+            values += [_round(entry.mean, 2), _round(entry.sd, 2)]
+            values += [counts.get(point) for point in SCALE_POINTS]
+            rows.append(values)
+    return Table(_("Scales"), header, rows)
+
+
 #: The tables a CSV download can be asked for (``?table=``); the XLSX has them all.
 TABLES: dict[str, Callable[[SessionReport], Table]] = {
     "grid": grid_table,
@@ -251,12 +270,16 @@ TABLES: dict[str, Callable[[SessionReport], Table]] = {
     "answers": distribution_table,
     "summary": summary_table,
     "calibration": calibration_table,
+    "scales": scale_table,
 }
 
 
 def tables_for(report: SessionReport) -> list[Table]:
-    """The XLSX's sheets; the calibration ones only when answers carried a confidence."""
+    """The XLSX's sheets; the calibration ones only when answers carried a confidence, the scales
+    one only when the quiz has a scale question."""
     tables = [grid_table(report), questions_table(report), distribution_table(report), summary_table(report)]
+    if report.has_scales:
+        tables.append(scale_table(report))
     if report.has_confidence:
         tables += [calibration_table(report), calibration_bins_table(report)]
     return tables

@@ -36,6 +36,7 @@ ANSWER_FIELDS = (
     "points",
     "streak_bonus",
     "confidence",
+    "ratings",
 )
 
 
@@ -51,6 +52,7 @@ def _answer_row(values: dict[str, Any]) -> AnswerRow:
         response_ms=values["response_ms"],
         points=values["points"] + values["streak_bonus"],
         confidence=values["confidence"],
+        ratings=tuple(r for r in (values["ratings"] or []) if isinstance(r, int) and not isinstance(r, bool)),
     )
 
 

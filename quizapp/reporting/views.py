@@ -71,6 +71,7 @@ def _csv_table_labels() -> dict[str, str]:
         "answers": _("Answer counts"),
         "summary": _("Summary"),
         "calibration": _("Calibration"),
+        "scales": _("Scales"),
     }
 
 
@@ -92,7 +93,7 @@ def session_report_page(request: HttpRequest, session_id: int) -> HttpResponse:
             "csv_tables": [
                 (name, label)
                 for name, label in _csv_table_labels().items()
-                if name != "calibration" or report.has_confidence
+                if (name != "calibration" or report.has_confidence) and (name != "scales" or report.has_scales)
             ],
         },
     )
@@ -102,7 +103,7 @@ def session_report_page(request: HttpRequest, session_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def session_export_csv(request: HttpRequest, session_id: int) -> HttpResponse:
-    """One table as CSV: ``?table=grid`` (the default), questions, answers, summary or calibration."""
+    """One table as CSV: ``?table=grid`` (the default), questions, answers, summary, calibration or scales."""
     session = _owned_session(request, session_id)
     name = request.GET.get("table", "grid")
     if name not in exports.TABLES:

@@ -1,5 +1,5 @@
 // The instructor's console: controls, lobby, live tally and the results grid.
-import { HostState, keepFocus, renderBars } from "./host_view.js";
+import { HostState, keepFocus, renderBars, renderScale } from "./host_view.js";
 import { DrawingWall } from "./host_drawing.js";
 import { isRound } from "./drawing_views.js";
 import { Countdown, el } from "./live_socket.js";
@@ -110,6 +110,8 @@ function render(state, message) {
       const total = Object.values(wall?.round?.counts || {}).reduce((a, b) => a + b, 0);
       const wrote = question.kind === "text_round" ? gettext("%s of %s wrote") : gettext("%s of %s drew");
       $("answered").textContent = interpolate(wrote, [total, state.people.size]);
+    } else if (question.kind === "scale") {
+      renderScale($("bars"), question.options, state.reveal?.scale_stats || tally.scale_stats, question.scale);
     } else renderBars($("bars"), question.options, state.reveal?.distribution || tally.distribution || [], correct);
   }
   if (state.deadlineMs) countdown.start(state.deadlineMs, state.serverNowMs);

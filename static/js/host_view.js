@@ -1,5 +1,5 @@
 // Shared by the console and the projector: the host socket's state, kept in one place.
-import { LiveSocket } from "./live_socket.js";
+import { LiveSocket, el } from "./live_socket.js";
 
 export class HostState {
   // onStatus(up): the console's "reconnecting" indicator (socket closed or its process cut off).
@@ -43,7 +43,9 @@ export class HostState {
         this.deadlineMs = data.deadline_ms;
         this.serverNowMs = data.server_now_ms;
         if (data.session.state === "reveal" && data.question) {
-          this.reveal = { ...data.question, distribution: data.tally?.distribution || [], top: data.leaderboard };
+          this.reveal = {
+            ...data.question, distribution: data.tally?.distribution || [], scale_stats: data.tally?.scale_stats, top: data.leaderboard,
+          };
         }
         break;
       case "participant_joined":
@@ -132,6 +134,7 @@ export function renderRace(container, teams) {
 
 export function renderBars(container, options, distribution, correct = []) {
   container.replaceChildren();
+  container.classList.remove("scale-chart");
   if (!Array.isArray(distribution)) {
     for (const [text, count] of Object.entries(distribution || {})) appendBar(container, text, count, 1, false);
     return;
@@ -139,6 +142,42 @@ export function renderBars(container, options, distribution, correct = []) {
   const max = Math.max(1, ...distribution);
   options.forEach((text, index) => {
     appendBar(container, typeof text === "string" ? text : text.text, distribution[index] || 0, max, correct.includes(index), index);
+  });
+}
+
+// A scale question: per statement its mean as a marker and mean ± 1 SD as a band on the scale's
+// axis, the numbers printed beside them (the picture is aria-hidden: the text says it all).
+const decimal = (value) => Number(value).toLocaleString(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+export function renderScale(container, statements, stats, settings) {
+  const low = settings?.min ?? 1;
+  const high = settings?.max ?? 5;
+  const at = (value) => `${(100 * (Math.min(high, Math.max(low, value)) - low)) / Math.max(1, high - low)}%`;
+  container.replaceChildren();
+  container.classList.add("scale-chart");
+  const axis = el("div", { class: "scale-axis" });
+  const ends = el("span", { class: "ends" });
+  ends.append(el("span", {}, [low, settings?.low_label].filter((x) => x !== "" && x != null).join(" ")));
+  ends.append(el("span", {}, [high, settings?.high_label].filter((x) => x !== "" && x != null).join(" ")));
+  axis.append(el("span", {}, gettext("Statement")), ends, el("span", {}, gettext("Mean · spread (SD) · answers")));
+  container.append(axis);
+  statements.forEach((statement, index) => {
+    const one = stats?.[index] || { n: 0, mean: null, sd: null };
+    const row = el("div", { class: "scale-row", "data-testid": "scale-row" });
+    const track = el("span", { class: "scale-track", "aria-hidden": "true" });
+    if (one.mean !== null && one.mean !== undefined) {
+      const band = el("span", { class: "scale-sd" });
+      band.style.left = at(one.mean - one.sd);
+      band.style.right = `calc(100% - ${at(one.mean + one.sd)})`;
+      const marker = el("span", { class: "scale-mean" });
+      marker.style.left = at(one.mean);
+      track.append(band, marker);
+    }
+    const numbers = one.mean === null || one.mean === undefined
+      ? gettext("no ratings yet")
+      : interpolate(gettext("mean %s · SD %s · %s answers"), [decimal(one.mean), decimal(one.sd), one.n]);
+    row.append(el("span", { class: "scale-label" }, typeof statement === "string" ? statement : statement.text), track, el("span", { class: "scale-numbers" }, numbers));
+    container.append(row);
   });
 }
 

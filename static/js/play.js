@@ -53,6 +53,7 @@ function lockChoices() {
   $("submit-multi").disabled = true;
   for (const input of $("short-form").querySelectorAll("input, button")) input.disabled = true;
   for (const input of $("slider-form").querySelectorAll("input, button")) input.disabled = true;
+  for (const input of $("scale-form").querySelectorAll("input, button")) input.disabled = true;
 }
 
 function unlockChoices() {
@@ -60,6 +61,7 @@ function unlockChoices() {
   $("submit-multi").disabled = false;
   for (const input of $("short-form").querySelectorAll("input, button")) input.disabled = false;
   for (const input of $("slider-form").querySelectorAll("input, button")) input.disabled = false;
+  for (const input of $("scale-form").querySelectorAll("input, button")) input.disabled = false;
 }
 
 // A slider question: a range input on the question's min / max / step, its number shown (and
@@ -84,6 +86,53 @@ function renderSlider(question, answer) {
   $("slider-min").textContent = `${Number(settings.min).toLocaleString()}${unit}`;
   $("slider-max").textContent = `${Number(settings.max).toLocaleString()}${unit}`;
   for (const element of form.querySelectorAll("input, button")) element.disabled = false;
+}
+
+// A scale question: per statement a group of radio buttons numbered on the scale (arrow keys move
+// within a group, Tab to the next statement), the end labels read with the lowest and highest
+// numbers; Submit sends one rating per statement and points to the first one left unrated.
+function renderScale(question, answer) {
+  const form = $("scale-form");
+  const settings = question.kind === "scale" ? question.scale : null;
+  form.hidden = !settings;
+  const box = $("scale-statements");
+  box.replaceChildren();
+  if (!settings) return;
+  question.options.forEach((statement, index) => {
+    const group = el("fieldset", { class: "scale-statement", "data-testid": "scale-statement" });
+    group.append(el("legend", { id: `scale-legend-${index}` }, statement));
+    const points = el("div", { class: "scale-points" });
+    for (let value = settings.min; value <= settings.max; value += 1) {
+      const label = el("label", { class: "scale-point" });
+      const input = el("input", { type: "radio", name: `scale-${index}`, value: String(value), "data-testid": `rate-${index}-${value}` });
+      input.checked = answer?.ratings?.[index] === value;
+      const shown = el("span", {}, String(value));
+      const end = value === settings.min ? settings.low_label : value === settings.max ? settings.high_label : "";
+      if (end) shown.append(el("span", { class: "visually-hidden" }, ` (${end})`));
+      label.append(input, shown);
+      points.append(label);
+    }
+    group.append(points);
+    if (settings.low_label || settings.high_label) {
+      const ends = el("div", { class: "scale-ends", "aria-hidden": "true" });
+      ends.append(el("span", {}, settings.low_label || ""), el("span", {}, settings.high_label || ""));
+      group.append(ends);
+    }
+    group.addEventListener("change", () => group.classList.remove("missing"));
+    box.append(group);
+  });
+  for (const element of form.querySelectorAll("input, button")) element.disabled = false;
+}
+
+function scaleRatings() {
+  const groups = [...$("scale-statements").querySelectorAll("fieldset")];
+  const ratings = groups.map((group) => {
+    const checked = group.querySelector("input:checked");
+    return checked ? Number(checked.value) : null;
+  });
+  const missing = groups.filter((group, index) => ratings[index] === null);
+  for (const group of groups) group.classList.toggle("missing", missing.includes(group));
+  return { ratings, missing };
 }
 
 function confidence() {
@@ -156,8 +205,10 @@ function renderQuestion(question, deadlineMs, serverNowMs, answer) {
     });
     choices.append(button);
   });
-  if (question.kind === "slider") choices.replaceChildren(); // its options are the reveal's histogram bins
+  // a slider's options are the reveal's histogram bins, a scale's the statements it rates
+  if (question.kind === "slider" || question.kind === "scale") choices.replaceChildren();
   renderSlider(question, answer);
+  renderScale(question, answer);
   $("submit-multi").hidden = !question.multiple;
   $("submit-multi").disabled = false;
   const shortForm = $("short-form");
@@ -201,6 +252,9 @@ function renderReveal(reveal, you) {
   if (you && you.answered === false) {
     verdict.textContent = gettext("No answer this time.");
     verdict.className = "verdict none";
+  } else if (current?.kind === "scale") {
+    verdict.textContent = gettext("Thanks for your ratings.");
+    verdict.className = "verdict poll";
   } else if (you?.correct === true || reveal.correct === true) {
     verdict.textContent = gettext("Correct!");
     verdict.className = "verdict ok";
@@ -364,6 +418,19 @@ $("short-form").addEventListener("submit", (event) => {
 $("slider-form").addEventListener("submit", (event) => {
   event.preventDefault();
   sendAnswer({ value: Number($("slider-value").value) });
+});
+$("scale-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const { ratings, missing } = scaleRatings();
+  if (missing.length) {
+    $("answer-status").textContent = interpolate(
+      ngettext("Rate every statement: %s is not rated yet.", "Rate every statement: %s are not rated yet.", missing.length),
+      [missing.length],
+    );
+    missing[0].querySelector("input")?.focus();
+    return;
+  }
+  sendAnswer({ ratings });
 });
 $("next").addEventListener("click", () => socket.send({ type: "next" }));
 

@@ -13,7 +13,7 @@ reported so the author can adjust it). Matching ``{=a -> b}`` is refused (no suc
 are descriptions (text without an answer block).
 
 Written: multiple choice, true/false, short answer, open and slider (``{#answer:margin}``)
-questions; polls and drawing and text rounds are listed as skipped. Time limits and points are not
+questions; polls, scales and drawing and text rounds are listed as skipped. Time limits and points are not
 part of GIFT.
 """
 
@@ -330,6 +330,9 @@ def export(
             continue
         if kind in ("drawing", "text_round"):
             skipped.append(Skipped(position, kind, _("Drawing and text rounds exist only in A2B Lab.")))
+            continue
+        if kind == "scale":
+            skipped.append(Skipped(position, kind, _("GIFT has no rating scales.")))
             continue
         block = _block(question, true_false_labels)
         if block is None:
