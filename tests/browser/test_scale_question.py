@@ -16,7 +16,7 @@ from quizapp.live.rooms import room_create
 from quizapp.models import Answer, QuizSession
 from tests.browser.a11y import describe, violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 STATEMENTS = ["AI가 내 일을 바꿀 것이다", "AI의 답을 믿는다", "모델 만드는 법을 배우고 싶다"]
