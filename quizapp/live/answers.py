@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from quizapp import errors, messages
 from quizapp.models import Answer, Participant, Question, Quiz, QuizSession
-from quizapp.rules import answer_matching, scoring, slider
+from quizapp.rules import answer_matching, ordering, scoring, slider
 from quizapp.selectors import session_questions
 
 PARTICIPANT_TABLE = Participant._meta.db_table  # noqa: SLF001 - Django's documented Model._meta API
@@ -42,6 +42,8 @@ class AnswerRequest:
     confidence: Any = None
     #: A slider's number.
     value: Any = None
+    #: An ordering question's item ids, in the student's order.
+    order: Any = None
 
 
 def answer_submit(
@@ -52,9 +54,10 @@ def answer_submit(
     text: Any = None,
     confidence: Any = None,
     value: Any = None,
+    order: Any = None,
 ) -> AnswerReceipt:
     """Store one answer, scored from server-side time; a second one is refused."""
-    request = AnswerRequest(participant_id, question_id, choices, text, confidence, value)
+    request = AnswerRequest(participant_id, question_id, choices, text, confidence, value, order)
     outcome = answers_submit([request])[0]
     if isinstance(outcome, errors.QuizError):
         raise outcome
@@ -159,20 +162,29 @@ def _answer_build(
         raise errors.AlreadyAnswered()
     if deadline is not None and now > deadline + timedelta(milliseconds=settings.QUIZ_ANSWER_GRACE_MS):
         raise errors.TooLate()
-    chosen, typed, correct = _check_answer(question, request.choices, request.text, request.value)
+    chosen, typed, correct = _check_answer(question, request.choices, request.text, request.value, request.order)
     confidence_value = _check_confidence(session.quiz, request.confidence)
     response_ms = max(0, int((now - opened_at).total_seconds() * 1000))
     rules = rules_for(session.quiz)
     counts = question.has_correct_answer and question.points > 0 and vote == 1
     grace_ms = settings.QUIZ_ANSWER_GRACE_MS
     speed_limit_ms = scoring.speed_time_limit_ms(question.time_limit_s * 1000, participant.time_factor)
-    base = scoring.answer_points(
-        correct=bool(correct),
-        points=question.points if counts else 0,
-        response_ms=response_ms,
-        time_limit_ms=speed_limit_ms,
-        rules=rules,
-    )
+    if question.is_ordering:  # partial credit for the items in their right place
+        base = ordering.order_points(
+            chosen,
+            points=question.points if counts else 0,
+            response_ms=response_ms,
+            time_limit_ms=speed_limit_ms,
+            rules=rules,
+        )
+    else:
+        base = scoring.answer_points(
+            correct=bool(correct),
+            points=question.points if counts else 0,
+            response_ms=response_ms,
+            time_limit_ms=speed_limit_ms,
+            rules=rules,
+        )
     bonus, streak = (0, participant.streak)
     if counts:
         bonus, streak = scoring.streak_bonus(participant.streak, bool(correct), rules)
@@ -227,17 +239,15 @@ def _not_open_or_answered(participant: Participant, question_id: int) -> errors.
     return errors.QuestionNotOpen()
 
 
-def _check_answer(question: Question, choices: Any, text: Any, value: Any = None) -> tuple[list[int], str, bool | None]:
+def _check_answer(
+    question: Question, choices: Any, text: Any, value: Any = None, order: Any = None
+) -> tuple[list[int], str, bool | None]:
     if question.is_round:  # a round takes drawings or sentences (quizapp.drawing), not answers
         raise errors.InvalidAnswer()
+    if question.is_ordering:
+        return _check_order(question, order)
     if question.kind == Question.Kind.SLIDER:
-        # stored as its histogram bin (the tally's and the report's) and as the number itself
-        settings = slider.settings_of(question.numeric)
-        try:
-            number = slider.check_value(settings, value)
-        except slider.SliderRefused:
-            raise errors.InvalidAnswer() from None
-        return [settings.bin_of(number)], slider.fmt(number).replace(",", ""), settings.is_correct(number)
+        return _check_slider(question, value)
     if question.takes_text:
         if not isinstance(text, str) or not text.strip() or len(text) > 200:
             raise errors.InvalidAnswer()
@@ -260,6 +270,26 @@ def _check_answer(question: Question, choices: Any, text: Any, value: Any = None
     if question.kind == Question.Kind.POLL or not correct_set:
         return sorted(choices), "", None
     return sorted(choices), "", answer_matching.choice_correct(set(choices), correct_set)
+
+
+def _check_order(question: Question, order: Any) -> tuple[list[int], str, bool]:
+    """An ordering answer is stored as the order itself (item ids: the grid and the report show
+    it); right only when exact (partial credit: :func:`quizapp.rules.ordering.order_points`)."""
+    try:
+        checked = ordering.check_order(order, len(question.options))
+    except ordering.OrderingRefused:
+        raise errors.InvalidAnswer() from None
+    return checked, "", ordering.is_exact(checked)
+
+
+def _check_slider(question: Question, value: Any) -> tuple[list[int], str, bool]:
+    """A slider's number is stored as its histogram bin (the tally's and the report's) and as itself."""
+    settings = slider.settings_of(question.numeric)
+    try:
+        number = slider.check_value(settings, value)
+    except slider.SliderRefused:
+        raise errors.InvalidAnswer() from None
+    return [settings.bin_of(number)], slider.fmt(number).replace(",", ""), settings.is_correct(number)
 
 
 def _check_confidence(quiz: Quiz, confidence: Any) -> float | None:

@@ -221,6 +221,7 @@ class StudentConsumer(QuizSocket):
                 text=frame.get("text"),
                 confidence=frame.get("confidence"),
                 value=frame.get("value"),
+                order=frame.get("order"),
             )
         )
         ack = {"question_id": question_id, "id": frame.get("id")}

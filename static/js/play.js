@@ -53,6 +53,7 @@ function lockChoices() {
   $("submit-multi").disabled = true;
   for (const input of $("short-form").querySelectorAll("input, button")) input.disabled = true;
   for (const input of $("slider-form").querySelectorAll("input, button")) input.disabled = true;
+  for (const button of $("ordering-form").querySelectorAll("button")) button.disabled = true;
 }
 
 function unlockChoices() {
@@ -60,6 +61,7 @@ function unlockChoices() {
   $("submit-multi").disabled = false;
   for (const input of $("short-form").querySelectorAll("input, button")) input.disabled = false;
   for (const input of $("slider-form").querySelectorAll("input, button")) input.disabled = false;
+  for (const button of $("ordering-form").querySelectorAll("button")) button.disabled = false;
 }
 
 // A slider question: a range input on the question's min / max / step, its number shown (and
@@ -84,6 +86,67 @@ function renderSlider(question, answer) {
   $("slider-min").textContent = `${Number(settings.min).toLocaleString()}${unit}`;
   $("slider-max").textContent = `${Number(settings.max).toLocaleString()}${unit}`;
   for (const element of form.querySelectorAll("input, button")) element.disabled = false;
+}
+
+// An ordering question: the items in the phones' shuffle (or, once answered, the order sent), each
+// with up and down buttons (keyboard and touch alike; 44 px targets). A move keeps the focus on the
+// moved item's button and its new place is read out through the page's announcer.
+let ordering = []; // [{ id, text }] in the student's current order
+
+function announce(text) {
+  root.dispatchEvent(new CustomEvent("a2b:announce", { detail: text }));
+}
+
+function moveItem(index, step) {
+  const target = index + step;
+  const item = ordering[index];
+  if (target < 0 || target >= ordering.length) {
+    announce(step < 0 ? interpolate(gettext("%s is already first."), [item.text]) : interpolate(gettext("%s is already last."), [item.text]));
+    return;
+  }
+  ordering.splice(index, 1);
+  ordering.splice(target, 0, item);
+  drawOrdering();
+  const row = $("ordering-list").children[target];
+  row?.querySelector(step < 0 ? "[data-move=up]" : "[data-move=down]")?.focus();
+  announce(interpolate(gettext("%s moved to place %s of %s."), [item.text, target + 1, ordering.length]));
+}
+
+function drawOrdering() {
+  const locked = Boolean(current?.answered);
+  $("ordering-list").replaceChildren(
+    ...ordering.map((item, index) => {
+      const row = el("li", { class: `ordering-item ${COLOURS[item.id % 6]}`, "data-id": item.id, "data-testid": "ordering-item" });
+      row.append(
+        el("span", { class: "ordering-place", "aria-hidden": "true" }, String(index + 1)),
+        el("span", { class: "ordering-text" }, item.text),
+      );
+      for (const [move, symbol, label] of [["up", "↑", gettext("Move %s up")], ["down", "↓", gettext("Move %s down")]]) {
+        const button = el("button", { type: "button", class: "ordering-move", "data-move": move, "aria-label": interpolate(label, [item.text]) }, symbol);
+        button.disabled = locked;
+        button.addEventListener("click", () => moveItem(ordering.indexOf(item), move === "up" ? -1 : 1));
+        row.append(button);
+      }
+      return row;
+    }),
+  );
+}
+
+function renderOrdering(question, answer) {
+  const form = $("ordering-form");
+  const items = question.kind === "ordering" ? question.ordering?.items || [] : [];
+  form.hidden = !items.length;
+  if (!items.length) return;
+  const byId = new Map(items.map((item) => [item.id, item]));
+  const sent = (answer?.choices || []).map((id) => byId.get(id)).filter(Boolean);
+  ordering = sent.length === items.length ? sent : [...items];
+  drawOrdering();
+  form.querySelector("[type=submit]").disabled = false;
+}
+
+// How many of the items this student put in their right place (ids are the right positions).
+function itemsInPlace() {
+  return ordering.filter((item, index) => item.id === index).length;
 }
 
 function confidence() {
@@ -158,6 +221,7 @@ function renderQuestion(question, deadlineMs, serverNowMs, answer) {
   });
   if (question.kind === "slider") choices.replaceChildren(); // its options are the reveal's histogram bins
   renderSlider(question, answer);
+  renderOrdering(question, answer);
   $("submit-multi").hidden = !question.multiple;
   $("submit-multi").disabled = false;
   const shortForm = $("short-form");
@@ -201,6 +265,9 @@ function renderReveal(reveal, you) {
   if (you && you.answered === false) {
     verdict.textContent = gettext("No answer this time.");
     verdict.className = "verdict none";
+  } else if (current?.kind === "ordering" && (you?.correct ?? reveal.correct) === false && itemsInPlace() > 0) {
+    verdict.textContent = interpolate(gettext("Partly right: %s of %s in the right place."), [itemsInPlace(), ordering.length]);
+    verdict.className = "verdict partial";
   } else if (you?.correct === true || reveal.correct === true) {
     verdict.textContent = gettext("Correct!");
     verdict.className = "verdict ok";
@@ -364,6 +431,10 @@ $("short-form").addEventListener("submit", (event) => {
 $("slider-form").addEventListener("submit", (event) => {
   event.preventDefault();
   sendAnswer({ value: Number($("slider-value").value) });
+});
+$("ordering-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  if (ordering.length) sendAnswer({ order: ordering.map((item) => item.id) });
 });
 $("next").addEventListener("click", () => socket.send({ type: "next" }));
 

@@ -1,5 +1,5 @@
 // The projector: join code and QR, the question with its countdown, the chart after the reveal.
-import { HostState, renderBars, renderRace } from "./host_view.js";
+import { HostState, renderBars, renderOrderingReveal, renderRace } from "./host_view.js";
 import { DrawingWall } from "./host_drawing.js";
 import { isRound } from "./drawing_views.js";
 import { Countdown, el, showView } from "./live_socket.js";
@@ -55,8 +55,11 @@ function render(state, message) {
   if (session.state === "reveal" && state.reveal) {
     countdown.stop();
     $("reveal-prompt").textContent = question.prompt;
-    const options = question.options.map((o) => (typeof o === "string" ? o : o.text));
-    renderBars($("bars"), options, state.reveal.distribution, state.reveal.correct_choices || []);
+    if (question.kind === "ordering") renderOrderingReveal($("bars"), state.reveal);
+    else {
+      const options = question.options.map((o) => (typeof o === "string" ? o : o.text));
+      renderBars($("bars"), options, state.reveal.distribution, state.reveal.correct_choices || []);
+    }
     $("explanation").textContent = state.reveal.explanation || "";
     if (state.reveal.shift) {
       $("explanation").textContent += " " + interpolate(gettext("Correct before the discussion: %s, after: %s."), [`${state.reveal.shift.before}%`, `${state.reveal.shift.after}%`]);
@@ -72,8 +75,10 @@ function render(state, message) {
   image.hidden = !question.image_url;
   if (question.image_url) image.src = question.image_url;
   image.alt = question.image_alt || ""; // empty for a decorative image: screen readers skip it
+  // an ordering question's items, in the phones' shuffled order
+  const shown = question.kind === "ordering" ? (question.ordering?.items || []).map((item) => item.text) : question.options;
   $("options").replaceChildren(
-    ...question.options.map((o, i) => el("li", { class: `c${i % 6}` }, typeof o === "string" ? o : o.text)),
+    ...shown.map((o, i) => el("li", { class: `c${i % 6}` }, typeof o === "string" ? o : o.text)),
   );
   const tally = state.tally || {};
   $("answered").textContent = interpolate(gettext("%s of %s answered"), [tally.answered ?? 0, tally.participants ?? state.people.size]);
