@@ -232,7 +232,7 @@ def _matching_as_ordering(pairs: list[str], explanation: str) -> dict[str, Any]:
             raise _Refused(
                 _(
                     "A matching question imports only as an ordering question, and only when its left sides are "
-                    "the positions 1, 2, 3, … (or first, second, …); this one's are not."
+                    "the positions 1, 2, 3, … (or first, second, …): here they are not."
                 )
             )
         placed[position] = right.strip()
