@@ -259,3 +259,31 @@ def test_gift_carries_ordering_as_matching_and_kahoot_and_aiken_report_it():
     assert [s.kind for s in skipped] == ["ordering"]
     _data, skipped = kahoot.export(exported)
     assert [s.kind for s in skipped] == ["ordering"]
+
+
+def test_the_builder_form_adds_edits_and_refuses_ordering_questions(transactional_db, client):
+    from tests.quizapp.authoring.test_views import question_post
+
+    teacher = InstructorFactory.create(username="former", password="x-long-password-1")
+    client.force_login(teacher)
+    quiz = quiz_create(owner=teacher, title="Steps", language="ko")
+    url = f"/quizzes/{quiz.id}/questions/add/"
+    response = client.post(url, question_post(kind="ordering", prompt="순서는?", ordering_items="\r\n".join(ITEMS)))
+    assert response.status_code == 302, response.content.decode()
+    question = quiz.questions.get()
+    assert (question.kind, [o["text"] for o in question.options]) == ("ordering", ITEMS)
+    edit = client.get(f"/quizzes/{quiz.id}/questions/{question.id}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "\n".join(ITEMS).replace(">", "&gt;") in edit
+    assert 'data-kinds="ordering"' in edit
+    listed = client.get(f"/quizzes/{quiz.id}/").content.decode()
+    assert 'data-testid="ordering-items"' in listed, "the quiz page lists the items in their order"
+    for language, expected in (
+        ("en", "An ordering question has 3 to 6 items."),
+        ("ko", "순서 문제의 항목은 3~6개입니다."),
+    ):
+        refused = client.post(
+            url, question_post(kind="ordering", ordering_items="only\ntwo"), HTTP_ACCEPT_LANGUAGE=language
+        )
+        assert refused.status_code == 400
+        assert expected in refused.content.decode()
+    assert quiz.questions.count() == 1
