@@ -124,6 +124,9 @@ def test_two_phones_order_the_steps_and_the_projector_reveals_the_right_order(br
             assert box["height"] >= 24, box
         first_up = kim.locator(".ordering-move").first
         assert "위로 옮기기" in (first_up.get_attribute("aria-label") or ""), "each button says what it moves"
+        shown = projector.locator("[data-role=options] li")
+        shown.first.wait_for()
+        assert shown.all_inner_texts() == [ITEMS[i] for i in shuffled], "the projector lists the phones' shuffle"
         found["phone: ordering question"] = violations(kim)
         screenshot(kim, "phone-ordering-question")
         found["projector: ordering question"] = violations(projector)

@@ -61,6 +61,8 @@ async def test_students_order_items_and_the_reveal_shows_the_right_order(layer):
             socket, _token = await join("ORDERS", name)
             students.append(socket)
         sockets += students
+        late, _token = await join("ORDERS", "late")
+        sockets.append(late)
         await host.send_json_to({"type": "next"})
         for socket in students:
             opened = (await receive_type(socket, "question"))["question"]
@@ -125,6 +127,10 @@ async def test_students_order_items_and_the_reveal_shows_the_right_order(layer):
         assert wrong["you"]["points"] == 0
         host_reveal = await receive_type(host, "reveal")
         assert host_reveal["ordering"]["exact"] == 1
+        late_reveal = await receive_type(late, "reveal")
+        assert late_reveal["you"]["answered"] is False
+        await late.send_json_to({"type": "answer", "question_id": question_id, "order": [0, 1, 2, 3], "id": "late"})
+        assert (await receive_type(late, "error"))["code"] == "question_not_open", "a late order is refused"
     finally:
         for socket in sockets:
             await socket.disconnect()
@@ -136,6 +142,7 @@ async def test_students_order_items_and_the_reveal_shows_the_right_order(layer):
         }
 
     rows = await database_sync_to_async(stored)()
+    assert "late" not in rows
     assert rows["exact"][:2] == ([0, 1, 2, 3], True)
     assert rows["partial"][:2] == ([0, 1, 3, 2], False)
     assert rows["wrong"] == ([1, 0, 3, 2], False, 0)
