@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
+import openpyxl
 import pytest
 from channels.db import database_sync_to_async
 from django.urls import reverse
@@ -213,6 +214,11 @@ def test_the_report_grid_and_csv_show_each_students_order_and_points(transaction
     assert int(kim["Q1 points"]) > int(lee["Q1 points"])
     xlsx = client.get(reverse("reports:export_xlsx", args=[session.id]), HTTP_ACCEPT_LANGUAGE="en")
     assert xlsx.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content))["Grid"]
+    grid = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    lee_row = dict(zip(grid[0], next(r for r in grid if r[0] == "Lee"), strict=True))
+    assert lee_row["Q1 answer"] == " → ".join([ITEMS[1], ITEMS[0], ITEMS[2], ITEMS[3]])
+    assert lee_row["Q1 points"] == int(lee["Q1 points"])
 
 
 def test_the_builder_api_keeps_the_items_and_refuses_bad_ones(transactional_db):
@@ -294,3 +300,22 @@ def test_the_builder_form_adds_edits_and_refuses_ordering_questions(transactiona
         assert refused.status_code == 400
         assert expected in refused.content.decode()
     assert quiz.questions.count() == 1
+
+
+def test_student_paced_the_result_comes_with_the_answer(transactional_db):
+    from quizapp.live import join as joining
+
+    teacher = InstructorFactory.create(username="pacer", password="x-long-password-1")
+    room = room_create(owner=teacher, code="ORDERPACE")
+    quiz = quiz_create(owner=teacher, title="At your pace", questions=[ORDERING])
+    live.session_start(room=room, quiz=quiz, mode=QuizSession.Mode.STUDENT_PACED, user=teacher)
+    student = joining.participant_join(code="ORDERPACE", nickname="Solo", address="10.0.0.9").participant
+    live.student_advance(participant_id=student.id)
+    question = quiz.questions.get()
+    receipt = live_answers.answer_submit(participant_id=student.id, question_id=question.id, order=[0, 2, 1, 3])
+    result = receipt.immediate_result
+    assert result is not None
+    assert result["correct"] is False
+    assert 0 < result["points"] <= 250, "2 of 4 in place"
+    assert result["ordering_answer"]["items"][0] == {"id": 0, "text": ITEMS[0]}
+    assert result["accepted_answers"] == [" → ".join(ITEMS)]
