@@ -170,6 +170,10 @@ def test_two_phones_order_the_steps_and_the_projector_reveals_the_right_order(br
         found["phone: ordering reveal (partial)"] = violations(lee)
         found["console: ordering reveal"] = violations(host)
         screenshot(projector, "projector-ordering-reveal")
+        projector.reload()  # a projector that reconnects during the reveal draws it again from host_state
+        projector.get_by_test_id("projector-bars").get_by_text("순서 모두 맞음: 1", exact=False).wait_for()
+        again = projector.get_by_test_id("projector-bars").locator(".bar-value").all_inner_texts()
+        assert again == ["100%", "100%", "50%", "50%"], again
         screenshot(lee, "phone-ordering-partial")
     finally:
         for context in contexts:
