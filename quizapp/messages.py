@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.ws_protocol import message
 from quizapp.models import Participant, Question, QuizSession
-from quizapp.rules import scale, slider
+from quizapp.rules import ordering, scale, slider
 
 
 def dumps(payload: dict[str, Any]) -> str:
@@ -31,7 +31,7 @@ def question_public(question: Question, *, index: int, total: int) -> dict[str, 
         "total": total,
         "kind": question.kind,
         "prompt": question.prompt,
-        "options": [] if question.takes_text else [o.get("text", "") for o in question.options],
+        "options": [] if question.takes_text or question.is_ordering else [o.get("text", "") for o in question.options],
         "multiple": multi,
         "image_url": question.image.url if question.image else None,
         "image_alt": question.image_alt,
@@ -41,7 +41,18 @@ def question_public(question: Question, *, index: int, total: int) -> dict[str, 
         "slider": slider.settings_of(question.numeric).public() if question.kind == Question.Kind.SLIDER else None,
         # a scale's range and end labels (its options are the statements to rate)
         "scale": scale.settings_of(question.numeric).as_dict() if question.kind == Question.Kind.SCALE else None,
+        # an ordering question's items, shuffled the same way for every phone; never their order
+        "ordering": ordering_public(question) if question.is_ordering else None,
     }
+
+
+def ordering_items(question: Question, ids: list[int]) -> list[dict[str, Any]]:
+    return [{"id": i, "text": question.options[i].get("text", "")} for i in ids]
+
+
+def ordering_public(question: Question) -> dict[str, Any]:
+    """The items as phones get them: ``options`` stays empty, the ids are the stored positions."""
+    return {"items": ordering_items(question, ordering.phone_order(len(question.options), question.id))}
 
 
 def question_reveal(question: Question) -> dict[str, Any]:
@@ -54,6 +65,10 @@ def question_reveal(question: Question) -> dict[str, Any]:
         settings = slider.settings_of(question.numeric)
         reveal["accepted_answers"] = [settings.answer_text()]
         reveal["slider_answer"] = settings.as_dict()
+    if question.is_ordering:
+        right = ordering_items(question, list(range(len(question.options))))
+        reveal["accepted_answers"] = [" → ".join(item["text"] for item in right)]
+        reveal["ordering_answer"] = {"items": right}
     return reveal
 
 

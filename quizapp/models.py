@@ -59,7 +59,8 @@ class Quiz(models.Model):
 
 class Question(models.Model):
     """One question. True/false, multiple choice and polls keep their options in ``options``
-    (``[{"text": ..., "correct": bool}]``); short answers keep ``accepted_answers``."""
+    (``[{"text": ..., "correct": bool}]``); short answers keep ``accepted_answers``; an ordering
+    question keeps its items in ``options`` in their right order (``quizapp.rules.ordering``)."""
 
     class Kind(models.TextChoices):
         TRUE_FALSE = "true_false", _("True / false")
@@ -71,6 +72,7 @@ class Question(models.Model):
         TEXT_ROUND = "text_round", _("Text round (the class's sentences train a router)")
         SLIDER = "slider", _("Slider (a number, right within a margin)")
         SCALE = "scale", _("Scale (rate statements, no right answer)")
+        ORDERING = "ordering", _("Ordering (put the items in the right order)")
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions", verbose_name=_("quiz"))
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -99,6 +101,8 @@ class Question(models.Model):
 
     @property
     def has_correct_answer(self) -> bool:
+        if self.kind == self.Kind.ORDERING:
+            return bool(self.options)  # the order of its items is the answer
         if self.kind == self.Kind.SHORT_ANSWER:
             return bool(self.accepted_answers)
         if self.kind in (self.Kind.POLL, self.Kind.OPEN, self.Kind.SCALE):
@@ -122,6 +126,11 @@ class Question(models.Model):
     def scale_settings(self) -> dict[str, Any] | None:
         """A scale's settings (for the API), ``None`` for the other kinds."""
         return self.numeric if self.kind == self.Kind.SCALE else None
+
+    @property
+    def is_ordering(self) -> bool:
+        """The items (``options``) are stored in their right order; phones get them shuffled."""
+        return self.kind == self.Kind.ORDERING
 
     @property
     def is_text_round(self) -> bool:

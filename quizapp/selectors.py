@@ -9,7 +9,7 @@ from django.db.models import Count, QuerySet
 
 from quizapp import errors, messages
 from quizapp.models import Answer, Participant, Question, Quiz, QuizSession, Room
-from quizapp.rules import answer_matching, calibration, room_codes, scale, scoring, teams
+from quizapp.rules import answer_matching, calibration, ordering, room_codes, scale, scoring, teams
 
 
 def room_get_by_code(code: str) -> Room | None:
@@ -82,11 +82,13 @@ def results_grid(session: QuizSession) -> dict[str, Any]:
     questions = session_questions(session)
     participants = list(session.participants.order_by("joined_at", "id"))
     options = {q.id: [o.get("text", "") for o in q.options] for q in questions}
+    ordered = {q.id for q in questions if q.is_ordering}
     cells: dict[int, dict[int, dict[str, Any]]] = {}
     for a in Answer.objects.filter(session=session, vote=1):
         cell = answer_cell(a)
         texts = options.get(a.question_id, [])
-        cell["display"] = a.text or ", ".join(texts[i] for i in a.choices if 0 <= i < len(texts))
+        joiner = " → " if a.question_id in ordered else ", "  # an ordering answer is the student's order
+        cell["display"] = a.text or joiner.join(texts[i] for i in a.choices if 0 <= i < len(texts))
         cells.setdefault(a.participant_id, {})[a.question_id] = cell
     return {
         "questions": [{"id": q.id, "prompt": q.prompt, "kind": q.kind, "options": q.options} for q in questions],
@@ -125,13 +127,21 @@ def tally(session: QuizSession, question: Question) -> dict[str, Any]:
         .annotate(n=Count("id"))
         .order_by()
     )
-    return {
+    counts = {
         "question_id": question.id,
         "vote": session.current_vote,
         "answered": sum(n for _c, _t, n in grouped),
         "participants": session.participants.filter(removed=False).count(),
         "distribution": answer_distribution(question, grouped),
     }
+    if question.is_ordering:
+        counts["ordering"] = ordering_tally(grouped)
+    return counts
+
+
+def ordering_tally(rows: Iterable[tuple[list[int], str, int]]) -> dict[str, int]:
+    """An ordering question's answers: how many exact, partly right (some items in place), wrong."""
+    return ordering.tally((choices, n) for choices, _text, n in rows).as_dict()
 
 
 def scale_stats(question: Question, ratings: Iterable[Any]) -> list[dict[str, Any]]:
@@ -182,7 +192,10 @@ def past_sessions(user: User) -> QuerySet[QuizSession]:
 
 def answer_distribution(question: Question, rows: Iterable[tuple[list[int], str, int]]) -> list[int] | dict[str, int]:
     """Counts per option from ``(choices, text, count)`` rows; for short answers, counts per
-    normalised text (top 10)."""
+    normalised text (top 10); for an ordering question, per position how many put the right item
+    there (the items in their right order)."""
+    if question.is_ordering:
+        return ordering.position_counts(((choices, n) for choices, _text, n in rows), len(question.options))
     if question.takes_text:
         counts: Counter[str] = Counter()
         for _choices, text, n in rows:

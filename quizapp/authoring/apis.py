@@ -109,7 +109,12 @@ class QuestionInputSerializer(InputSerializer):
 
     kind = serializers.ChoiceField(choices=Question.Kind.choices)
     prompt = serializers.CharField(max_length=1000)
-    options = QuestionOptionSerializer(many=True, required=False)
+    options = QuestionOptionSerializer(
+        many=True,
+        required=False,
+        help_text="Choices; a drawing or text round's prompts; an ordering question's items in their right order "
+        "(3 to 6, `correct` ignored: phones get them shuffled).",
+    )
     accepted_answers = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
     numeric = SliderSettingsSerializer(required=False, help_text="Slider questions: range, step, answer, margin.")
     scale = ScaleSettingsSerializer(

@@ -189,6 +189,14 @@ class QuestionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    ordering_items = forms.CharField(
+        label=gettext_lazy("Items, in their right order"),
+        help_text=gettext_lazy(
+            "One per line, 3 to 6, first to last. Phones get them shuffled; students put them back in order."
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
     accepted_answers = forms.CharField(
         label=gettext_lazy("Accepted answers"),
         help_text=gettext_lazy("One per line. Case, spaces and accents do not matter."),
@@ -278,6 +286,8 @@ class QuestionForm(forms.Form):
             initial["scale_range"] = f"{numeric.get('min', 1)}-{numeric.get('max', 5)}"
             initial["scale_low_label"] = numeric.get("low_label", "")
             initial["scale_high_label"] = numeric.get("high_label", "")
+        elif question.is_ordering:
+            initial["ordering_items"] = "\n".join(o.get("text", "") for o in question.options)
         elif question.is_text_round:
             initial["text_labels"] = "\n".join(o.get("text", "") for o in question.options)
         elif question.is_drawing:
@@ -329,6 +339,8 @@ class QuestionForm(forms.Form):
             fields["options"] = [line.strip() for line in data["drawing_prompts"].splitlines() if line.strip()]
         elif kind == Question.Kind.TEXT_ROUND:
             fields["options"] = [line.strip() for line in data["text_labels"].splitlines() if line.strip()]
+        elif kind == Question.Kind.ORDERING:
+            fields["options"] = [line.strip() for line in data["ordering_items"].splitlines() if line.strip()]
         elif kind == Question.Kind.SLIDER:
             fields["numeric"] = {
                 key: data[f"slider_{key}"] for key in ("min", "max", "step", "answer", "margin", "unit")

@@ -18,7 +18,7 @@ from core.image_checks import CheckedImage
 from quizapp.authoring import formats
 from quizapp.authoring.formats import Parsed, Problem, Skipped, aiken, gift, kahoot
 from quizapp.models import Question, Quiz
-from quizapp.rules import drawing_prompts, scale, slider
+from quizapp.rules import drawing_prompts, ordering, scale, slider
 
 EXPORT_FORMAT = "a2blab.quiz"
 EXPORT_VERSION = 1
@@ -166,6 +166,27 @@ def _scale(options: Any, raw: Any) -> tuple[list[str], scale.ScaleSettings]:
         raise ValidationError(message % {"max": limit} if "%(max)d" in message else message) from None
 
 
+def ordering_message(code: str) -> str:
+    """An ordering refusal's text, in the request's language (looked up when it is raised)."""
+    limits = {"min": ordering.MIN_ITEMS, "max": ordering.MAX_ITEMS}
+    if code == "ordering_count":
+        return _("An ordering question has %(min)d to %(max)d items.") % limits
+    if code == "ordering_blank":
+        return _("Every item of an ordering question needs a text.")
+    if code == "ordering_length":
+        return _("An item of an ordering question has at most %(max)d characters.") % {"max": ordering.MAX_ITEM_LENGTH}
+    if code == "ordering_duplicate":
+        return _("Two items of an ordering question read the same: students could not tell them apart.")
+    return _("An ordering question needs its items as a list, in their right order.")
+
+
+def _ordering_items(options: Any) -> list[str]:
+    try:
+        return ordering.clean_items(options)
+    except ordering.OrderingRefused as exc:
+        raise ValidationError(ordering_message(exc.code)) from None
+
+
 def _accepted_answers(accepted_answers: Any) -> list[str]:
     accepted = [str(a).strip() for a in (accepted_answers or []) if str(a).strip()]
     if not accepted:
@@ -176,7 +197,10 @@ def _accepted_answers(accepted_answers: Any) -> list[str]:
 
 
 def _choice_options(kind: str, options: Any) -> list[dict[str, Any]]:
-    """True/false, multiple choice and poll options, with the rules of each kind."""
+    """True/false, multiple choice and poll options, with the rules of each kind; an ordering
+    question's items in their right order (phones get them shuffled: ``quizapp.rules.ordering``)."""
+    if kind == Question.Kind.ORDERING:
+        return [{"text": text, "correct": False} for text in _ordering_items(options)]
     cleaned = _clean_options(options or [])
     correct_count = sum(o["correct"] for o in cleaned)
     if kind == Question.Kind.TRUE_FALSE:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from quizapp import errors, messages
 from quizapp.models import Answer, Participant, Question, Quiz, QuizSession
-from quizapp.rules import answer_matching, scale, scoring, slider
+from quizapp.rules import answer_matching, ordering, scale, scoring, slider
 from quizapp.selectors import session_questions
 
 PARTICIPANT_TABLE = Participant._meta.db_table  # noqa: SLF001 - Django's documented Model._meta API
@@ -45,6 +45,8 @@ class AnswerRequest:
     value: Any = None
     #: A scale's ratings: one whole number per statement.
     ratings: Any = None
+    #: An ordering question's item ids, in the student's order.
+    order: Any = None
 
 
 def answer_submit(
@@ -56,9 +58,10 @@ def answer_submit(
     confidence: Any = None,
     value: Any = None,
     ratings: Any = None,
+    order: Any = None,
 ) -> AnswerReceipt:
     """Store one answer, scored from server-side time; a second one is refused."""
-    request = AnswerRequest(participant_id, question_id, choices, text, confidence, value, ratings)
+    request = AnswerRequest(participant_id, question_id, choices, text, confidence, value, ratings, order)
     outcome = answers_submit([request])[0]
     if isinstance(outcome, errors.QuizError):
         raise outcome
@@ -143,19 +146,8 @@ def _answer_build(
         raise errors.Removed()
     if session.ended_at is not None:
         raise errors.SessionEnded()
-    questions = session_questions(session)
     question_id = request.question_id
-    if session.mode == QuizSession.Mode.STUDENT_PACED:
-        index, opened_at = participant.current_index, participant.question_opened_at
-        if index >= len(questions) or questions[index].id != question_id or opened_at is None:
-            raise _not_open_or_answered(participant, question_id)
-    else:
-        index, opened_at = session.current_index, session.question_opened_at
-        if session.state != QuizSession.State.QUESTION or not (0 <= index < len(questions)):
-            raise _not_open_or_answered(participant, question_id)
-        if questions[index].id != question_id or opened_at is None or session.question_deadline is None:
-            raise _not_open_or_answered(participant, question_id)
-    question = questions[index]
+    question, opened_at = _open_question(participant, session, question_id)
     # Their own deadline (a time accommodation), else the class's; none: open until the reveal.
     deadline = own_deadline(participant, session, question, opened_at)
     vote = session.current_vote if session.mode != QuizSession.Mode.STUDENT_PACED else 1
@@ -169,20 +161,29 @@ def _answer_build(
         ratings = _check_ratings(question, request.ratings)
         chosen, typed, correct = [], scale.ratings_text(ratings), None
     else:
-        chosen, typed, correct = _check_answer(question, request.choices, request.text, request.value)
+        chosen, typed, correct = _check_answer(question, request.choices, request.text, request.value, request.order)
     confidence_value = _check_confidence(session.quiz, request.confidence)
     response_ms = max(0, int((now - opened_at).total_seconds() * 1000))
     rules = rules_for(session.quiz)
     counts = question.has_correct_answer and question.points > 0 and vote == 1
     grace_ms = settings.QUIZ_ANSWER_GRACE_MS
     speed_limit_ms = scoring.speed_time_limit_ms(question.time_limit_s * 1000, participant.time_factor)
-    base = scoring.answer_points(
-        correct=bool(correct),
-        points=question.points if counts else 0,
-        response_ms=response_ms,
-        time_limit_ms=speed_limit_ms,
-        rules=rules,
-    )
+    if question.is_ordering:  # partial credit for the items in their right place
+        base = ordering.order_points(
+            chosen,
+            points=question.points if counts else 0,
+            response_ms=response_ms,
+            time_limit_ms=speed_limit_ms,
+            rules=rules,
+        )
+    else:
+        base = scoring.answer_points(
+            correct=bool(correct),
+            points=question.points if counts else 0,
+            response_ms=response_ms,
+            time_limit_ms=speed_limit_ms,
+            rules=rules,
+        )
     bonus, streak = (0, participant.streak)
     if counts:
         bonus, streak = scoring.streak_bonus(participant.streak, bool(correct), rules)
@@ -215,6 +216,22 @@ def _answer_build(
     return AnswerReceipt(answer=answer, immediate_result=immediate)
 
 
+def _open_question(participant: Participant, session: QuizSession, question_id: int) -> tuple[Question, datetime]:
+    """The question this participant may answer now and when it opened for them, or the refusal."""
+    questions = session_questions(session)
+    if session.mode == QuizSession.Mode.STUDENT_PACED:
+        index, opened_at = participant.current_index, participant.question_opened_at
+        if index >= len(questions) or questions[index].id != question_id or opened_at is None:
+            raise _not_open_or_answered(participant, question_id)
+    else:
+        index, opened_at = session.current_index, session.question_opened_at
+        if session.state != QuizSession.State.QUESTION or not (0 <= index < len(questions)):
+            raise _not_open_or_answered(participant, question_id)
+        if questions[index].id != question_id or opened_at is None or session.question_deadline is None:
+            raise _not_open_or_answered(participant, question_id)
+    return questions[index], opened_at
+
+
 def own_deadline(
     participant: Participant, session: QuizSession, question: Question, opened_at: datetime
 ) -> datetime | None:
@@ -238,17 +255,15 @@ def _not_open_or_answered(participant: Participant, question_id: int) -> errors.
     return errors.QuestionNotOpen()
 
 
-def _check_answer(question: Question, choices: Any, text: Any, value: Any = None) -> tuple[list[int], str, bool | None]:
+def _check_answer(
+    question: Question, choices: Any, text: Any, value: Any = None, order: Any = None
+) -> tuple[list[int], str, bool | None]:
     if question.is_round:  # a round takes drawings or sentences (quizapp.drawing), not answers
         raise errors.InvalidAnswer()
+    if question.is_ordering:
+        return _check_order(question, order)
     if question.kind == Question.Kind.SLIDER:
-        # stored as its histogram bin (the tally's and the report's) and as the number itself
-        settings = slider.settings_of(question.numeric)
-        try:
-            number = slider.check_value(settings, value)
-        except slider.SliderRefused:
-            raise errors.InvalidAnswer() from None
-        return [settings.bin_of(number)], slider.fmt(number).replace(",", ""), settings.is_correct(number)
+        return _check_slider(question, value)
     if question.takes_text:
         if not isinstance(text, str) or not text.strip() or len(text) > 200:
             raise errors.InvalidAnswer()
@@ -284,6 +299,26 @@ def _check_ratings(question: Question, raw: Any) -> list[int]:
         return scale.check_ratings(settings, count, raw)
     except scale.ScaleRefused:
         raise errors.InvalidAnswer(SCALE_REFUSED, count=count, low=settings.minimum, high=settings.maximum) from None
+
+
+def _check_order(question: Question, order: Any) -> tuple[list[int], str, bool]:
+    """An ordering answer is stored as the order itself (item ids: the grid and the report show
+    it); right only when exact (partial credit: :func:`quizapp.rules.ordering.order_points`)."""
+    try:
+        checked = ordering.check_order(order, len(question.options))
+    except ordering.OrderingRefused:
+        raise errors.InvalidAnswer() from None
+    return checked, "", ordering.is_exact(checked)
+
+
+def _check_slider(question: Question, value: Any) -> tuple[list[int], str, bool]:
+    """A slider's number is stored as its histogram bin (the tally's and the report's) and as itself."""
+    settings = slider.settings_of(question.numeric)
+    try:
+        number = slider.check_value(settings, value)
+    except slider.SliderRefused:
+        raise errors.InvalidAnswer() from None
+    return [settings.bin_of(number)], slider.fmt(number).replace(",", ""), settings.is_correct(number)
 
 
 def _check_confidence(quiz: Quiz, confidence: Any) -> float | None:

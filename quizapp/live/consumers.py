@@ -222,6 +222,7 @@ class StudentConsumer(QuizSocket):
                 confidence=frame.get("confidence"),
                 value=frame.get("value"),
                 ratings=frame.get("ratings"),
+                order=frame.get("order"),
             )
         )
         ack = {"question_id": question_id, "id": frame.get("id")}

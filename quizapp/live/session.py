@@ -7,6 +7,7 @@ answering :mod:`quizapp.live.answers`; consumers and views call these and nothin
 """
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -24,6 +25,7 @@ from quizapp.rules import scoring
 from quizapp.selectors import (
     answer_distribution,
     leaderboard_rows,
+    ordering_tally,
     participant_calibrations,
     scale_stats,
     session_lock_for_host,
@@ -253,7 +255,9 @@ def _reveal(session: QuizSession) -> None:
                 "streak": row["streak"],
             }
         )
-    extra = {"teams": team_standings(session)} if session.team_count else {}
+    extra: dict[str, Any] = {"teams": team_standings(session)} if session.team_count else {}
+    if question.is_ordering:  # how many exact, partly right, wrong
+        extra["ordering"] = ordering_tally([(a.choices, a.text, 1) for a in answers])
     shift = None
     if vote == 2 and question.has_correct_answer:
         first = list(

@@ -29,7 +29,7 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 
 from quizapp.models import Question
-from quizapp.rules import answer_matching, calibration, scale
+from quizapp.rules import answer_matching, calibration, ordering, scale
 from quizapp.rules.scale import ScaleSettings
 
 __all__ = [
@@ -96,7 +96,14 @@ class QuestionRow:
         return self.kind in (Question.Kind.SHORT_ANSWER, Question.Kind.OPEN)
 
     @property
+    def is_ordering(self) -> bool:
+        """The options are items in their right order; an answer's choices are a student's order."""
+        return self.kind == Question.Kind.ORDERING
+
+    @property
     def has_correct_answer(self) -> bool:
+        if self.is_ordering:
+            return bool(self.options)
         if self.is_short_answer:
             return bool(self.accepted_answers)
         return self.kind != Question.Kind.POLL and bool(self.correct_options)
@@ -359,6 +366,8 @@ def answer_display(question: QuestionRow, answer: AnswerRow) -> str:
         return "; ".join(f"{text}: {rating}" for text, rating in zip(question.options, answer.ratings, strict=False))
     if question.is_short_answer or answer.text:
         return answer.text
+    if question.is_ordering:  # the student's order, first to last
+        return " → ".join(question.options[i] for i in answer.choices if 0 <= i < len(question.options))
     return ", ".join(question.options[i] for i in answer.choices if 0 <= i < len(question.options))
 
 
@@ -375,6 +384,12 @@ def _distribution(question: QuestionRow, answers: Sequence[AnswerRow]) -> list[D
                 label=text, count=count, correct=None if accepted is None else answer_matching.matches(text, accepted)
             )
             for text, count in counts.most_common(SHORT_ANSWER_TOP)
+        ]
+    if question.is_ordering:  # per position: how many put the right item there
+        right = ordering.position_counts(((a.choices, 1) for a in answers), len(question.options))
+        return [
+            DistributionEntry(label=f"{i + 1}. {text}", count=right[i], correct=True)
+            for i, text in enumerate(question.options)
         ]
     option_counts = [0] * len(question.options)
     for answer in answers:

@@ -17,7 +17,9 @@ const text = (selector) => {
 function summary(view) {
   switch (view) {
     case "question": {
-      const options = [...root.querySelectorAll('[data-role="choices"] .choice')].map((b) => b.textContent.trim());
+      const options = [...root.querySelectorAll('[data-role="choices"] .choice, [data-role="ordering-list"] .ordering-text')]
+        .filter((node) => !node.closest("[hidden]"))
+        .map((b) => b.textContent.trim());
       return [text('[data-role="progress"]'), text('[data-role="prompt"]'), options.join(", "), timeToAnswer("countdown")];
     }
     case "drawing":
@@ -79,6 +81,8 @@ function onTick(role) {
 }
 
 if (root && region) {
+  // play.js asks for a sentence to be read (an ordering item's new place): the same live region.
+  root.addEventListener("a2b:announce", (event) => announce([event.detail]));
   for (const role of COUNTDOWNS) {
     const node = root.querySelector(`[data-role="${role}"]`);
     if (node) new MutationObserver(() => onTick(role)).observe(node, { childList: true, characterData: true, subtree: true });

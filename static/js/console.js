@@ -1,5 +1,5 @@
 // The instructor's console: controls, lobby, live tally and the results grid.
-import { HostState, keepFocus, renderBars, renderScale } from "./host_view.js";
+import { HostState, keepFocus, orderingSummary, renderBars, renderOrderingReveal, renderScale } from "./host_view.js";
 import { DrawingWall } from "./host_drawing.js";
 import { isRound } from "./drawing_views.js";
 import { Countdown, el } from "./live_socket.js";
@@ -15,7 +15,8 @@ const STATES = {
 function cellText(cell, question) {
   if (!cell) return "";
   if (cell.text) return cell.text;
-  return (cell.choices || []).map((i) => question?.options?.[i]?.text ?? i).join(", ");
+  // an ordering answer is the student's order of the items
+  return (cell.choices || []).map((i) => question?.options?.[i]?.text ?? i).join(question?.kind === "ordering" ? " → " : ", ");
 }
 
 function renderGrid(state) {
@@ -112,6 +113,9 @@ function render(state, message) {
       $("answered").textContent = interpolate(wrote, [total, state.people.size]);
     } else if (question.kind === "scale") {
       renderScale($("bars"), question.options, state.reveal?.scale_stats || tally.scale_stats, question.scale);
+    } else if (question.kind === "ordering") {
+      if (state.reveal) renderOrderingReveal($("bars"), state.reveal);
+      else $("bars").replaceChildren(el("p", { "data-testid": "ordering-summary" }, orderingSummary(tally.ordering)));
     } else renderBars($("bars"), question.options, state.reveal?.distribution || tally.distribution || [], correct);
   }
   if (state.deadlineMs) countdown.start(state.deadlineMs, state.serverNowMs);

@@ -45,6 +45,7 @@ export class HostState {
         if (data.session.state === "reveal" && data.question) {
           this.reveal = {
             ...data.question, distribution: data.tally?.distribution || [], scale_stats: data.tally?.scale_stats, top: data.leaderboard,
+            answered: data.tally?.answered, ordering: data.tally?.ordering,
           };
         }
         break;
@@ -181,7 +182,31 @@ export function renderScale(container, statements, stats, settings) {
   });
 }
 
-function appendBar(container, label, count, max, isCorrect, index = 0) {
+// An ordering question's tally: how many put the items in the exact order, partly right, wrong.
+export function orderingSummary(counts) {
+  if (!counts) return "";
+  return interpolate(gettext("Exact order: %s · partly right: %s · no item in place: %s"), [counts.exact, counts.partial, counts.wrong]);
+}
+
+// An ordering question's reveal: the right order, and per position the share of answers with the
+// right item there (a bar each, its % as the value); the tally line first.
+export function renderOrderingReveal(container, reveal) {
+  container.replaceChildren();
+  const items = reveal.ordering_answer?.items || [];
+  const right = Array.isArray(reveal.distribution) ? reveal.distribution : [];
+  const answered = reveal.answered || 0;
+  const summary = document.createElement("p");
+  summary.className = "ordering-summary";
+  summary.dataset.testid = "ordering-summary";
+  summary.textContent = orderingSummary(reveal.ordering);
+  container.append(summary);
+  items.forEach((item, position) => {
+    const percent = answered ? Math.round((100 * (right[position] || 0)) / answered) : 0;
+    appendBar(container, `${position + 1}. ${item.text}`, `${percent}%`, 100, false, position, percent);
+  });
+}
+
+function appendBar(container, label, count, max, isCorrect, index = 0, width = count) {
   const row = document.createElement("div");
   row.className = `bar c${index % 6}${isCorrect ? " correct" : ""}`;
   const name = document.createElement("span");
@@ -189,7 +214,7 @@ function appendBar(container, label, count, max, isCorrect, index = 0) {
   name.textContent = (isCorrect ? "✓ " : "") + label;
   const fill = document.createElement("span");
   fill.className = "bar-fill";
-  fill.style.width = `${Math.round((100 * count) / Math.max(max, 1))}%`;
+  fill.style.width = `${Math.round((100 * width) / Math.max(max, 1))}%`;
   const value = document.createElement("span");
   value.className = "bar-value";
   value.textContent = String(count);

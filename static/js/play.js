@@ -54,6 +54,7 @@ function lockChoices() {
   for (const input of $("short-form").querySelectorAll("input, button")) input.disabled = true;
   for (const input of $("slider-form").querySelectorAll("input, button")) input.disabled = true;
   for (const input of $("scale-form").querySelectorAll("input, button")) input.disabled = true;
+  for (const button of $("ordering-form").querySelectorAll("button")) button.disabled = true;
 }
 
 function unlockChoices() {
@@ -62,6 +63,7 @@ function unlockChoices() {
   for (const input of $("short-form").querySelectorAll("input, button")) input.disabled = false;
   for (const input of $("slider-form").querySelectorAll("input, button")) input.disabled = false;
   for (const input of $("scale-form").querySelectorAll("input, button")) input.disabled = false;
+  for (const button of $("ordering-form").querySelectorAll("button")) button.disabled = false;
 }
 
 // A slider question: a range input on the question's min / max / step, its number shown (and
@@ -133,6 +135,67 @@ function scaleRatings() {
   const missing = groups.filter((group, index) => ratings[index] === null);
   for (const group of groups) group.classList.toggle("missing", missing.includes(group));
   return { ratings, missing };
+}
+
+// An ordering question: the items in the phones' shuffle (or, once answered, the order sent), each
+// with up and down buttons (keyboard and touch alike; 44 px targets). A move keeps the focus on the
+// moved item's button and its new place is read out through the page's announcer.
+let ordering = []; // [{ id, text }] in the student's current order
+
+function announce(text) {
+  root.dispatchEvent(new CustomEvent("a2b:announce", { detail: text }));
+}
+
+function moveItem(index, step) {
+  const target = index + step;
+  const item = ordering[index];
+  if (target < 0 || target >= ordering.length) {
+    announce(step < 0 ? interpolate(gettext("%s is already first."), [item.text]) : interpolate(gettext("%s is already last."), [item.text]));
+    return;
+  }
+  ordering.splice(index, 1);
+  ordering.splice(target, 0, item);
+  drawOrdering();
+  const row = $("ordering-list").children[target];
+  row?.querySelector(step < 0 ? "[data-move=up]" : "[data-move=down]")?.focus();
+  announce(interpolate(gettext("%s moved to place %s of %s."), [item.text, target + 1, ordering.length]));
+}
+
+function drawOrdering() {
+  const locked = Boolean(current?.answered);
+  $("ordering-list").replaceChildren(
+    ...ordering.map((item, index) => {
+      const row = el("li", { class: `ordering-item ${COLOURS[item.id % 6]}`, "data-id": item.id, "data-testid": "ordering-item" });
+      row.append(
+        el("span", { class: "ordering-place", "aria-hidden": "true" }, String(index + 1)),
+        el("span", { class: "ordering-text" }, item.text),
+      );
+      for (const [move, symbol, label] of [["up", "↑", gettext("Move %s up")], ["down", "↓", gettext("Move %s down")]]) {
+        const button = el("button", { type: "button", class: "ordering-move", "data-move": move, "aria-label": interpolate(label, [item.text]) }, symbol);
+        button.disabled = locked;
+        button.addEventListener("click", () => moveItem(ordering.indexOf(item), move === "up" ? -1 : 1));
+        row.append(button);
+      }
+      return row;
+    }),
+  );
+}
+
+function renderOrdering(question, answer) {
+  const form = $("ordering-form");
+  const items = question.kind === "ordering" ? question.ordering?.items || [] : [];
+  form.hidden = !items.length;
+  if (!items.length) return;
+  const byId = new Map(items.map((item) => [item.id, item]));
+  const sent = (answer?.choices || []).map((id) => byId.get(id)).filter(Boolean);
+  ordering = sent.length === items.length ? sent : [...items];
+  drawOrdering();
+  form.querySelector("[type=submit]").disabled = false;
+}
+
+// How many of the items this student put in their right place (ids are the right positions).
+function itemsInPlace() {
+  return ordering.filter((item, index) => item.id === index).length;
 }
 
 function confidence() {
@@ -209,6 +272,7 @@ function renderQuestion(question, deadlineMs, serverNowMs, answer) {
   if (question.kind === "slider" || question.kind === "scale") choices.replaceChildren();
   renderSlider(question, answer);
   renderScale(question, answer);
+  renderOrdering(question, answer);
   $("submit-multi").hidden = !question.multiple;
   $("submit-multi").disabled = false;
   const shortForm = $("short-form");
@@ -255,6 +319,9 @@ function renderReveal(reveal, you) {
   } else if (current?.kind === "scale") {
     verdict.textContent = gettext("Thanks for your ratings.");
     verdict.className = "verdict poll";
+  } else if (current?.kind === "ordering" && (you?.correct ?? reveal.correct) === false && itemsInPlace() > 0) {
+    verdict.textContent = interpolate(gettext("Partly right: %s of %s in the right place."), [itemsInPlace(), ordering.length]);
+    verdict.className = "verdict partial";
   } else if (you?.correct === true || reveal.correct === true) {
     verdict.textContent = gettext("Correct!");
     verdict.className = "verdict ok";
@@ -431,6 +498,11 @@ $("scale-form").addEventListener("submit", (event) => {
     return;
   }
   sendAnswer({ ratings });
+});
+
+$("ordering-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  if (ordering.length) sendAnswer({ order: ordering.map((item) => item.id) });
 });
 $("next").addEventListener("click", () => socket.send({ type: "next" }));
 

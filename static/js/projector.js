@@ -1,5 +1,5 @@
 // The projector: join code and QR, the question with its countdown, the chart after the reveal.
-import { HostState, renderBars, renderRace, renderScale } from "./host_view.js";
+import { HostState, renderBars, renderOrderingReveal, renderRace, renderScale } from "./host_view.js";
 import { DrawingWall } from "./host_drawing.js";
 import { isRound } from "./drawing_views.js";
 import { Countdown, el, showView } from "./live_socket.js";
@@ -56,7 +56,8 @@ function render(state, message) {
     countdown.stop();
     $("reveal-prompt").textContent = question.prompt;
     const options = question.options.map((o) => (typeof o === "string" ? o : o.text));
-    if (question.kind === "scale") renderScale($("bars"), options, state.reveal.scale_stats || state.tally?.scale_stats, question.scale);
+    if (question.kind === "ordering") renderOrderingReveal($("bars"), state.reveal);
+    else if (question.kind === "scale") renderScale($("bars"), options, state.reveal.scale_stats || state.tally?.scale_stats, question.scale);
     else renderBars($("bars"), options, state.reveal.distribution, state.reveal.correct_choices || []);
     $("explanation").textContent = state.reveal.explanation || "";
     if (state.reveal.shift) {
@@ -73,6 +74,8 @@ function render(state, message) {
   image.hidden = !question.image_url;
   if (question.image_url) image.src = question.image_url;
   image.alt = question.image_alt || ""; // empty for a decorative image: screen readers skip it
+  // an ordering question's items, in the phones' shuffled order
+  const shown = question.kind === "ordering" ? (question.ordering?.items || []).map((item) => item.text) : question.options;
   const tally = state.tally || {};
   // a scale's statements with their live means and spread (the tally's, a few times a second)
   const isScale = question.kind === "scale";
@@ -81,7 +84,7 @@ function render(state, message) {
   if (isScale) renderScale($("scale-live"), question.options, tally.scale_stats, question.scale);
   else {
     $("options").replaceChildren(
-      ...question.options.map((o, i) => el("li", { class: `c${i % 6}` }, typeof o === "string" ? o : o.text)),
+      ...shown.map((o, i) => el("li", { class: `c${i % 6}` }, typeof o === "string" ? o : o.text)),
     );
   }
   $("answered").textContent = interpolate(gettext("%s of %s answered"), [tally.answered ?? 0, tally.participants ?? state.people.size]);

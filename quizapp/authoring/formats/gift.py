@@ -9,12 +9,15 @@ format markers ``[html]`` ``[moodle]`` ``[plain]`` ``[markdown]``, and feedback:
 feedback ``####...`` or else the right answer's ``#...`` becomes the explanation. Numerical
 ``{#15:2}`` / ``{#10..20}`` / ``{#=15:0 =%50%15:2}`` becomes a slider: the (first fully right)
 answer and its tolerance as the margin, on a range GIFT does not carry (:func:`slider_range`,
-reported so the author can adjust it). Matching ``{=a -> b}`` is refused (no such kind yet), as
-are descriptions (text without an answer block).
+reported so the author can adjust it). Matching ``{=1 -> first =2 -> second =3 -> third}`` becomes an
+ordering question when its left sides are the positions 1 to n (or first, second, …; 첫째, 둘째, …;
+1st, 2nd, …), in any order; any other matching question is refused, as are descriptions (text
+without an answer block).
 
-Written: multiple choice, true/false, short answer, open and slider (``{#answer:margin}``)
-questions; polls, scales and drawing and text rounds are listed as skipped. Time limits and points are not
-part of GIFT.
+Written: multiple choice, true/false, short answer, open, slider (``{#answer:margin}``) and
+ordering questions (as matching from the positions ``1``..``n``, which reads back as the same
+order; an item with ``->`` in it would not, so that question is skipped); polls, scales and drawing
+and text rounds are listed as skipped. Time limits and points are not part of GIFT.
 """
 
 from __future__ import annotations
@@ -181,7 +184,7 @@ def _answers(block: str, labels: tuple[str, str], line: int, parsed: Parsed) -> 
     answers = [_answer(token) for token in tokens]
     wrong_marked = any(marker == "~" for marker, *_rest in answers)
     if not wrong_marked and any("->" in text for _m, text, _c, _f in answers):
-        raise _Refused(_("Matching questions are not supported yet."))
+        return _matching_as_ordering([text for _m, text, _c, _f in answers], explanation)
     feedback_of_right = next((f for _m, _t, right, f in answers if right and f), "")
     if any(f for _m, _t, right, f in answers if f and f != feedback_of_right) or (explanation and feedback_of_right):
         parsed.notes.append(
@@ -200,6 +203,44 @@ def _answers(block: str, labels: tuple[str, str], line: int, parsed: Parsed) -> 
     if len(options) == 2 and one_right and is_true_false_pair(options[0]["text"], options[1]["text"]):
         kind = "true_false"
     return {"kind": kind, "options": options, "explanation": explanation}
+
+
+#: Words for positions (1 to 6) a matching question's left side may use, casefolded.
+_POSITION_WORDS = {
+    **{word: n for n, word in enumerate(("first", "second", "third", "fourth", "fifth", "sixth"), start=1)},
+    **{word: n for n, word in enumerate(("1st", "2nd", "3rd", "4th", "5th", "6th"), start=1)},
+    **{word: n for n, word in enumerate(("첫째", "둘째", "셋째", "넷째", "다섯째", "여섯째"), start=1)},
+    **{word: n for n, word in enumerate(("첫번째", "두번째", "세번째", "네번째", "다섯번째", "여섯번째"), start=1)},
+}
+
+
+def _position(left: str) -> int | None:
+    """``1``, ``1.``, ``(1)``, ``first``, ``첫 번째`` -> 1; anything else ``None``."""
+    key = "".join(left.casefold().split()).strip(".)(:")
+    if key.isdigit():
+        return int(key)
+    return _POSITION_WORDS.get(key)
+
+
+def _matching_as_ordering(pairs: list[str], explanation: str) -> dict[str, Any]:
+    """A matching question whose left sides are positions: the right sides in that order."""
+    placed: dict[int, str] = {}
+    for pair in pairs:
+        left, arrow, right = pair.partition("->")
+        position = _position(left) if arrow else None
+        if position is None or position in placed:
+            raise _Refused(
+                _(
+                    "A matching question imports only as an ordering question, and only when its left sides are "
+                    "the positions 1, 2, 3, … (or first, second, …): here they are not."
+                )
+            )
+        placed[position] = right.strip()
+    if sorted(placed) != list(range(1, len(placed) + 1)):
+        raise _Refused(
+            _("The positions of this matching question skip a number: they must run 1, 2, 3, … without gaps.")
+        )
+    return {"kind": "ordering", "options": [placed[n] for n in sorted(placed)], "explanation": explanation}
 
 
 _NUMBER = r"[-+]?\d+(?:\.\d+)?"
@@ -298,6 +339,11 @@ def _block(question: dict[str, Any], truth_labels: tuple[str, str]) -> str | Non
             return None
         margin = numeric.get("margin") or 0
         return f"#{numeric['answer']}:{margin}" if margin else f"#{numeric['answer']}"
+    if kind == "ordering":
+        items = [str(o.get("text", "") if isinstance(o, dict) else o) for o in options]
+        if any("->" in item for item in items):
+            return None
+        return " ".join(f"={n} -> {escape(item)}" for n, item in enumerate(items, start=1))
     if kind == "short_answer":
         accepted = question.get("accepted_answers") or []
         if any("->" in a for a in accepted):

@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 from quizapp.authoring import services
 from quizapp.authoring.services import ImportRefused, question_add, quiz_create, quiz_export, quiz_import_file
 from quizapp.models import Question, Quiz
-from tests.quizapp.authoring.test_formats import AIKEN_FILE, GIFT_FILE, KAHOOT_ROWS, kahoot_template, line_of
+from tests.quizapp.authoring.test_formats import (
+    AIKEN_FILE,
+    GIFT_FILE,
+    KAHOOT_ROWS,
+    MATCHING_REFUSED,
+    kahoot_template,
+    line_of,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
@@ -54,6 +61,7 @@ def test_skipping_the_refused_lines_imports_the_rest_in_order(teacher):
         "multiple_choice",
         "short_answer",
         "slider",  # GIFT's numerical {#67:5}
+        "ordering",  # GIFT's matching from the positions 1, 2, 3
         "multiple_choice",
         "open",
         "multiple_choice",
@@ -165,7 +173,11 @@ def teacher_client(client, teacher):
 def test_the_import_page_lists_every_refused_line_in_korean_and_english(teacher_client):
     before = counts()
     for language, header, line in (
-        ("en", "Nothing was imported: 3 lines were refused", "Matching questions are not supported yet."),
+        (
+            "en",
+            "Nothing was imported: 3 lines were refused",
+            MATCHING_REFUSED,
+        ),
         ("ko", None, None),
     ):
         response = teacher_client.post(
@@ -193,8 +205,8 @@ def test_the_import_page_imports_the_rest_when_asked_and_says_what_it_left(teach
     assert response.redirect_chain[-1][0] == f"/quizzes/{quiz.id}/"
     page = response.content.decode()
     assert "Quiz imported: AI basics" in page
-    assert f"Not imported: Line {line_of(GIFT_FILE, '::Pairs::')}: Matching questions are not supported yet." in page
-    assert quiz.questions.count() == 9
+    assert f"Not imported: Line {line_of(GIFT_FILE, '::Pairs::')}: {MATCHING_REFUSED}" in page
+    assert quiz.questions.count() == 10
 
 
 def test_the_import_page_takes_kahoot_and_aiken_and_still_json(teacher_client, teacher):
@@ -244,12 +256,12 @@ def test_the_api_imports_a_file_and_answers_the_quiz_with_what_it_skipped(api, t
     assert response.status_code == 201
     body = response.json()
     assert body["title"] == "AI basics"
-    assert len(body["questions"]) == 9
+    assert len(body["questions"]) == 10
     assert body["skipped"][0] == {
         "line": line_of(GIFT_FILE, "::Pairs::"),
         "where": "line",
-        "reason": "Matching questions are not supported yet.",
-        "message": f"Line {line_of(GIFT_FILE, '::Pairs::')}: Matching questions are not supported yet.",
+        "reason": MATCHING_REFUSED,
+        "message": f"Line {line_of(GIFT_FILE, '::Pairs::')}: {MATCHING_REFUSED}",
     }
     assert {n["line"] for n in body["notes"]} == {
         line_of(GIFT_FILE, "AI basics/Data"),

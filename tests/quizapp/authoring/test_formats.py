@@ -17,6 +17,12 @@ from quizapp.authoring.formats import aiken, gift, kahoot
 from quizapp.authoring.services import question_validate
 from quizapp.rules import slider
 
+#: Why a matching question that is not an ordering one is refused (``quizapp.authoring.formats.gift``).
+MATCHING_REFUSED = (
+    "A matching question imports only as an ordering question, and only when its left sides are the positions "
+    "1, 2, 3, … (or first, second, …): here they are not."
+)
+
 pytestmark = pytest.mark.embedded
 
 
@@ -88,13 +94,16 @@ def test_the_gift_file_gives_every_kind_it_carries():
     years = by_line[line_of(GIFT_FILE, "::Years::")]
     assert years["kind"] == "slider"
     assert years["numeric"] == {"min": 0, "max": 134, "step": 1, "answer": 67, "margin": 5}
-    assert len(parsed.questions) == 9
+    steps = by_line[line_of(GIFT_FILE, "::Steps::")]
+    assert steps["kind"] == "ordering", "a matching question from the positions 1..n is an ordering question"
+    assert steps["options"] == ["Collect labelled data", "Train a model on it", "Check it on new data"]
+    assert len(parsed.questions) == 10
 
 
 def test_the_gift_file_reports_each_refused_line_and_each_note():
     parsed = gift.parse(GIFT_FILE.read_text(encoding="utf-8"))
     assert messages(parsed.problems) == {
-        line_of(GIFT_FILE, "::Pairs::"): "Matching questions are not supported yet.",
+        line_of(GIFT_FILE, "::Pairs::"): MATCHING_REFUSED,
         line_of(GIFT_FILE, "This paragraph only"): (
             "This text has no answer block { }: a description, not a question, so it is not imported."
         ),
@@ -104,9 +113,7 @@ def test_the_gift_file_reports_each_refused_line_and_each_note():
     assert notes[line_of(GIFT_FILE, "AI basics/Data")] == "Category “Data”: its questions join this one quiz."
     assert "not kept" in notes[line_of(GIFT_FILE, "::Supervised::")]
     assert "became a slider from 0 to 134" in notes[line_of(GIFT_FILE, "::Years::")]
-    assert (
-        str(parsed.problems[0]) == f"Line {line_of(GIFT_FILE, '::Pairs::')}: Matching questions are not supported yet."
-    )
+    assert str(parsed.problems[0]) == f"Line {line_of(GIFT_FILE, '::Pairs::')}: {MATCHING_REFUSED}"
 
 
 @pytest.mark.parametrize(
@@ -119,7 +126,9 @@ def test_the_gift_file_reports_each_refused_line_and_each_note():
         ("Q {a ~b}\n", "starts with = (right) or ~ (wrong)"),
         ("Q {#3..x}\n", "numerical answer"),
         ("Q {#}\n", "numerical answer"),
-        ("Q {=a -> 1 =b -> 2}\n", "Matching"),
+        ("Q {=a -> 1 =b -> 2}\n", "imports only as an ordering question"),
+        ("Q {=1 -> a =3 -> b =4 -> c}\n", "skip a number"),
+        ("Q {=1 -> a =1 -> b =2 -> c}\n", "imports only as an ordering question"),
     ],
 )
 def test_gift_refusals_say_why(text, reason):
@@ -130,6 +139,37 @@ def test_gift_refusals_say_why(text, reason):
         assert len(parsed.problems) == 1
         assert reason in parsed.problems[0].reason
         assert parsed.problems[0].line == 1
+
+
+def test_gift_matching_by_positions_imports_as_ordering():
+    parsed = gift.parse(
+        "::Steps:: In order? {=3 -> Deploy =1 -> Collect data =2 -> Train}\n\n"
+        "Words {=second -> b =First -> a =THIRD -> c =4th -> d}\n\n"
+        "순서는? {=첫째 -> 가 =셋째 -> 다 =둘째 -> 나}\n\n"
+        "Spaced {=1. -> x =2) -> y =( 3 ) -> z}\n"
+    )
+    assert parsed.problems == []
+    assert [(q["kind"], q["options"]) for _line, q in parsed.questions] == [
+        ("ordering", ["Collect data", "Train", "Deploy"]),
+        ("ordering", ["a", "b", "c", "d"]),
+        ("ordering", ["가", "나", "다"]),
+        ("ordering", ["x", "y", "z"]),
+    ]
+    steps = question_validate(**parsed.questions[0][1])
+    assert [o["text"] for o in steps["options"]] == ["Collect data", "Train", "Deploy"]
+
+
+def test_gift_exports_ordering_as_matching_from_the_positions():
+    question = question_validate(kind="ordering", prompt="Order?", options=["a = b", "{c}", "d: e"])
+    text, skipped = gift.export([question])
+    assert skipped == []
+    assert "{=1 -> a \\= b =2 -> \\{c\\} =3 -> d\\: e}" in text
+    [(_line, back)] = gift.parse(text).questions
+    assert back["options"] == ["a = b", "{c}", "d: e"]
+    arrow = question_validate(kind="ordering", prompt="Arrow?", options=["a -> b", "c", "d"])
+    _text, skipped = gift.export([arrow])
+    assert [(s.position, s.kind) for s in skipped] == [(1, "ordering")]
+    assert "matching" in skipped[0].reason
 
 
 def test_gift_true_false_spellings_and_labels():
@@ -391,6 +431,10 @@ GIFT_QUESTIONS = st.lists(
                 st.lists(TEXT, min_size=1, max_size=4),
             ),
             st.just({"kind": "open"}),
+            st.builds(
+                lambda items: {"kind": "ordering", "options": items},
+                st.lists(TEXT, min_size=3, max_size=6, unique_by=lambda t: " ".join(t.split()).casefold()),
+            ),
         ),
         PROMPT,
         explanation=st.one_of(st.just(""), PROMPT),
@@ -400,12 +444,18 @@ GIFT_QUESTIONS = st.lists(
 )
 
 
+def _arrow_in(question: dict) -> bool:
+    """What GIFT reads as matching: an accepted answer or (ordering) an item with "->" in it."""
+    texts = question["accepted_answers"] + [o["text"] for o in question["options"] if question["kind"] == "ordering"]
+    return "->" in " ".join(texts)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(questions=GIFT_QUESTIONS)
 def test_gift_export_then_import_gives_the_same_questions(questions):
     text, skipped = gift.export(questions, title="Round trip / week 1")
     kept = [q for position, q in enumerate(questions, start=1) if position not in {s.position for s in skipped}]
-    assert all("->" in " ".join(questions[s.position - 1]["accepted_answers"]) for s in skipped)
+    assert all(_arrow_in(questions[s.position - 1]) for s in skipped)
     parsed = gift.parse(text)
     assert parsed.problems == []
     assert parsed.title == "Round trip / week 1", "a slash in the title is doubled in the category"

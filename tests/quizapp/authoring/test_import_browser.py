@@ -9,7 +9,7 @@ import pytest
 
 from quizapp.models import Quiz
 from tests.factories import InstructorFactory
-from tests.quizapp.authoring.test_formats import GIFT_FILE, line_of
+from tests.quizapp.authoring.test_formats import GIFT_FILE, MATCHING_REFUSED, line_of
 from tests.support import unavailable
 
 # Playwright's sync API keeps an event loop in this thread; the ORM calls between page actions are
@@ -56,7 +56,7 @@ def test_a_gift_import_lists_refused_lines_then_imports_the_rest(chromium, live_
         problems.wait_for()
         listed = problems.locator("li").all_inner_texts()
         assert listed == [
-            f"Line {line_of(GIFT_FILE, '::Pairs::')}: Matching questions are not supported yet.",
+            f"Line {line_of(GIFT_FILE, '::Pairs::')}: {MATCHING_REFUSED}",
             f"Line {line_of(GIFT_FILE, 'This paragraph only')}: This text has no answer block {{ }}: a description, "
             "not a question, so it is not imported.",
             f"Line {line_of(GIFT_FILE, '::Unclosed::')}: The answer block opened with “{{” is never closed with “}}”.",
@@ -71,7 +71,7 @@ def test_a_gift_import_lists_refused_lines_then_imports_the_rest(chromium, live_
         page.get_by_test_id("question-list").wait_for()
         assert page.get_by_test_id("quiz-title").inner_text() == "AI basics"
         assert (
-            page.get_by_test_id("question-list").locator("li.question-item").count() == 9
+            page.get_by_test_id("question-list").locator("li.question-item").count() == 10
         )  # the numerical one a slider
         assert "Not imported: Line" in page.inner_text("main")
         page.screenshot(path=str(shots / "builder-import-gift-imported.png"), full_page=True)
