@@ -24,6 +24,7 @@ def epoch_ms(value: datetime | None) -> int | None:
 
 def question_public(question: Question, *, index: int, total: int) -> dict[str, Any]:
     """A question as students see it: no ``correct`` flags, no accepted answers."""
+    no_options = question.takes_text or question.is_word_cloud
     multi = question.kind == Question.Kind.MULTIPLE_CHOICE and sum(bool(o.get("correct")) for o in question.options) > 1
     return {
         "id": question.id,
@@ -31,7 +32,7 @@ def question_public(question: Question, *, index: int, total: int) -> dict[str, 
         "total": total,
         "kind": question.kind,
         "prompt": question.prompt,
-        "options": [] if question.takes_text else [o.get("text", "") for o in question.options],
+        "options": [] if no_options else [o.get("text", "") for o in question.options],
         "multiple": multi,
         "image_url": question.image.url if question.image else None,
         "image_alt": question.image_alt,
@@ -39,6 +40,8 @@ def question_public(question: Question, *, index: int, total: int) -> dict[str, 
         "points": question.points,
         # a slider's range and step (its options are the reveal's histogram bins); never its answer
         "slider": slider.settings_of(question.numeric).public() if question.kind == Question.Kind.SLIDER else None,
+        # a word cloud's words per student (the phone shows that many fields); null for other kinds
+        "words_per_student": question.words_per_student if question.is_word_cloud else None,
     }
 
 

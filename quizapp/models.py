@@ -70,6 +70,7 @@ class Question(models.Model):
         DRAWING = "drawing", _("Drawing round (the class's drawings train a model)")
         TEXT_ROUND = "text_round", _("Text round (the class's sentences train a router)")
         SLIDER = "slider", _("Slider (a number, right within a margin)")
+        WORD_CLOUD = "word_cloud", _("Word cloud (short words, shown live as a cloud)")
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions", verbose_name=_("quiz"))
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -79,6 +80,8 @@ class Question(models.Model):
     accepted_answers = models.JSONField(_("accepted answers"), default=list, blank=True)
     #: A slider's settings (``quizapp.rules.slider``): min, max, step, answer, margin, unit.
     numeric = models.JSONField(_("slider settings"), default=dict, blank=True)
+    #: A word cloud's words per student, 1 to 3 (``quizapp.rules.word_cloud``); 1 for other kinds.
+    words_per_student = models.PositiveSmallIntegerField(_("words per student"), default=1)
     image = models.ImageField(_("image"), upload_to="questions/%Y/%m/", blank=True)
     #: What the image shows, for students who cannot see it (WCAG 1.1.1); empty only when decorative.
     image_alt = models.CharField(_("image description"), max_length=300, blank=True)
@@ -115,6 +118,15 @@ class Question(models.Model):
     def slider_numeric(self) -> dict[str, Any] | None:
         """A slider's settings (for the API), ``None`` for the other kinds."""
         return self.numeric if self.kind == self.Kind.SLIDER else None
+
+    @property
+    def is_word_cloud(self) -> bool:
+        return self.kind == self.Kind.WORD_CLOUD
+
+    @property
+    def cloud_words_per_student(self) -> int | None:
+        """A word cloud's words per student (for the API), ``None`` for the other kinds."""
+        return self.words_per_student if self.is_word_cloud else None
 
     @property
     def is_text_round(self) -> bool:
@@ -156,6 +168,9 @@ class QuizSession(models.Model):
     team_count = models.PositiveSmallIntegerField(_("teams"), default=0)
     question_opened_at = models.DateTimeField(null=True, blank=True)
     question_deadline = models.DateTimeField(null=True, blank=True)
+    #: Word clouds: the words the instructor hid, ``{"<question id>": [word keys]}``
+    #: (``quizapp.rules.word_cloud.word_key``); kept for reconnects and the report.
+    hidden_words = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
 

@@ -96,6 +96,9 @@ class QuestionInputSerializer(InputSerializer):
     options = QuestionOptionSerializer(many=True, required=False)
     accepted_answers = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
     numeric = SliderSettingsSerializer(required=False, help_text="Slider questions: range, step, answer, margin.")
+    words_per_student = serializers.IntegerField(
+        required=False, help_text="Word clouds: how many words each student may send, 1 to 3 (default 1)."
+    )
     time_limit_s = serializers.IntegerField(
         default=20, help_text=f"Seconds, {quizzes.MIN_TIME_S} to {quizzes.MAX_TIME_S}."
     )
@@ -112,6 +115,9 @@ class QuestionOutputSerializer(serializers.Serializer):
     options = QuestionOptionSerializer(many=True)
     accepted_answers = serializers.ListField(child=serializers.CharField())
     numeric = SliderSettingsOutputSerializer(allow_null=True, source="slider_numeric", help_text="Sliders only.")
+    words_per_student = serializers.IntegerField(
+        allow_null=True, source="cloud_words_per_student", help_text="Word clouds only: 1 to 3."
+    )
     image = serializers.ImageField(allow_null=True, help_text="URL of the question's image, if any.")
     time_limit_s = serializers.IntegerField()
     points = serializers.IntegerField()
@@ -140,6 +146,7 @@ class QuizExportQuestionSerializer(InputSerializer):
     options = QuestionOptionSerializer(many=True)
     accepted_answers = serializers.ListField(child=serializers.CharField())
     numeric = serializers.DictField(required=False, help_text="Sliders: min, max, step, answer, margin, unit.")
+    words_per_student = serializers.IntegerField(required=False, help_text="Word clouds: 1 to 3.")
     time_limit_s = serializers.IntegerField()
     points = serializers.IntegerField()
     explanation = serializers.CharField(allow_blank=True)

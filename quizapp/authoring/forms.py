@@ -151,6 +151,14 @@ class QuestionForm(forms.Form):
         help_text=gettext_lazy("An answer this close to the right one counts as right (0: exactly)."),
     )
     slider_unit = forms.CharField(label=gettext_lazy("Unit (optional)"), max_length=20, required=False)
+    words_per_student = forms.TypedChoiceField(
+        label=gettext_lazy("Words per student"),
+        choices=[(1, "1"), (2, "2"), (3, "3")],
+        coerce=int,
+        initial=1,
+        required=False,
+        help_text=gettext_lazy("Each student sends up to this many words or short phrases, at once."),
+    )
     drawing_prompts = forms.CharField(
         label=gettext_lazy("Prompts to draw"),
         help_text=gettext_lazy(
@@ -254,6 +262,8 @@ class QuestionForm(forms.Form):
             numeric = question.numeric or {}
             for key in ("min", "max", "step", "answer", "margin", "unit"):
                 initial[f"slider_{key}"] = numeric.get(key)
+        elif question.is_word_cloud:
+            initial["words_per_student"] = question.words_per_student
         elif question.is_text_round:
             initial["text_labels"] = "\n".join(o.get("text", "") for o in question.options)
         elif question.is_drawing:
@@ -309,6 +319,8 @@ class QuestionForm(forms.Form):
             fields["numeric"] = {
                 key: data[f"slider_{key}"] for key in ("min", "max", "step", "answer", "margin", "unit")
             }
+        elif kind == Question.Kind.WORD_CLOUD:
+            fields["words_per_student"] = data.get("words_per_student") or 1
         else:
             fields["options"] = [
                 {"text": data[f"option_{n}"], "correct": kind == Question.Kind.MULTIPLE_CHOICE and data[f"correct_{n}"]}

@@ -17,7 +17,7 @@ from core.image_checks import CheckedImage
 from quizapp.authoring import formats
 from quizapp.authoring.formats import Parsed, Problem, Skipped, aiken, gift, kahoot
 from quizapp.models import Question, Quiz
-from quizapp.rules import drawing_prompts, slider
+from quizapp.rules import drawing_prompts, slider, word_cloud
 
 EXPORT_FORMAT = "a2blab.quiz"
 EXPORT_VERSION = 1
@@ -54,13 +54,14 @@ def _clean_options(options: Any) -> list[dict[str, Any]]:
     return cleaned
 
 
-def question_validate(
+def question_validate(  # noqa: C901 - one branch per kind of question
     *,
     kind: str,
     prompt: str,
     options: Any = None,
     accepted_answers: Any = None,
     numeric: Any = None,
+    words_per_student: Any = None,
     time_limit_s: Any = 20,
     points: Any = 1000,
     explanation: str = "",
@@ -92,6 +93,7 @@ def question_validate(
         "options": [],
         "accepted_answers": [],
         "numeric": {},
+        "words_per_student": 1,
     }
     if kind == Question.Kind.OPEN:
         fields["points"] = 0  # nothing to be right about
@@ -106,6 +108,9 @@ def question_validate(
         # the histogram's bins are the options: tally, bars and report work as for a poll
         right = settings.bin_of(settings.answer)
         fields["options"] = [{"text": t, "correct": i == right} for i, t in enumerate(settings.bin_labels())]
+    elif kind == Question.Kind.WORD_CLOUD:
+        fields["points"] = 0  # a cloud of the class's words, like a poll: nothing to be right about
+        fields["words_per_student"] = _words_per_student(words_per_student)
     elif kind == Question.Kind.TEXT_ROUND:
         fields["points"] = 0  # a sentence is data too
         fields["options"] = _drawing_prompts(options, high=MAX_TEXT_LABELS, text_round=True)
@@ -128,6 +133,16 @@ def _slider_settings(numeric: Any) -> slider.SliderSettings:
         return slider.clean_settings(numeric)
     except slider.SliderRefused as exc:
         raise ValidationError(SLIDER_MESSAGES.get(exc.code, SLIDER_MESSAGES["slider_settings"])) from None
+
+
+def _words_per_student(raw: Any) -> int:
+    try:
+        return word_cloud.clean_limit(raw)
+    except word_cloud.WordRefused:
+        raise ValidationError(
+            _("A word cloud takes %(min)d to %(max)d words per student.")
+            % {"min": word_cloud.MIN_ANSWERS, "max": word_cloud.MAX_ANSWERS}
+        ) from None
 
 
 def _accepted_answers(accepted_answers: Any) -> list[str]:
@@ -220,7 +235,17 @@ def quiz_create(
     return quiz
 
 
-QUESTION_FIELDS = ("kind", "prompt", "options", "accepted_answers", "numeric", "time_limit_s", "points", "explanation")
+QUESTION_FIELDS = (
+    "kind",
+    "prompt",
+    "options",
+    "accepted_answers",
+    "numeric",
+    "words_per_student",
+    "time_limit_s",
+    "points",
+    "explanation",
+)
 
 
 def quiz_export(quiz: Quiz) -> dict[str, Any]:

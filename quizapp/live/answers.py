@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from quizapp import errors, messages
 from quizapp.models import Answer, Participant, Question, Quiz, QuizSession
-from quizapp.rules import answer_matching, scoring, slider
+from quizapp.rules import answer_matching, scoring, slider, word_cloud
 from quizapp.selectors import session_questions
 
 PARTICIPANT_TABLE = Participant._meta.db_table  # noqa: SLF001 - Django's documented Model._meta API
@@ -42,6 +42,8 @@ class AnswerRequest:
     confidence: Any = None
     #: A slider's number.
     value: Any = None
+    #: A word cloud's words (a list of strings; ``text`` is taken as one word).
+    words: Any = None
 
 
 def answer_submit(
@@ -52,9 +54,10 @@ def answer_submit(
     text: Any = None,
     confidence: Any = None,
     value: Any = None,
+    words: Any = None,
 ) -> AnswerReceipt:
     """Store one answer, scored from server-side time; a second one is refused."""
-    request = AnswerRequest(participant_id, question_id, choices, text, confidence, value)
+    request = AnswerRequest(participant_id, question_id, choices, text, confidence, value, words)
     outcome = answers_submit([request])[0]
     if isinstance(outcome, errors.QuizError):
         raise outcome
@@ -159,7 +162,10 @@ def _answer_build(
         raise errors.AlreadyAnswered()
     if deadline is not None and now > deadline + timedelta(milliseconds=settings.QUIZ_ANSWER_GRACE_MS):
         raise errors.TooLate()
-    chosen, typed, correct = _check_answer(question, request.choices, request.text, request.value)
+    if question.is_word_cloud:  # its words, one to the question's limit; never right or wrong
+        chosen, typed, correct = [], _check_words(question, request), None
+    else:
+        chosen, typed, correct = _check_answer(question, request.choices, request.text, request.value)
     confidence_value = _check_confidence(session.quiz, request.confidence)
     response_ms = max(0, int((now - opened_at).total_seconds() * 1000))
     rules = rules_for(session.quiz)
@@ -260,6 +266,29 @@ def _check_answer(question: Question, choices: Any, text: Any, value: Any = None
     if question.kind == Question.Kind.POLL or not correct_set:
         return sorted(choices), "", None
     return sorted(choices), "", answer_matching.choice_correct(set(choices), correct_set)
+
+
+WORD_ERRORS: dict[word_cloud.WordError, type[errors.QuizError]] = {
+    word_cloud.WordError.EMPTY: errors.WordEmpty,
+    word_cloud.WordError.TOO_LONG: errors.WordTooLong,
+    word_cloud.WordError.INVALID_CHARACTERS: errors.WordInvalid,
+    word_cloud.WordError.MARKUP: errors.WordMarkup,
+    word_cloud.WordError.TOO_MANY: errors.TooManyWords,
+    word_cloud.WordError.NOT_TEXT: errors.InvalidAnswer,
+}
+
+
+def _check_words(question: Question, request: AnswerRequest) -> str:
+    """A word cloud's answer: ``words`` (or ``text`` as one word), cleaned, stored one per line."""
+    raw = request.words if request.words is not None else request.text
+    if request.choices is not None or request.value is not None:
+        raise errors.InvalidAnswer()
+    try:
+        words = word_cloud.clean_answers(raw, question.words_per_student)
+    except word_cloud.WordRefused as exc:
+        maximum = question.words_per_student if exc.code == word_cloud.WordError.TOO_MANY else word_cloud.MAX_LENGTH
+        raise WORD_ERRORS[exc.code](maximum=maximum) from None
+    return word_cloud.SEPARATOR.join(words)
 
 
 def _check_confidence(quiz: Quiz, confidence: Any) -> float | None:

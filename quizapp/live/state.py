@@ -12,6 +12,7 @@ from quizapp import messages, selectors
 from quizapp.drawing import selectors as drawing_selectors
 from quizapp.live import answers
 from quizapp.models import Answer, Participant, QuizSession
+from quizapp.rules import word_cloud
 
 
 def student_state(participant: Participant) -> dict[str, Any]:
@@ -53,6 +54,8 @@ def student_state(participant: Participant) -> dict[str, Any]:
         answer = Answer.objects.filter(participant=participant, question=question, vote=vote).first()
         if answer is not None:
             state["answer"] = {"choices": answer.choices, "text": answer.text, "confidence": answer.confidence}
+            if question.is_word_cloud:
+                state["answer"]["words"] = word_cloud.split_stored(answer.text)
         revealed = session.state == QuizSession.State.REVEAL or (
             session.mode == QuizSession.Mode.STUDENT_PACED and answer is not None
         )

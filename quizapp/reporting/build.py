@@ -27,7 +27,7 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 
 from quizapp.models import Question
-from quizapp.rules import answer_matching, calibration
+from quizapp.rules import answer_matching, calibration, word_cloud
 
 __all__ = [
     "AnswerRow",
@@ -83,6 +83,12 @@ class QuestionRow:
     accepted_answers: tuple[str, ...] = ()
     points: int = 1000
     kind_label: str = ""
+    #: A word cloud's words the instructor hid in this session (``word_cloud.word_key`` keys).
+    hidden_words: frozenset[str] = frozenset()
+
+    @property
+    def is_word_cloud(self) -> bool:
+        return self.kind == Question.Kind.WORD_CLOUD
 
     @property
     def is_short_answer(self) -> bool:
@@ -96,8 +102,9 @@ class QuestionRow:
         return self.kind != Question.Kind.POLL and bool(self.correct_options)
 
     @classmethod
-    def from_model(cls, question: Question, *, number: int) -> QuestionRow:
+    def from_model(cls, question: Question, *, number: int, hidden_words: Iterable[str] = ()) -> QuestionRow:
         return cls(
+            hidden_words=frozenset(hidden_words),
             id=question.id,
             number=number,
             kind=question.kind,
@@ -187,6 +194,8 @@ class DistributionEntry:
     count: int
     #: True for a right option or accepted answer, False for a wrong one, None in a poll.
     correct: bool | None
+    #: A word cloud's word the instructor hid from the projector (still counted here).
+    hidden: bool = False
 
 
 class _ShareCorrect:
@@ -327,7 +336,10 @@ class SessionReport:
 
 
 def answer_display(question: QuestionRow, answer: AnswerRow) -> str:
-    """An answer as text: what was typed, or the chosen options' texts."""
+    """An answer as text: what was typed (a word cloud's words, comma-separated), or the chosen
+    options' texts."""
+    if question.is_word_cloud:
+        return ", ".join(word_cloud.split_stored(answer.text))
     if question.is_short_answer or answer.text:
         return answer.text
     return ", ".join(question.options[i] for i in answer.choices if 0 <= i < len(question.options))
@@ -338,6 +350,12 @@ def _mean(values: Sequence[float]) -> float | None:
 
 
 def _distribution(question: QuestionRow, answers: Sequence[AnswerRow]) -> list[DistributionEntry]:
+    if question.is_word_cloud:  # every word with its count, the shown ones first, then the hidden
+        words = [w for a in answers for w in word_cloud.split_stored(a.text)]
+        cloud = word_cloud.build_cloud(words, question.hidden_words, top=len(words) or 1)
+        return [DistributionEntry(label=w.word, count=w.count, correct=None) for w in cloud.words] + [
+            DistributionEntry(label=w.word, count=w.count, correct=None, hidden=True) for w in cloud.hidden
+        ]
     if question.is_short_answer:
         counts = Counter(answer_matching.normalise_answer(a.text) for a in answers)
         accepted = question.accepted_answers if question.has_correct_answer else None

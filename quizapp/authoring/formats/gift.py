@@ -331,6 +331,9 @@ def export(
         if kind in ("drawing", "text_round"):
             skipped.append(Skipped(position, kind, _("Drawing and text rounds exist only in A2B Lab.")))
             continue
+        if kind == "word_cloud":
+            skipped.append(Skipped(position, kind, _("GIFT has no word clouds.")))
+            continue
         block = _block(question, true_false_labels)
         if block is None:
             skipped.append(Skipped(position, kind, _("An answer contains “->”, which GIFT reads as matching.")))
