@@ -143,8 +143,7 @@ PARTICLES: dict[str, str] = {
 _BY_LENGTH = sorted(PARTICLES, key=len, reverse=True)
 
 #: Nouns that end like a particle but are whole words (a dictionary-less rule needs a few).
-KEEP_WHOLE = frozenset(
-    """
+_KEEP_WHOLE_TEXT = """
     고양이 어린이 호랑이 거북이 원숭이 강아지 송아지 다람쥐 오뚝이 멍멍이 갈매기 부엉이 기러기 개구리
     젊은이 늙은이 아이 나이 놀이 길이 높이 넓이 깊이 먹이 바나나
     정확도 신뢰도 유사도 중요도 난이도 만족도 복잡도 해상도 선호도 인지도 완성도 집중도 민감도 정밀도
@@ -153,8 +152,8 @@ KEEP_WHOLE = frozenset(
     민주주의 자본주의 사회주의 공산주의 개인주의 완벽주의 낙관주의 비관주의 인공지능 정의 회의 강의
     토의 논의 동의 주의 편의 문의 창의 예의 협의 거의 의의 회의실 역효과 부작용 결과 효과 성과 사과
     전자회로 신경회로 미로 도로 경로 회로 진로 통로 철로 항로 정신과
-    """.split()
-)
+"""
+KEEP_WHOLE = frozenset(_KEEP_WHOLE_TEXT.split())
 
 
 def _syllables(text: str) -> int:
