@@ -53,6 +53,7 @@ function lockChoices() {
   $("submit-multi").disabled = true;
   for (const input of $("short-form").querySelectorAll("input, button")) input.disabled = true;
   for (const input of $("slider-form").querySelectorAll("input, button")) input.disabled = true;
+  for (const input of $("word-form").querySelectorAll("input, button")) input.disabled = true;
 }
 
 function unlockChoices() {
@@ -60,6 +61,28 @@ function unlockChoices() {
   $("submit-multi").disabled = false;
   for (const input of $("short-form").querySelectorAll("input, button")) input.disabled = false;
   for (const input of $("slider-form").querySelectorAll("input, button")) input.disabled = false;
+  for (const input of $("word-form").querySelectorAll("input, button")) input.disabled = false;
+}
+
+// A word cloud: one to three short fields (the question's words_per_student), sent at once.
+function renderWordForm(question, answer) {
+  const form = $("word-form");
+  const limit = question.kind === "word_cloud" ? question.words_per_student || 1 : 0;
+  form.hidden = !limit;
+  if (!limit) return;
+  form.reset();
+  $("word-hint").textContent = interpolate(
+    ngettext("Send a word or a short phrase (at most %s characters).", "Send up to %s words or short phrases (at most %s characters each).", limit),
+    limit === 1 ? [25] : [limit, 25],
+  );
+  const fields = [...form.querySelectorAll('[data-role="word-field"]')];
+  fields.forEach((field, index) => { field.hidden = index >= limit; });
+  for (const element of form.querySelectorAll("input, button")) element.disabled = false;
+  (answer?.words || []).forEach((word, index) => { if (fields[index]) fields[index].querySelector("input").value = word; });
+}
+
+function wordsSent(words) {
+  return interpolate(gettext("Your words are in: %s. Watch the screen."), [words.join(", ")]);
 }
 
 // A slider question: a range input on the question's min / max / step, its number shown (and
@@ -158,6 +181,7 @@ function renderQuestion(question, deadlineMs, serverNowMs, answer) {
   });
   if (question.kind === "slider") choices.replaceChildren(); // its options are the reveal's histogram bins
   renderSlider(question, answer);
+  renderWordForm(question, answer);
   $("submit-multi").hidden = !question.multiple;
   $("submit-multi").disabled = false;
   const shortForm = $("short-form");
@@ -169,7 +193,7 @@ function renderQuestion(question, deadlineMs, serverNowMs, answer) {
   showView(root, "question");
   startOwnCountdown(deadlineMs, serverNowMs);
   if (answer) {
-    $("answer-status").textContent = gettext("Your answer is in. Wait for the reveal.");
+    $("answer-status").textContent = answer.words ? wordsSent(answer.words) : gettext("Your answer is in. Wait for the reveal.");
     for (const index of answer.choices || []) choices.children[index]?.classList.add("selected");
     lockChoices();
   }
@@ -207,6 +231,9 @@ function renderReveal(reveal, you) {
   } else if (you?.correct === false || reveal.correct === false) {
     verdict.textContent = gettext("Not this time.");
     verdict.className = "verdict bad";
+  } else if (current?.kind === "word_cloud") {
+    verdict.textContent = gettext("Thanks for your words! The cloud is on the screen.");
+    verdict.className = "verdict poll";
   } else {
     verdict.textContent = gettext("Thanks for your vote.");
     verdict.className = "verdict poll";
@@ -291,7 +318,7 @@ function onMessage(data) {
       if (current && data.question_id === current.id) {
         current.answered = true;
         lockChoices();
-        $("answer-status").textContent = gettext("Your answer is in. Wait for the reveal.");
+        $("answer-status").textContent = data.words ? wordsSent(data.words) : gettext("Your answer is in. Wait for the reveal.");
         if (data.result) renderReveal(data.result, null);
       }
       return;
@@ -364,6 +391,12 @@ $("short-form").addEventListener("submit", (event) => {
 $("slider-form").addEventListener("submit", (event) => {
   event.preventDefault();
   sendAnswer({ value: Number($("slider-value").value) });
+});
+$("word-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const words = [...event.target.querySelectorAll("input")].filter((input) => !input.closest("[hidden]")).map((input) => input.value).filter((text) => text.trim());
+  if (words.length) sendAnswer({ words });
+  else $("answer-status").textContent = gettext("Type a word or a short phrase first.");
 });
 $("next").addEventListener("click", () => socket.send({ type: "next" }));
 

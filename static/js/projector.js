@@ -2,6 +2,7 @@
 import { HostState, renderBars, renderRace } from "./host_view.js";
 import { DrawingWall } from "./host_drawing.js";
 import { isRound } from "./drawing_views.js";
+import { isWordCloud, renderCloud } from "./word_cloud.js";
 import { Countdown, el, showView } from "./live_socket.js";
 
 const root = document.getElementById("projector");
@@ -56,7 +57,10 @@ function render(state, message) {
     countdown.stop();
     $("reveal-prompt").textContent = question.prompt;
     const options = question.options.map((o) => (typeof o === "string" ? o : o.text));
-    renderBars($("bars"), options, state.reveal.distribution, state.reveal.correct_choices || []);
+    const cloud = isWordCloud(question.kind);
+    $("bars").hidden = cloud;
+    renderCloud($("reveal-cloud"), cloud ? state.cloud : null);
+    if (!cloud) renderBars($("bars"), options, state.reveal.distribution, state.reveal.correct_choices || []);
     $("explanation").textContent = state.reveal.explanation || "";
     if (state.reveal.shift) {
       $("explanation").textContent += " " + interpolate(gettext("Correct before the discussion: %s, after: %s."), [`${state.reveal.shift.before}%`, `${state.reveal.shift.after}%`]);
@@ -75,6 +79,8 @@ function render(state, message) {
   $("options").replaceChildren(
     ...question.options.map((o, i) => el("li", { class: `c${i % 6}` }, typeof o === "string" ? o : o.text)),
   );
+  // a word cloud: the class's words, live (hidden words never come here: the cloud lists them apart)
+  renderCloud($("cloud"), isWordCloud(question.kind) ? state.cloud : null);
   const tally = state.tally || {};
   $("answered").textContent = interpolate(gettext("%s of %s answered"), [tally.answered ?? 0, tally.participants ?? state.people.size]);
   if (state.deadlineMs) countdown.start(state.deadlineMs, state.serverNowMs);
