@@ -30,7 +30,7 @@ from quizapp import errors, groups, messages, selectors
 from quizapp.drawing import guesses, relay, rounds
 from quizapp.drawing import selectors as drawing_selectors
 from quizapp.drawing import services as drawings
-from quizapp.live import answers, join, state, word_clouds
+from quizapp.live import answers, join, state, tally, word_clouds
 from quizapp.live import session as live
 from quizapp.live.batching import answer_queue, drawing_queue
 from quizapp.models import Participant, QuizSession
@@ -466,7 +466,9 @@ class HostConsumer(QuizSocket):
         """Hide a word from the word cloud (every spelling of it); ``cloud_unhide`` shows it again."""
         question_id = _id_field(frame, "question_id", errors.NotWordCloud)
         await self._call(word_clouds.word_set_hidden, question_id=question_id, word=frame.get("word"), hidden=True)
+        tally.refresh(self._session_id())
 
     async def on_cloud_unhide(self, frame: dict[str, Any]) -> None:
         question_id = _id_field(frame, "question_id", errors.NotWordCloud)
         await self._call(word_clouds.word_set_hidden, question_id=question_id, word=frame.get("word"), hidden=False)
+        tally.refresh(self._session_id())

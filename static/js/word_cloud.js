@@ -12,7 +12,9 @@ function wordItem(word, { controls, send, questionId }) {
   item.append(el("span", { class: "cloud-count" }, String(word.count)));
   item.append(el("span", { class: "visually-hidden" }, interpolate(ngettext("(sent %s time)", "(sent %s times)", word.count), [word.count])));
   if (controls) {
-    const hide = el("button", { type: "button", class: "link cloud-hide", "data-testid": "cloud-hide", "aria-label": interpolate(gettext("Hide “%s” from the projector"), [word.word]) }, gettext("Hide"));
+    // the name says which word ("Hide “데이터”"), and starts with the visible text (WCAG 2.5.3)
+    const hide = el("button", { type: "button", class: "link cloud-hide", "data-testid": "cloud-hide" }, gettext("Hide"));
+    hide.append(el("span", { class: "visually-hidden" }, ` “${word.word}”`));
     hide.addEventListener("click", () => send("cloud_hide", { question_id: questionId, word: word.key }));
     item.append(" ", hide);
   }
@@ -32,7 +34,8 @@ export function renderCloud(container, cloud, { controls = false, send = () => {
     const hidden = el("ul", { class: "hidden-words", "data-testid": "hidden-words", "aria-label": gettext("Hidden words") });
     for (const word of cloud.hidden) {
       const item = el("li", {}, interpolate(gettext("%s (hidden, %s)"), [word.word, word.count]));
-      const show = el("button", { type: "button", class: "link", "data-testid": "cloud-unhide", "aria-label": interpolate(gettext("Show “%s” again"), [word.word]) }, gettext("Show again"));
+      const show = el("button", { type: "button", class: "link", "data-testid": "cloud-unhide" }, gettext("Show again"));
+      show.append(el("span", { class: "visually-hidden" }, ` “${word.word}”`));
       show.addEventListener("click", () => send("cloud_unhide", { question_id: cloud.question_id, word: word.key }));
       item.append(" ", show);
       hidden.append(item);
