@@ -71,10 +71,9 @@ function renderWordForm(question, answer) {
   form.hidden = !limit;
   if (!limit) return;
   form.reset();
-  $("word-hint").textContent = interpolate(
-    ngettext("Send a word or a short phrase (at most %s characters).", "Send up to %s words or short phrases (at most %s characters each).", limit),
-    limit === 1 ? [25] : [limit, 25],
-  );
+  $("word-hint").textContent = limit === 1
+    ? interpolate(gettext("Send a word or a short phrase (at most %s characters)."), [25])
+    : interpolate(gettext("Send up to %s words or short phrases (at most %s characters each)."), [limit, 25]);
   const fields = [...form.querySelectorAll('[data-role="word-field"]')];
   fields.forEach((field, index) => { field.hidden = index >= limit; });
   for (const element of form.querySelectorAll("input, button")) element.disabled = false;
