@@ -162,6 +162,9 @@ def _answer_build(
         raise errors.AlreadyAnswered()
     if deadline is not None and now > deadline + timedelta(milliseconds=settings.QUIZ_ANSWER_GRACE_MS):
         raise errors.TooLate()
+    chosen: list[int]
+    typed: str
+    correct: bool | None
     if question.is_word_cloud:  # its words, one to the question's limit; never right or wrong
         chosen, typed, correct = [], _check_words(question, request), None
     else:
