@@ -68,3 +68,9 @@ DrawingNotStored = _error("drawing_not_stored", _("Your drawing could not be sto
 QuizInUse = _error(
     "quiz_in_use", _("This quiz has been played: its results keep it. Duplicate it instead."), status=409
 )
+WordEmpty = _error("word_empty", _("Type a word or a short phrase first."))
+WordTooLong = _error("word_too_long", _("A word or phrase has at most %(maximum)d characters."))
+WordInvalid = _error("word_invalid", _("A word needs at least one letter or digit, and no invisible characters."))
+WordMarkup = _error("word_markup", _("Words cannot contain “<” or “>”."))
+TooManyWords = _error("too_many_words", _("This question takes at most %(maximum)d words from each student."))
+NotWordCloud = _error("not_word_cloud", _("The open question is not a word cloud."))

@@ -24,6 +24,7 @@ def epoch_ms(value: datetime | None) -> int | None:
 
 def question_public(question: Question, *, index: int, total: int) -> dict[str, Any]:
     """A question as students see it: no ``correct`` flags, no accepted answers."""
+    no_options = question.takes_text or question.is_word_cloud or question.is_ordering
     multi = question.kind == Question.Kind.MULTIPLE_CHOICE and sum(bool(o.get("correct")) for o in question.options) > 1
     return {
         "id": question.id,
@@ -31,7 +32,7 @@ def question_public(question: Question, *, index: int, total: int) -> dict[str, 
         "total": total,
         "kind": question.kind,
         "prompt": question.prompt,
-        "options": [] if question.takes_text or question.is_ordering else [o.get("text", "") for o in question.options],
+        "options": [] if no_options else [o.get("text", "") for o in question.options],
         "multiple": multi,
         "image_url": question.image.url if question.image else None,
         "image_alt": question.image_alt,
@@ -43,6 +44,8 @@ def question_public(question: Question, *, index: int, total: int) -> dict[str, 
         "scale": scale.settings_of(question.numeric).as_dict() if question.kind == Question.Kind.SCALE else None,
         # an ordering question's items, shuffled the same way for every phone; never their order
         "ordering": ordering_public(question) if question.is_ordering else None,
+        # a word cloud's words per student (the phone shows that many fields); null for other kinds
+        "words_per_student": question.words_per_student if question.is_word_cloud else None,
     }
 
 

@@ -73,6 +73,7 @@ class Question(models.Model):
         SLIDER = "slider", _("Slider (a number, right within a margin)")
         SCALE = "scale", _("Scale (rate statements, no right answer)")
         ORDERING = "ordering", _("Ordering (put the items in the right order)")
+        WORD_CLOUD = "word_cloud", _("Word cloud (short words, shown live as a cloud)")
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions", verbose_name=_("quiz"))
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -83,6 +84,8 @@ class Question(models.Model):
     #: A slider's settings (``quizapp.rules.slider``): min, max, step, answer, margin, unit; a
     #: scale's (``quizapp.rules.scale``): min, max, low_label, high_label (its statements: options).
     numeric = models.JSONField(_("slider settings"), default=dict, blank=True)
+    #: A word cloud's words per student, 1 to 3 (``quizapp.rules.word_cloud``); 1 for other kinds.
+    words_per_student = models.PositiveSmallIntegerField(_("words per student"), default=1)
     image = models.ImageField(_("image"), upload_to="questions/%Y/%m/", blank=True)
     #: What the image shows, for students who cannot see it (WCAG 1.1.1); empty only when decorative.
     image_alt = models.CharField(_("image description"), max_length=300, blank=True)
@@ -133,6 +136,15 @@ class Question(models.Model):
         return self.kind == self.Kind.ORDERING
 
     @property
+    def is_word_cloud(self) -> bool:
+        return self.kind == self.Kind.WORD_CLOUD
+
+    @property
+    def cloud_words_per_student(self) -> int | None:
+        """A word cloud's words per student (for the API), ``None`` for the other kinds."""
+        return self.words_per_student if self.is_word_cloud else None
+
+    @property
     def is_text_round(self) -> bool:
         return self.kind == self.Kind.TEXT_ROUND
 
@@ -172,6 +184,9 @@ class QuizSession(models.Model):
     team_count = models.PositiveSmallIntegerField(_("teams"), default=0)
     question_opened_at = models.DateTimeField(null=True, blank=True)
     question_deadline = models.DateTimeField(null=True, blank=True)
+    #: Word clouds: the words the instructor hid, ``{"<question id>": [word keys]}``
+    #: (``quizapp.rules.word_cloud.word_key``); kept for reconnects and the report.
+    hidden_words = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
 

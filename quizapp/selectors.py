@@ -9,7 +9,7 @@ from django.db.models import Count, QuerySet
 
 from quizapp import errors, messages
 from quizapp.models import Answer, Participant, Question, Quiz, QuizSession, Room
-from quizapp.rules import answer_matching, calibration, ordering, room_codes, scale, scoring, teams
+from quizapp.rules import answer_matching, calibration, ordering, room_codes, scale, scoring, teams, word_cloud
 
 
 def room_get_by_code(code: str) -> Room | None:
@@ -88,7 +88,10 @@ def results_grid(session: QuizSession) -> dict[str, Any]:
         cell = answer_cell(a)
         texts = options.get(a.question_id, [])
         joiner = " → " if a.question_id in ordered else ", "  # an ordering answer is the student's order
-        cell["display"] = a.text or joiner.join(texts[i] for i in a.choices if 0 <= i < len(texts))
+        # a word cloud's words are stored one per line
+        cell["display"] = a.text.replace(word_cloud.SEPARATOR, ", ") or joiner.join(
+            texts[i] for i in a.choices if 0 <= i < len(texts)
+        )
         cells.setdefault(a.participant_id, {})[a.question_id] = cell
     return {
         "questions": [{"id": q.id, "prompt": q.prompt, "kind": q.kind, "options": q.options} for q in questions],
@@ -136,6 +139,8 @@ def tally(session: QuizSession, question: Question) -> dict[str, Any]:
     }
     if question.is_ordering:
         counts["ordering"] = ordering_tally(grouped)
+    if question.is_word_cloud:
+        counts["cloud"] = _cloud_public(session, question, grouped)
     return counts
 
 
@@ -169,6 +174,30 @@ def scale_tally(session: QuizSession, question: Question) -> dict[str, Any]:
     }
 
 
+def hidden_words(session: QuizSession, question: Question) -> list[str]:
+    """The word keys the instructor hid on ``question``'s cloud in this session."""
+    hidden = session.hidden_words if isinstance(session.hidden_words, dict) else {}
+    keys = hidden.get(str(question.id), [])
+    return [k for k in keys if isinstance(k, str)] if isinstance(keys, list) else []
+
+
+def word_cloud_counts(session: QuizSession, question: Question) -> dict[str, Any]:
+    """The cloud of the open vote's words (for the hosts: hidden words listed apart)."""
+    grouped = list(
+        Answer.objects.filter(session=session, question=question, vote=session.current_vote)
+        .values_list("choices", "text")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return _cloud_public(session, question, grouped)
+
+
+def _cloud_public(session: QuizSession, question: Question, grouped: Iterable[tuple[Any, str, int]]) -> dict[str, Any]:
+    words = [word for _c, text, n in grouped for word in word_cloud.split_stored(text) for _ in range(n)]
+    cloud = word_cloud.build_cloud(words, hidden_words(session, question))
+    return {"question_id": question.id, **cloud.as_dict()}
+
+
 def current_tally(session_id: int) -> dict[str, Any] | None:
     session = QuizSession.objects.select_related("quiz").get(id=session_id)
     questions = session_questions(session)
@@ -193,9 +222,12 @@ def past_sessions(user: User) -> QuerySet[QuizSession]:
 def answer_distribution(question: Question, rows: Iterable[tuple[list[int], str, int]]) -> list[int] | dict[str, int]:
     """Counts per option from ``(choices, text, count)`` rows; for short answers, counts per
     normalised text (top 10); for an ordering question, per position how many put the right item
-    there (the items in their right order)."""
+    there (the items in their right order). A word cloud's counts are its ``cloud`` (the hosts'
+    only: a hidden word must not reach the phones), so its distribution is empty."""
     if question.is_ordering:
         return ordering.position_counts(((choices, n) for choices, _text, n in rows), len(question.options))
+    if question.is_word_cloud:
+        return {}
     if question.takes_text:
         counts: Counter[str] = Counter()
         for _choices, text, n in rows:

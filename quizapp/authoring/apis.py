@@ -120,6 +120,9 @@ class QuestionInputSerializer(InputSerializer):
     scale = ScaleSettingsSerializer(
         required=False, help_text="Scale questions: the range and end labels; the statements are the options."
     )
+    words_per_student = serializers.IntegerField(
+        required=False, help_text="Word clouds: how many words each student may send, 1 to 3 (default 1)."
+    )
     time_limit_s = serializers.IntegerField(
         default=20, help_text=f"Seconds, {quizzes.MIN_TIME_S} to {quizzes.MAX_TIME_S}."
     )
@@ -137,6 +140,9 @@ class QuestionOutputSerializer(serializers.Serializer):
     accepted_answers = serializers.ListField(child=serializers.CharField())
     numeric = SliderSettingsOutputSerializer(allow_null=True, source="slider_numeric", help_text="Sliders only.")
     scale = ScaleSettingsOutputSerializer(allow_null=True, source="scale_settings", help_text="Scales only.")
+    words_per_student = serializers.IntegerField(
+        allow_null=True, source="cloud_words_per_student", help_text="Word clouds only: 1 to 3."
+    )
     image = serializers.ImageField(allow_null=True, help_text="URL of the question's image, if any.")
     time_limit_s = serializers.IntegerField()
     points = serializers.IntegerField()
@@ -168,6 +174,7 @@ class QuizExportQuestionSerializer(InputSerializer):
         required=False,
         help_text="Sliders: min, max, step, answer, margin, unit. Scales: min, max, low_label, high_label.",
     )
+    words_per_student = serializers.IntegerField(required=False, help_text="Word clouds: 1 to 3.")
     time_limit_s = serializers.IntegerField()
     points = serializers.IntegerField()
     explanation = serializers.CharField(allow_blank=True)

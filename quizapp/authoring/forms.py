@@ -169,6 +169,14 @@ class QuestionForm(forms.Form):
     scale_high_label = forms.CharField(
         label=gettext_lazy("Label of the highest number (optional)"), max_length=40, required=False
     )
+    words_per_student = forms.TypedChoiceField(
+        label=gettext_lazy("Words per student"),
+        choices=[(1, "1"), (2, "2"), (3, "3")],
+        coerce=int,
+        initial=1,
+        required=False,
+        help_text=gettext_lazy("Each student sends up to this many words or short phrases, at once."),
+    )
     drawing_prompts = forms.CharField(
         label=gettext_lazy("Prompts to draw"),
         help_text=gettext_lazy(
@@ -288,6 +296,8 @@ class QuestionForm(forms.Form):
             initial["scale_high_label"] = numeric.get("high_label", "")
         elif question.is_ordering:
             initial["ordering_items"] = "\n".join(o.get("text", "") for o in question.options)
+        elif question.is_word_cloud:
+            initial["words_per_student"] = question.words_per_student
         elif question.is_text_round:
             initial["text_labels"] = "\n".join(o.get("text", "") for o in question.options)
         elif question.is_drawing:
@@ -354,6 +364,8 @@ class QuestionForm(forms.Form):
                 "low_label": data["scale_low_label"],
                 "high_label": data["scale_high_label"],
             }
+        elif kind == Question.Kind.WORD_CLOUD:
+            fields["words_per_student"] = data.get("words_per_student") or 1
         else:
             fields["options"] = [
                 {"text": data[f"option_{n}"], "correct": kind == Question.Kind.MULTIPLE_CHOICE and data[f"correct_{n}"]}

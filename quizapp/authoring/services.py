@@ -18,7 +18,7 @@ from core.image_checks import CheckedImage
 from quizapp.authoring import formats
 from quizapp.authoring.formats import Parsed, Problem, Skipped, aiken, gift, kahoot
 from quizapp.models import Question, Quiz
-from quizapp.rules import drawing_prompts, ordering, scale, slider
+from quizapp.rules import drawing_prompts, ordering, scale, slider, word_cloud
 
 EXPORT_FORMAT = "a2blab.quiz"
 EXPORT_VERSION = 1
@@ -63,6 +63,7 @@ def question_validate(
     accepted_answers: Any = None,
     numeric: Any = None,
     scale: Any = None,
+    words_per_student: Any = None,
     time_limit_s: Any = 20,
     points: Any = 1000,
     explanation: str = "",
@@ -94,13 +95,27 @@ def question_validate(
         "options": [],
         "accepted_answers": [],
         "numeric": {},
+        "words_per_student": 1,
     }
-    _kind_fields(fields, options=options, accepted_answers=accepted_answers, numeric=numeric, scale_settings=scale)
+    _kind_fields(
+        fields,
+        options=options,
+        accepted_answers=accepted_answers,
+        numeric=numeric,
+        scale_settings=scale,
+        words_per_student=words_per_student,
+    )
     return fields
 
 
 def _kind_fields(
-    fields: dict[str, Any], *, options: Any, accepted_answers: Any, numeric: Any, scale_settings: Any
+    fields: dict[str, Any],
+    *,
+    options: Any,
+    accepted_answers: Any,
+    numeric: Any,
+    scale_settings: Any,
+    words_per_student: Any,
 ) -> None:
     """Fill in what the question's kind needs (options, accepted answers, settings), checked."""
     kind = fields["kind"]
@@ -122,6 +137,9 @@ def _kind_fields(
         statements, rating_scale = _scale(options, scale_settings if scale_settings is not None else numeric)
         fields["numeric"] = rating_scale.as_dict()
         fields["options"] = [{"text": text, "correct": False} for text in statements]
+    elif kind == Question.Kind.WORD_CLOUD:
+        fields["points"] = 0  # a cloud of the class's words, like a poll: nothing to be right about
+        fields["words_per_student"] = _words_per_student(words_per_student)
     elif kind == Question.Kind.TEXT_ROUND:
         fields["points"] = 0  # a sentence is data too
         fields["options"] = _drawing_prompts(options, high=MAX_TEXT_LABELS, text_round=True)
@@ -185,6 +203,16 @@ def _ordering_items(options: Any) -> list[str]:
         return ordering.clean_items(options)
     except ordering.OrderingRefused as exc:
         raise ValidationError(ordering_message(exc.code)) from None
+
+
+def _words_per_student(raw: Any) -> int:
+    try:
+        return word_cloud.clean_limit(raw)
+    except word_cloud.WordRefused:
+        raise ValidationError(
+            _("A word cloud takes %(min)d to %(max)d words per student.")
+            % {"min": word_cloud.MIN_ANSWERS, "max": word_cloud.MAX_ANSWERS}
+        ) from None
 
 
 def _accepted_answers(accepted_answers: Any) -> list[str]:
@@ -280,7 +308,17 @@ def quiz_create(
     return quiz
 
 
-QUESTION_FIELDS = ("kind", "prompt", "options", "accepted_answers", "numeric", "time_limit_s", "points", "explanation")
+QUESTION_FIELDS = (
+    "kind",
+    "prompt",
+    "options",
+    "accepted_answers",
+    "numeric",
+    "words_per_student",
+    "time_limit_s",
+    "points",
+    "explanation",
+)
 #: What a question given to the API or in a file may carry: the stored fields, and a scale's
 #: settings by their API name (``scale``; stored in ``numeric``).
 QUESTION_INPUT_FIELDS = (*QUESTION_FIELDS, "scale")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from quizapp import errors, messages
 from quizapp.models import Answer, Participant, Question, Quiz, QuizSession
-from quizapp.rules import answer_matching, ordering, scale, scoring, slider
+from quizapp.rules import answer_matching, ordering, scale, scoring, slider, word_cloud
 from quizapp.selectors import session_questions
 
 PARTICIPANT_TABLE = Participant._meta.db_table  # noqa: SLF001 - Django's documented Model._meta API
@@ -47,6 +47,8 @@ class AnswerRequest:
     ratings: Any = None
     #: An ordering question's item ids, in the student's order.
     order: Any = None
+    #: A word cloud's words (a list of strings; ``text`` is taken as one word).
+    words: Any = None
 
 
 def answer_submit(
@@ -59,9 +61,10 @@ def answer_submit(
     value: Any = None,
     ratings: Any = None,
     order: Any = None,
+    words: Any = None,
 ) -> AnswerReceipt:
     """Store one answer, scored from server-side time; a second one is refused."""
-    request = AnswerRequest(participant_id, question_id, choices, text, confidence, value, ratings, order)
+    request = AnswerRequest(participant_id, question_id, choices, text, confidence, value, ratings, order, words)
     outcome = answers_submit([request])[0]
     if isinstance(outcome, errors.QuizError):
         raise outcome
@@ -157,9 +160,13 @@ def _answer_build(
         raise errors.TooLate()
     ratings: list[int] = []
     chosen: list[int]
+    typed: str
+    correct: bool | None
     if question.kind == Question.Kind.SCALE:  # an opinion per statement: no choice, no right answer
         ratings = _check_ratings(question, request.ratings)
         chosen, typed, correct = [], scale.ratings_text(ratings), None
+    elif question.is_word_cloud:  # its words, one to the question's limit; never right or wrong
+        chosen, typed, correct = [], _check_words(question, request), None
     else:
         chosen, typed, correct = _check_answer(question, request.choices, request.text, request.value, request.order)
     confidence_value = _check_confidence(session.quiz, request.confidence)
@@ -319,6 +326,29 @@ def _check_slider(question: Question, value: Any) -> tuple[list[int], str, bool]
     except slider.SliderRefused:
         raise errors.InvalidAnswer() from None
     return [settings.bin_of(number)], slider.fmt(number).replace(",", ""), settings.is_correct(number)
+
+
+WORD_ERRORS: dict[word_cloud.WordError, type[errors.QuizError]] = {
+    word_cloud.WordError.EMPTY: errors.WordEmpty,
+    word_cloud.WordError.TOO_LONG: errors.WordTooLong,
+    word_cloud.WordError.INVALID_CHARACTERS: errors.WordInvalid,
+    word_cloud.WordError.MARKUP: errors.WordMarkup,
+    word_cloud.WordError.TOO_MANY: errors.TooManyWords,
+    word_cloud.WordError.NOT_TEXT: errors.InvalidAnswer,
+}
+
+
+def _check_words(question: Question, request: AnswerRequest) -> str:
+    """A word cloud's answer: ``words`` (or ``text`` as one word), cleaned, stored one per line."""
+    raw = request.words if request.words is not None else request.text
+    if request.choices is not None or request.value is not None:
+        raise errors.InvalidAnswer()
+    try:
+        words = word_cloud.clean_answers(raw, question.words_per_student)
+    except word_cloud.WordRefused as exc:
+        maximum = question.words_per_student if exc.code == word_cloud.WordError.TOO_MANY else word_cloud.MAX_LENGTH
+        raise WORD_ERRORS[exc.code](maximum=maximum) from None
+    return word_cloud.SEPARATOR.join(words)
 
 
 def _check_confidence(quiz: Quiz, confidence: Any) -> float | None:

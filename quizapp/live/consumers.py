@@ -30,11 +30,11 @@ from quizapp import errors, groups, messages, selectors
 from quizapp.drawing import guesses, relay, rounds
 from quizapp.drawing import selectors as drawing_selectors
 from quizapp.drawing import services as drawings
-from quizapp.live import answers, join, state
+from quizapp.live import answers, join, state, tally, word_clouds
 from quizapp.live import session as live
 from quizapp.live.batching import answer_queue, drawing_queue
 from quizapp.models import Participant, QuizSession
-from quizapp.rules import room_codes, scoring
+from quizapp.rules import room_codes, scoring, word_cloud
 
 logger = logging.getLogger(__name__)
 
@@ -223,9 +223,12 @@ class StudentConsumer(QuizSocket):
                 value=frame.get("value"),
                 ratings=frame.get("ratings"),
                 order=frame.get("order"),
+                words=frame.get("words"),
             )
         )
-        ack = {"question_id": question_id, "id": frame.get("id")}
+        ack: dict[str, Any] = {"question_id": question_id, "id": frame.get("id")}
+        if receipt.answer.question.is_word_cloud:  # the words as stored (cleaned, each once)
+            ack["words"] = word_cloud.split_stored(receipt.answer.text)
         if receipt.immediate_result is not None:
             ack["result"] = receipt.immediate_result
         await self.send_json(message("answer_received", **ack))
@@ -345,6 +348,8 @@ class HostConsumer(QuizSocket):
         "drawing_hide": "on_drawing_hide",
         "drawing_remove": "on_drawing_remove",
         "drawing_spotlight": "on_drawing_spotlight",
+        "cloud_hide": "on_cloud_hide",
+        "cloud_unhide": "on_cloud_unhide",
     }
 
     async def connect(self) -> None:
@@ -458,3 +463,14 @@ class HostConsumer(QuizSocket):
     async def on_drawing_spotlight(self, frame: dict[str, Any]) -> None:
         drawing_id = None if frame.get("drawing_id") is None else _id_field(frame, "drawing_id", errors.InvalidState)
         await self._call(rounds.drawing_spotlight, drawing_id=drawing_id)
+
+    async def on_cloud_hide(self, frame: dict[str, Any]) -> None:
+        """Hide a word from the word cloud (every spelling of it); ``cloud_unhide`` shows it again."""
+        question_id = _id_field(frame, "question_id", errors.NotWordCloud)
+        await self._call(word_clouds.word_set_hidden, question_id=question_id, word=frame.get("word"), hidden=True)
+        tally.refresh(self._session_id())
+
+    async def on_cloud_unhide(self, frame: dict[str, Any]) -> None:
+        question_id = _id_field(frame, "question_id", errors.NotWordCloud)
+        await self._call(word_clouds.word_set_hidden, question_id=question_id, word=frame.get("word"), hidden=False)
+        tally.refresh(self._session_id())

@@ -12,6 +12,7 @@ from quizapp import messages, selectors
 from quizapp.drawing import selectors as drawing_selectors
 from quizapp.live import answers
 from quizapp.models import Answer, Participant, QuizSession
+from quizapp.rules import word_cloud
 
 
 def student_state(participant: Participant) -> dict[str, Any]:
@@ -58,6 +59,8 @@ def student_state(participant: Participant) -> dict[str, Any]:
                 "ratings": answer.ratings,
                 "confidence": answer.confidence,
             }
+            if question.is_word_cloud:
+                state["answer"]["words"] = word_cloud.split_stored(answer.text)
         revealed = session.state == QuizSession.State.REVEAL or (
             session.mode == QuizSession.Mode.STUDENT_PACED and answer is not None
         )

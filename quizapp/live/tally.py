@@ -47,6 +47,12 @@ def note_answer(session_id: int, cell: dict[str, Any]) -> None:
     _schedule(session_id, settings.QUIZ_TALLY_INTERVAL_S)
 
 
+def refresh(session_id: int) -> None:
+    """A fresh tally within one interval though no answer came (a word hidden on a word cloud):
+    a tally read before that change and sent after it is corrected at once."""
+    _schedule(session_id, settings.QUIZ_TALLY_INTERVAL_S)
+
+
 def _schedule(session_id: int, delay: float) -> None:
     if session_id in _scheduled:
         return

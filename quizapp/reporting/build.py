@@ -29,7 +29,7 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 
 from quizapp.models import Question
-from quizapp.rules import answer_matching, calibration, ordering, scale
+from quizapp.rules import answer_matching, calibration, ordering, scale, word_cloud
 from quizapp.rules.scale import ScaleSettings
 
 __all__ = [
@@ -89,6 +89,12 @@ class QuestionRow:
     kind_label: str = ""
     #: A scale's settings (``quizapp.rules.scale``); ``None`` for the other kinds.
     scale: ScaleSettings | None = None
+    #: A word cloud's words the instructor hid in this session (``word_cloud.word_key`` keys).
+    hidden_words: frozenset[str] = frozenset()
+
+    @property
+    def is_word_cloud(self) -> bool:
+        return self.kind == Question.Kind.WORD_CLOUD
 
     @property
     def is_short_answer(self) -> bool:
@@ -109,8 +115,9 @@ class QuestionRow:
         return self.kind != Question.Kind.POLL and bool(self.correct_options)
 
     @classmethod
-    def from_model(cls, question: Question, *, number: int) -> QuestionRow:
+    def from_model(cls, question: Question, *, number: int, hidden_words: Iterable[str] = ()) -> QuestionRow:
         return cls(
+            hidden_words=frozenset(hidden_words),
             id=question.id,
             number=number,
             kind=question.kind,
@@ -203,6 +210,8 @@ class DistributionEntry:
     count: int
     #: True for a right option or accepted answer, False for a wrong one, None in a poll.
     correct: bool | None
+    #: A word cloud's word the instructor hid from the projector (still counted here).
+    hidden: bool = False
 
 
 class _ShareCorrect:
@@ -361,9 +370,12 @@ class SessionReport:
 
 
 def answer_display(question: QuestionRow, answer: AnswerRow) -> str:
-    """An answer as text: what was typed, the chosen options' texts, or a scale's ratings by statement."""
+    """An answer as text: what was typed (a word cloud's words, comma-separated), the chosen options'
+    texts, or a scale's ratings by statement."""
     if question.scale is not None:
         return "; ".join(f"{text}: {rating}" for text, rating in zip(question.options, answer.ratings, strict=False))
+    if question.is_word_cloud:
+        return ", ".join(word_cloud.split_stored(answer.text))
     if question.is_short_answer or answer.text:
         return answer.text
     if question.is_ordering:  # the student's order, first to last
@@ -376,6 +388,12 @@ def _mean(values: Sequence[float]) -> float | None:
 
 
 def _distribution(question: QuestionRow, answers: Sequence[AnswerRow]) -> list[DistributionEntry]:
+    if question.is_word_cloud:  # every word with its count, the shown ones first, then the hidden
+        words = [w for a in answers for w in word_cloud.split_stored(a.text)]
+        cloud = word_cloud.build_cloud(words, question.hidden_words, top=len(words) or 1)
+        return [DistributionEntry(label=w.word, count=w.count, correct=None) for w in cloud.words] + [
+            DistributionEntry(label=w.word, count=w.count, correct=None, hidden=True) for w in cloud.hidden
+        ]
     if question.is_short_answer:
         counts = Counter(answer_matching.normalise_answer(a.text) for a in answers)
         accepted = question.accepted_answers if question.has_correct_answer else None

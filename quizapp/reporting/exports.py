@@ -160,9 +160,8 @@ def distribution_table(report: SessionReport) -> Table:
         for vote, vote_stats in votes:
             for entry in vote_stats.distribution:
                 share = 100 * entry.count / vote_stats.answered if vote_stats.answered else None
-                rows.append(
-                    [stats.question.number, vote, entry.label, _right(entry.correct), entry.count, _round(share)]
-                )
+                label = _("%(word)s (hidden)") % {"word": entry.label} if entry.hidden else entry.label
+                rows.append([stats.question.number, vote, label, _right(entry.correct), entry.count, _round(share)])
     return Table(_("Answer counts"), header, rows)
 
 

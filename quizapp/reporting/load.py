@@ -58,7 +58,11 @@ def _answer_row(values: dict[str, Any]) -> AnswerRow:
 
 def session_report(session: QuizSession) -> SessionReport:
     """Load a session's questions, participants and answers (three queries) and build its report."""
-    questions = [QuestionRow.from_model(q, number=i) for i, q in enumerate(session_questions(session), start=1)]
+    hidden = session.hidden_words if isinstance(session.hidden_words, dict) else {}
+    questions = [
+        QuestionRow.from_model(q, number=i, hidden_words=hidden.get(str(q.id), []))
+        for i, q in enumerate(session_questions(session), start=1)
+    ]
     fields = ("id", "nickname", "score", "removed", "time_factor", "time_requested")
     participants = [ParticipantRow(**p) for p in session.participants.order_by("joined_at", "id").values(*fields)]
     answers = [

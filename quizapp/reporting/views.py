@@ -33,7 +33,7 @@ def _attachment(content: bytes, *, content_type: str, filename: str) -> HttpResp
 def _question_chart(stats: QuestionStats) -> SafeString:
     """Answers per option; after a re-vote, the 1st and 2nd vote side by side."""
     votes = [stats.first] if stats.shift is None else [stats.first, stats.shift.second]
-    if stats.question.is_short_answer:  # typed answers: a text may appear in one vote only
+    if stats.question.is_short_answer or stats.question.is_word_cloud:  # typed: a text may be in one vote only
         entries: dict[str, DistributionEntry] = {}
         for vote in votes:
             for entry in vote.distribution:

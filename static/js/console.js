@@ -2,6 +2,7 @@
 import { HostState, keepFocus, orderingSummary, renderBars, renderOrderingReveal, renderScale } from "./host_view.js";
 import { DrawingWall } from "./host_drawing.js";
 import { isRound } from "./drawing_views.js";
+import { isWordCloud, renderCloud } from "./word_cloud.js";
 import { Countdown, el } from "./live_socket.js";
 
 const root = document.getElementById("console");
@@ -14,7 +15,7 @@ const STATES = {
 
 function cellText(cell, question) {
   if (!cell) return "";
-  if (cell.text) return cell.text;
+  if (cell.text) return cell.text.split("\n").join(", "); // a word cloud's words, one per line
   // an ordering answer is the student's order of the items
   return (cell.choices || []).map((i) => question?.options?.[i]?.text ?? i).join(question?.kind === "ordering" ? " → " : ", ");
 }
@@ -106,7 +107,10 @@ function render(state, message) {
     const tally = state.tally || { answered: 0, participants: state.people.size };
     $("answered").textContent = interpolate(gettext("%s of %s answered"), [tally.answered ?? 0, tally.participants ?? state.people.size]);
     const correct = state.reveal ? state.reveal.correct_choices || [] : [];
-    $("bars").hidden = isRound(question.kind);
+    $("bars").hidden = isRound(question.kind) || isWordCloud(question.kind);
+    // a word cloud: each word with a Hide button, the hidden ones below with Show again
+    const cloud = isWordCloud(question.kind) ? state.cloud : null;
+    keepFocus($("cloud"), () => renderCloud($("cloud"), cloud, { controls: true, send: (type, fields) => state.send(type, fields) }));
     if (isRound(question.kind)) {
       const total = Object.values(wall?.round?.counts || {}).reduce((a, b) => a + b, 0);
       const wrote = question.kind === "text_round" ? gettext("%s of %s wrote") : gettext("%s of %s drew");
@@ -116,7 +120,7 @@ function render(state, message) {
     } else if (question.kind === "ordering") {
       if (state.reveal) renderOrderingReveal($("bars"), state.reveal);
       else $("bars").replaceChildren(el("p", { "data-testid": "ordering-summary" }, orderingSummary(tally.ordering)));
-    } else renderBars($("bars"), question.options, state.reveal?.distribution || tally.distribution || [], correct);
+    } else if (!isWordCloud(question.kind)) renderBars($("bars"), question.options, state.reveal?.distribution || tally.distribution || [], correct);
   }
   if (state.deadlineMs) countdown.start(state.deadlineMs, state.serverNowMs);
   else { countdown.stop(); $("countdown").textContent = ""; }

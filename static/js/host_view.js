@@ -19,6 +19,7 @@ export class HostState {
     this.people = new Map();
     this.question = null;
     this.tally = null;
+    this.cloud = null; // a word cloud's words (tally, word_cloud), hidden ones apart
     this.reveal = null;
     this.grid = { questions: [], rows: [] };
     this.top = [];
@@ -40,6 +41,7 @@ export class HostState {
         this.teams = data.teams || null;
         this.question = data.question;
         this.tally = data.tally || null;
+        this.cloud = data.tally?.cloud || null;
         this.deadlineMs = data.deadline_ms;
         this.serverNowMs = data.server_now_ms;
         if (data.session.state === "reveal" && data.question) {
@@ -65,13 +67,20 @@ export class HostState {
         this.question = data.question;
         this.reveal = null;
         this.tally = { answered: 0, participants: this.people.size, distribution: data.question.options.map(() => 0) };
+        this.cloud = data.question.kind === "word_cloud" ? { question_id: data.question.id, words: [], hidden: [], total: 0, distinct: 0 } : null;
         this.deadlineMs = data.deadline_ms;
         this.serverNowMs = data.opened_at_ms;
         this.vote = data.vote || 1;
         break;
       case "tally":
-        if (data.question_id === undefined || data.question_id === this.question?.id) this.tally = data;
+        if (data.question_id === undefined || data.question_id === this.question?.id) {
+          this.tally = data;
+          if (data.cloud) this.cloud = data.cloud;
+        }
         for (const cell of data.cells || []) this.setCell(cell);
+        break;
+      case "word_cloud": // a word hidden or shown again: the whole cloud, at once
+        if (data.question_id === this.question?.id) this.cloud = data.cloud;
         break;
       case "reveal":
         this.session = { ...this.session, state: "reveal" };

@@ -55,6 +55,7 @@ function lockChoices() {
   for (const input of $("slider-form").querySelectorAll("input, button")) input.disabled = true;
   for (const input of $("scale-form").querySelectorAll("input, button")) input.disabled = true;
   for (const button of $("ordering-form").querySelectorAll("button")) button.disabled = true;
+  for (const input of $("word-form").querySelectorAll("input, button")) input.disabled = true;
 }
 
 function unlockChoices() {
@@ -64,6 +65,27 @@ function unlockChoices() {
   for (const input of $("slider-form").querySelectorAll("input, button")) input.disabled = false;
   for (const input of $("scale-form").querySelectorAll("input, button")) input.disabled = false;
   for (const button of $("ordering-form").querySelectorAll("button")) button.disabled = false;
+  for (const input of $("word-form").querySelectorAll("input, button")) input.disabled = false;
+}
+
+// A word cloud: one to three short fields (the question's words_per_student), sent at once.
+function renderWordForm(question, answer) {
+  const form = $("word-form");
+  const limit = question.kind === "word_cloud" ? question.words_per_student || 1 : 0;
+  form.hidden = !limit;
+  if (!limit) return;
+  form.reset();
+  $("word-hint").textContent = limit === 1
+    ? interpolate(gettext("Send a word or a short phrase (at most %s characters)."), [25])
+    : interpolate(gettext("Send up to %s words or short phrases (at most %s characters each)."), [limit, 25]);
+  const fields = [...form.querySelectorAll('[data-role="word-field"]')];
+  fields.forEach((field, index) => { field.hidden = index >= limit; });
+  for (const element of form.querySelectorAll("input, button")) element.disabled = false;
+  (answer?.words || []).forEach((word, index) => { if (fields[index]) fields[index].querySelector("input").value = word; });
+}
+
+function wordsSent(words) {
+  return interpolate(gettext("Your words are in: %s. Watch the screen."), [words.join(", ")]);
 }
 
 // A slider question: a range input on the question's min / max / step, its number shown (and
@@ -273,6 +295,7 @@ function renderQuestion(question, deadlineMs, serverNowMs, answer) {
   renderSlider(question, answer);
   renderScale(question, answer);
   renderOrdering(question, answer);
+  renderWordForm(question, answer);
   $("submit-multi").hidden = !question.multiple;
   $("submit-multi").disabled = false;
   const shortForm = $("short-form");
@@ -284,7 +307,7 @@ function renderQuestion(question, deadlineMs, serverNowMs, answer) {
   showView(root, "question");
   startOwnCountdown(deadlineMs, serverNowMs);
   if (answer) {
-    $("answer-status").textContent = gettext("Your answer is in. Wait for the reveal.");
+    $("answer-status").textContent = answer.words ? wordsSent(answer.words) : gettext("Your answer is in. Wait for the reveal.");
     for (const index of answer.choices || []) choices.children[index]?.classList.add("selected");
     lockChoices();
   }
@@ -328,6 +351,9 @@ function renderReveal(reveal, you) {
   } else if (you?.correct === false || reveal.correct === false) {
     verdict.textContent = gettext("Not this time.");
     verdict.className = "verdict bad";
+  } else if (current?.kind === "word_cloud") {
+    verdict.textContent = gettext("Thanks for your words! The cloud is on the screen.");
+    verdict.className = "verdict poll";
   } else {
     verdict.textContent = gettext("Thanks for your vote.");
     verdict.className = "verdict poll";
@@ -412,7 +438,7 @@ function onMessage(data) {
       if (current && data.question_id === current.id) {
         current.answered = true;
         lockChoices();
-        $("answer-status").textContent = gettext("Your answer is in. Wait for the reveal.");
+        $("answer-status").textContent = data.words ? wordsSent(data.words) : gettext("Your answer is in. Wait for the reveal.");
         if (data.result) renderReveal(data.result, null);
       }
       return;
@@ -503,6 +529,13 @@ $("scale-form").addEventListener("submit", (event) => {
 $("ordering-form").addEventListener("submit", (event) => {
   event.preventDefault();
   if (ordering.length) sendAnswer({ order: ordering.map((item) => item.id) });
+});
+
+$("word-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const words = [...event.target.querySelectorAll("input")].filter((input) => !input.closest("[hidden]")).map((input) => input.value).filter((text) => text.trim());
+  if (words.length) sendAnswer({ words });
+  else $("answer-status").textContent = gettext("Type a word or a short phrase first.");
 });
 $("next").addEventListener("click", () => socket.send({ type: "next" }));
 

@@ -2,6 +2,7 @@
 import { HostState, renderBars, renderOrderingReveal, renderRace, renderScale } from "./host_view.js";
 import { DrawingWall } from "./host_drawing.js";
 import { isRound } from "./drawing_views.js";
+import { isWordCloud, renderCloud } from "./word_cloud.js";
 import { Countdown, el, showView } from "./live_socket.js";
 
 const root = document.getElementById("projector");
@@ -56,7 +57,11 @@ function render(state, message) {
     countdown.stop();
     $("reveal-prompt").textContent = question.prompt;
     const options = question.options.map((o) => (typeof o === "string" ? o : o.text));
-    if (question.kind === "ordering") renderOrderingReveal($("bars"), state.reveal);
+    const cloud = isWordCloud(question.kind);
+    $("bars").hidden = cloud;
+    renderCloud($("reveal-cloud"), cloud ? state.cloud : null);
+    if (cloud) $("bars").replaceChildren();
+    else if (question.kind === "ordering") renderOrderingReveal($("bars"), state.reveal);
     else if (question.kind === "scale") renderScale($("bars"), options, state.reveal.scale_stats || state.tally?.scale_stats, question.scale);
     else renderBars($("bars"), options, state.reveal.distribution, state.reveal.correct_choices || []);
     $("explanation").textContent = state.reveal.explanation || "";
@@ -76,6 +81,8 @@ function render(state, message) {
   image.alt = question.image_alt || ""; // empty for a decorative image: screen readers skip it
   // an ordering question's items, in the phones' shuffled order
   const shown = question.kind === "ordering" ? (question.ordering?.items || []).map((item) => item.text) : question.options;
+  // a word cloud: the class's words, live (hidden words never come here: the cloud lists them apart)
+  renderCloud($("cloud"), isWordCloud(question.kind) ? state.cloud : null);
   const tally = state.tally || {};
   // a scale's statements with their live means and spread (the tally's, a few times a second)
   const isScale = question.kind === "scale";

@@ -380,6 +380,9 @@ def export(
         if kind == "scale":
             skipped.append(Skipped(position, kind, _("GIFT has no rating scales.")))
             continue
+        if kind == "word_cloud":
+            skipped.append(Skipped(position, kind, _("GIFT has no word clouds.")))
+            continue
         block = _block(question, true_false_labels)
         if block is None:
             skipped.append(Skipped(position, kind, _("An answer contains “->”, which GIFT reads as matching.")))
