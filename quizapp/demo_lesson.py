@@ -190,6 +190,7 @@ def lesson_ko() -> list[dict[str, Any]]:
                 "자연어 처리 (문의 분류, 감성 분석)",
                 "음성 (받아쓰기, 음성 안내)",
             ],
+            "scale": {"min": 1, "max": 5, "low_label": "쓸모없다", "high_label": "아주 쓸모 있다"},
             "time_limit_s": 45,
             "explanation": "점수가 높은 분야에서 1초짜리 작업을 찾아보세요.",
         },
@@ -202,6 +203,7 @@ def lesson_ko() -> list[dict[str, Any]]:
         ),
         {
             "kind": "word_cloud",
+            "words_per_student": 2,
             "prompt": "여러분 일에서 1초면 끝나지만 매일 반복되는 작업은? (한두 단어)",
             "time_limit_s": 60,
             "explanation": "크게 보이는 단어가 우리 반의 첫 프로젝트 후보입니다.",
@@ -388,6 +390,7 @@ def lesson_en() -> list[dict[str, Any]]:
                 "Language (routing requests, sentiment)",
                 "Speech (transcripts, voice menus)",
             ],
+            "scale": {"min": 1, "max": 5, "low_label": "Not useful", "high_label": "Very useful"},
             "time_limit_s": 45,
             "explanation": "Look for one-second tasks in the fields that scored highest.",
         },
@@ -400,6 +403,7 @@ def lesson_en() -> list[dict[str, Any]]:
         ),
         {
             "kind": "word_cloud",
+            "words_per_student": 2,
             "prompt": "Which one-second task do you repeat every day at work? (a word or two)",
             "time_limit_s": 60,
             "explanation": "The biggest words are the class's first project candidates.",
