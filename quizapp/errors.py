@@ -68,3 +68,6 @@ DrawingNotStored = _error("drawing_not_stored", _("Your drawing could not be sto
 QuizInUse = _error(
     "quiz_in_use", _("This quiz has been played: its results keep it. Duplicate it instead."), status=409
 )
+BackNotHere = _error(
+    "back_not_here", _("Back goes to the previous slide only: a question is never opened again."), status=409
+)

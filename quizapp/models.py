@@ -58,8 +58,10 @@ class Quiz(models.Model):
 
 
 class Question(models.Model):
-    """One question. True/false, multiple choice and polls keep their options in ``options``
-    (``[{"text": ..., "correct": bool}]``); short answers keep ``accepted_answers``."""
+    """One item of a lesson (a quiz is a lesson without slides). True/false, multiple choice and
+    polls keep their options in ``options`` (``[{"text": ..., "correct": bool}]``); short answers keep
+    ``accepted_answers``; a slide (``Kind.SLIDE``) is its title (``prompt``), a Markdown ``body``, an
+    optional image and a ``layout``: no answers, no points."""
 
     class Kind(models.TextChoices):
         TRUE_FALSE = "true_false", _("True / false")
@@ -70,6 +72,15 @@ class Question(models.Model):
         DRAWING = "drawing", _("Drawing round (the class's drawings train a model)")
         TEXT_ROUND = "text_round", _("Text round (the class's sentences train a router)")
         SLIDER = "slider", _("Slider (a number, right within a margin)")
+        SLIDE = "slide", _("Slide (title, text, image: no answers)")
+
+    class Layout(models.TextChoices):
+        """How the projector lays a slide out."""
+
+        TITLE = "title", _("Title only (a section's first slide)")
+        TITLE_BODY = "title_body", _("Title and text")
+        BODY_IMAGE = "body_image", _("Text and image side by side")
+        BIG_IMAGE = "big_image", _("Big image")
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions", verbose_name=_("quiz"))
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -86,6 +97,11 @@ class Question(models.Model):
     time_limit_s = models.PositiveIntegerField(_("time limit (seconds)"), default=20)
     points = models.PositiveIntegerField(_("points"), default=1000)
     explanation = models.TextField(_("explanation"), blank=True, max_length=2000)
+    #: A slide's text in Markdown (``quizapp.rules.slide_markdown`` renders it safely).
+    body = models.TextField(_("slide text (Markdown)"), blank=True, max_length=5000)
+    layout = models.CharField(_("slide layout"), max_length=12, choices=Layout.choices, default=Layout.TITLE_BODY)
+    #: The instructor's notes on any item: shown on the console only, never sent to phones or the projector.
+    notes = models.TextField(_("instructor notes"), blank=True, max_length=5000)
 
     class Meta:
         verbose_name = _("question")
@@ -97,6 +113,8 @@ class Question(models.Model):
 
     @property
     def has_correct_answer(self) -> bool:
+        if self.kind == self.Kind.SLIDE:
+            return False
         if self.kind == self.Kind.SHORT_ANSWER:
             return bool(self.accepted_answers)
         if self.kind in (self.Kind.POLL, self.Kind.OPEN):
@@ -115,6 +133,11 @@ class Question(models.Model):
     def slider_numeric(self) -> dict[str, Any] | None:
         """A slider's settings (for the API), ``None`` for the other kinds."""
         return self.numeric if self.kind == self.Kind.SLIDER else None
+
+    @property
+    def is_slide(self) -> bool:
+        """A slide: shown, never answered, never scored or counted as a question."""
+        return self.kind == self.Kind.SLIDE
 
     @property
     def is_text_round(self) -> bool:
@@ -137,6 +160,7 @@ class QuizSession(models.Model):
     class State(models.TextChoices):
         LOBBY = "lobby", _("Lobby")
         QUESTION = "question", _("Question open")
+        SLIDE = "slide", _("Slide shown")
         REVEAL = "reveal", _("Answer revealed")
         RUNNING = "running", _("Running (student-paced)")
         ENDED = "ended", _("Ended")
@@ -146,7 +170,7 @@ class QuizSession(models.Model):
     mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, default=Mode.INSTRUCTOR_PACED)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.LOBBY)
     locked = models.BooleanField(_("locked"), default=False)
-    #: Index into the quiz's questions (instructor-paced); -1 before the first.
+    #: Index into the lesson's items, slides included (instructor-paced); -1 before the first.
     current_index = models.IntegerField(default=-1)
     #: 1 for the first vote on the open question; 2 once reopened for a peer-instruction re-vote.
     current_vote = models.PositiveSmallIntegerField(default=1)

@@ -101,6 +101,15 @@ class QuestionInputSerializer(InputSerializer):
     )
     points = serializers.IntegerField(default=1000, help_text="0 (no score), 1000 (normal) or 2000 (double).")
     explanation = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    body = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default="", help_text="Slides: the text, in Markdown."
+    )
+    layout = serializers.ChoiceField(
+        choices=Question.Layout.choices, required=False, default=Question.Layout.TITLE_BODY, help_text="Slides only."
+    )
+    notes = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default="", help_text="Instructor notes (console only)."
+    )
 
 
 class QuestionOutputSerializer(serializers.Serializer):
@@ -116,6 +125,9 @@ class QuestionOutputSerializer(serializers.Serializer):
     time_limit_s = serializers.IntegerField()
     points = serializers.IntegerField()
     explanation = serializers.CharField()
+    body = serializers.CharField(help_text="Slides: the text, in Markdown.")
+    layout = serializers.ChoiceField(choices=Question.Layout.choices)
+    notes = serializers.CharField(help_text="Instructor notes (console only).")
 
 
 class QuizOutputSerializer(serializers.Serializer):
@@ -143,6 +155,9 @@ class QuizExportQuestionSerializer(InputSerializer):
     time_limit_s = serializers.IntegerField()
     points = serializers.IntegerField()
     explanation = serializers.CharField(allow_blank=True)
+    body = serializers.CharField(allow_blank=True, required=False)
+    layout = serializers.ChoiceField(choices=Question.Layout.choices, required=False)
+    notes = serializers.CharField(allow_blank=True, required=False)
 
 
 class QuizExportSerializer(InputSerializer):

@@ -230,6 +230,8 @@ def _not_open_or_answered(participant: Participant, question_id: int) -> errors.
 def _check_answer(question: Question, choices: Any, text: Any, value: Any = None) -> tuple[list[int], str, bool | None]:
     if question.is_round:  # a round takes drawings or sentences (quizapp.drawing), not answers
         raise errors.InvalidAnswer()
+    if question.is_slide:  # a slide is shown, never answered
+        raise errors.QuestionNotOpen()
     if question.kind == Question.Kind.SLIDER:
         # stored as its histogram bin (the tally's and the report's) and as the number itself
         settings = slider.settings_of(question.numeric)

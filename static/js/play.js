@@ -228,6 +228,19 @@ function renderReveal(reveal, you) {
   showView(root, "reveal");
 }
 
+// A slide: its title and a short text; the projector shows the whole of it. Student-paced, "Next" moves on.
+function renderSlide(slide) {
+  current = null;
+  countdown.stop();
+  drawCountdown.stop();
+  $("slide-progress").textContent = interpolate(gettext("Slide · %s of %s"), [slide.item_index + 1, slide.items]);
+  $("slide-compact-title").textContent = slide.title;
+  $("slide-compact-short").textContent = slide.short || "";
+  $("slide-compact-short").hidden = !slide.short;
+  $("slide-next").hidden = mode !== "student_paced";
+  showView(root, "slide");
+}
+
 function renderState(state) {
   mode = state.session.mode;
   askConfidence = state.session.ask_confidence;
@@ -237,6 +250,7 @@ function renderState(state) {
     : interpolate(gettext("Hi, %s! You are on team %s."), [state.you.nickname, teamNames[state.you.team] ?? state.you.team + 1]);
   if (state.session.state === "ended") return renderEnded(state.you);
   if (state.finished) return renderEnded(state.you);
+  if (state.slide) return renderSlide(state.slide);
   if (!state.question) return showView(root, "lobby");
   if (isRound(state.question.kind) && state.drawing) {
     const d = state.drawing;
@@ -296,6 +310,7 @@ function onMessage(data) {
       }
       return;
     case "reveal": return renderReveal(data, data.you);
+    case "slide": return renderSlide(data.slide);
     case "session_ended": return renderEnded(data.you);
     case "removed":
       localStorage.removeItem(tokenKey);
@@ -366,6 +381,7 @@ $("slider-form").addEventListener("submit", (event) => {
   sendAnswer({ value: Number($("slider-value").value) });
 });
 $("next").addEventListener("click", () => socket.send({ type: "next" }));
+$("slide-next").addEventListener("click", () => socket.send({ type: "next" }));
 
 if (localStorage.getItem(tokenKey)) connect();
 else showJoin();
