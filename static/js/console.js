@@ -102,6 +102,7 @@ function render(state, message) {
   const slide = session.state === "slide" ? state.slide : null;
   $("current-slide").hidden = !slide;
   $("back").hidden = !slide;
+  root.querySelector('[data-action="reveal"]').hidden = Boolean(slide);
   if (slide) {
     $("progress").textContent = interpolate(gettext("Item %s of %s"), [slide.item_index + 1, slide.items]);
     renderSlide($("slide"), slide);
