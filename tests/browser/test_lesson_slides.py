@@ -6,6 +6,7 @@ the notes are on the console only; no critical or serious axe violation on the w
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -20,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.embedded, pytest.mark.django_db(t
 
 PHONE = {"width": 390, "height": 844}
 NOTE = "Ask: who has heard of the sigmoid?"
-LESSON = [
+LESSON: list[dict[str, Any]] = [
     {
         "kind": "slide",
         "prompt": "미적분 한 줄 요약",
