@@ -92,9 +92,12 @@ class QuestionInputSerializer(InputSerializer):
     """A question's fields; the rules (options per kind, limits) are checked by the service."""
 
     kind = serializers.ChoiceField(choices=Question.Kind.choices)
-    prompt = serializers.CharField(max_length=1000)
+    # Not trimmed here: a text of spaces is schema-valid and the service refuses it by its rule (422).
+    prompt = serializers.CharField(max_length=1000, trim_whitespace=False, help_text="A slide's title.")
     options = QuestionOptionSerializer(many=True, required=False)
-    accepted_answers = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
+    accepted_answers = serializers.ListField(
+        child=serializers.CharField(max_length=200, trim_whitespace=False), required=False
+    )
     numeric = SliderSettingsSerializer(required=False, help_text="Slider questions: range, step, answer, margin.")
     time_limit_s = serializers.IntegerField(
         default=20, help_text=f"Seconds, {quizzes.MIN_TIME_S} to {quizzes.MAX_TIME_S}."

@@ -46,8 +46,9 @@ def test_a_slide_has_no_answers_points_or_options():
 )
 def test_bad_slides_are_refused_with_a_reason(changes, message):
     from django.core.exceptions import ValidationError
+    from django.utils import translation
 
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         question_validate(**{**SLIDE, **changes})
     assert refused.value.messages == [message]
 
@@ -154,7 +155,9 @@ def test_preview_as_projector_and_phone(api, lesson):
     phone = api.get(f"/quizzes/{lesson.id}/questions/{slide.id}/preview/?as=phone").content.decode()
     assert 'data-testid="phone-slide"' in phone
     assert "손에 잡히는 AI" in phone
-    asked = api.get(f"/quizzes/{lesson.id}/questions/{question.id}/preview/?as=phone").content.decode()
+    asked = api.get(
+        f"/quizzes/{lesson.id}/questions/{question.id}/preview/?as=phone", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert "Spotting a cat" in asked
     assert "Question 1 of 1" in asked
     assert "가능: explain why" not in asked
