@@ -73,6 +73,7 @@ class Question(models.Model):
         TEXT_ROUND = "text_round", _("Text round (the class's sentences train a router)")
         SLIDER = "slider", _("Slider (a number, right within a margin)")
         SLIDE = "slide", _("Slide (title, text, image: no answers)")
+        CANVAS = "canvas", _("Canvas activity (students send AI project ideas to the room's canvas)")
 
     class Layout(models.TextChoices):
         """How the projector lays a slide out."""
@@ -113,7 +114,7 @@ class Question(models.Model):
 
     @property
     def has_correct_answer(self) -> bool:
-        if self.kind == self.Kind.SLIDE:
+        if self.is_slide:
             return False
         if self.kind == self.Kind.SHORT_ANSWER:
             return bool(self.accepted_answers)
@@ -136,8 +137,9 @@ class Question(models.Model):
 
     @property
     def is_slide(self) -> bool:
-        """A slide: shown, never answered, never scored or counted as a question."""
-        return self.kind == self.Kind.SLIDE
+        """A slide or a canvas activity (a slide whose phones offer the room's idea form): shown,
+        never answered, never scored or counted as a question."""
+        return self.kind in (self.Kind.SLIDE, self.Kind.CANVAS)
 
     @property
     def is_text_round(self) -> bool:

@@ -319,7 +319,7 @@ class QuestionForm(forms.Form):
             "explanation": data["explanation"],
             "notes": data["notes"],
         }
-        if kind == Question.Kind.SLIDE:
+        if kind in (Question.Kind.SLIDE, Question.Kind.CANVAS):
             fields.update(body=data["body"], layout=data["layout"] or Question.Layout.TITLE_BODY)
         elif kind == Question.Kind.TRUE_FALSE:
             with translation.override(self.quiz.language):

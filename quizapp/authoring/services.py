@@ -77,8 +77,8 @@ def question_validate(
     if kind not in Question.Kind.values:
         raise ValidationError(_("Unknown question kind: %(kind)s") % {"kind": str(kind)[:30]})
     notes = _long_text(notes, MAX_NOTES, _("Instructor notes have at most %(max)d characters."))
-    if kind == Question.Kind.SLIDE:
-        return _slide_fields(prompt, body, layout, notes)
+    if kind in (Question.Kind.SLIDE, Question.Kind.CANVAS):
+        return _slide_fields(prompt, body, layout, notes, kind=kind)
     prompt = str(prompt or "").strip()
     if not prompt:
         raise ValidationError(_("A question needs its text."))
@@ -144,8 +144,9 @@ def _long_text(value: Any, limit: int, message: str) -> str:
     return value
 
 
-def _slide_fields(title: Any, body: Any, layout: Any, notes: str) -> dict[str, Any]:
-    """A slide: a title, Markdown text, a layout; no answers, no points, no time limit to keep."""
+def _slide_fields(title: Any, body: Any, layout: Any, notes: str, *, kind: str = Question.Kind.SLIDE) -> dict[str, Any]:
+    """A slide (or a canvas activity, a slide whose phones offer the idea form): a title, Markdown
+    text, a layout; no answers, no points, no time limit to keep."""
     title = str(title or "").strip()
     if not title:
         raise ValidationError(_("A slide needs its title."))
@@ -156,7 +157,7 @@ def _slide_fields(title: Any, body: Any, layout: Any, notes: str) -> dict[str, A
     if layout not in Question.Layout.values:
         raise ValidationError(_("Unknown slide layout: %(layout)s") % {"layout": str(layout)[:30]})
     return {
-        "kind": Question.Kind.SLIDE,
+        "kind": kind,
         "prompt": title,
         "body": _long_text(body, MAX_SLIDE_BODY, _("A slide's text has at most %(max)d characters.")),
         "layout": layout,
@@ -556,7 +557,8 @@ def quiz_import_file(
 def quiz_export_as(quiz: Quiz, fmt: str) -> tuple[str, list[Skipped]]:
     """A quiz as GIFT or Aiken text, and the questions that format could not carry. Slides are left
     out (neither format has them; docs/import-export.md): the questions are numbered without them."""
-    questions = [q for q in quiz_export(quiz)["questions"] if q["kind"] != Question.Kind.SLIDE]
+    shown = (Question.Kind.SLIDE, Question.Kind.CANVAS)
+    questions = [q for q in quiz_export(quiz)["questions"] if q["kind"] not in shown]
     if fmt == "gift":
         return gift.export(questions, title=quiz.title, true_false_labels=_true_false_labels(quiz.language))
     if fmt == "aiken":

@@ -23,6 +23,7 @@ let current = null; // the open question
 let askConfidence = false;
 let selected = new Set();
 let mode = "instructor_paced";
+let nickname = "";
 const drawing = new DrawingRound(root, (frame) => socket?.send(frame));
 const drawCountdown = new Countdown($("countdown-draw"), () => {});
 const countdown = new Countdown($("countdown"), () => {
@@ -238,11 +239,16 @@ function renderSlide(slide) {
   $("slide-compact-short").textContent = slide.short || "";
   $("slide-compact-short").hidden = !slide.short;
   $("slide-next").hidden = mode !== "student_paced";
+  // A canvas activity: the room's idea form (the end screen's), opened in a new tab so this one stays live.
+  $("canvas-activity").hidden = slide.kind !== "canvas";
+  const ideaLink = $("canvas-idea-link");
+  if (ideaLink && nickname) ideaLink.search = `?nickname=${encodeURIComponent(nickname)}`;
   showView(root, "slide");
 }
 
 function renderState(state) {
   mode = state.session.mode;
+  nickname = state.you.nickname;
   askConfidence = state.session.ask_confidence;
   const teamNames = JSON.parse(document.getElementById("team-names")?.textContent || "[]");
   $("hello").textContent = state.you.team === null || state.you.team === undefined

@@ -219,3 +219,34 @@ def test_student_paced_lessons_walk_over_slides():
     question = live_state.student_state(kim)["question"]
     assert (question["index"], question["total"], question["item_index"]) == (0, 1, 2)
     assert Answer.objects.count() == 0
+
+
+def test_a_canvas_activity_is_a_slide_whose_phones_offer_the_idea_form():
+    from projects import services as projects
+
+    teacher = InstructorFactory.create(username="teacher", password="x-long-password-1")
+    room = room_create(owner=teacher, code="CANVAS")
+    quiz = quiz_create(
+        owner=teacher,
+        title="Projects",
+        questions=[{"kind": "canvas", "prompt": "Your AI project", "body": "A → B: what would you build?"}],
+    )
+    session = live.session_start(room=room, quiz=quiz, mode=QuizSession.Mode.INSTRUCTOR_PACED, user=teacher)
+    kim = Participant.objects.create(session=session, nickname="Kim", nickname_key="kim")
+    live.session_next(session_id=session.id, user=teacher)
+    kim = Participant.objects.select_related("session__quiz", "session__room").get(id=kim.id)
+    item = live_state.student_state(kim)["slide"]
+    assert item["kind"] == "canvas"
+    assert item["title"] == "Your AI project"
+    assert quiz.questions.get().points == 0
+    assert results_grid(session)["questions"] == []
+    # Without a workspace the phone says so; with one that takes ideas, it links the idea form.
+    page = Client().get("/r/CANVAS/").content.decode()
+    assert 'data-testid="canvas-activity"' in page
+    assert 'data-testid="canvas-idea-link"' not in page
+    workspace = projects.workspace_create(user=teacher, name="Workshop", kind="workshop")
+    workspace.room = room
+    workspace.save()
+    page = Client().get("/r/CANVAS/").content.decode()
+    assert 'data-testid="canvas-idea-link"' in page
+    assert 'href="/projects/submit/CANVAS/"' in page or "/submit/CANVAS/" in page
