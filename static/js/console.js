@@ -85,9 +85,12 @@ let wall = null;
 function render(state, message) {
   wall?.onMessage(message);
   if (message.type === "error") {
-    window.alert(message.message);
+    // ← where back cannot go is an everyday keystroke: said in the status line, not an alert.
+    if (message.code === "back_not_here") $("console-status").textContent = message.message;
+    else window.alert(message.message);
     return;
   }
+  if (message.type === "slide" || message.type === "question") $("console-status").textContent = "";
   const session = state.session;
   $("no-session").hidden = Boolean(session);
   $("controls").hidden = !session;

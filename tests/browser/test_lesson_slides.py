@@ -90,10 +90,9 @@ def test_the_console_drives_a_lesson_with_the_keyboard(browser, live_server_asgi
         found["console: slide and notes"] = violations(host)
         screenshot(projector, "projector-lesson-slide-mathml")
 
-        # ← on the first slide is refused (nothing before it): still the same slide, an alert says why.
-        host.once("dialog", lambda dialog: dialog.accept())
+        # ← on the first slide is refused (nothing before it): still the same slide, the status says why.
         host.locator("body").press("ArrowLeft")
-        host.wait_for_timeout(300)
+        host.get_by_test_id("console-status").get_by_text("previous slide only").wait_for()
         assert "미적분" in projector.get_by_test_id("projector-slide").inner_text()
 
         # Space: the question. Typing a space in a field first must not move the lesson.
