@@ -74,3 +74,6 @@ WordInvalid = _error("word_invalid", _("A word needs at least one letter or digi
 WordMarkup = _error("word_markup", _("Words cannot contain “<” or “>”."))
 TooManyWords = _error("too_many_words", _("This question takes at most %(maximum)d words from each student."))
 NotWordCloud = _error("not_word_cloud", _("The open question is not a word cloud."))
+BackNotHere = _error(
+    "back_not_here", _("Back goes to the previous slide only: a question is never opened again."), status=409
+)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.ws_protocol import message
 from quizapp.models import Participant, Question, QuizSession
-from quizapp.rules import ordering, scale, slider
+from quizapp.rules import ordering, scale, slide_markdown, slider
 
 
 def dumps(payload: dict[str, Any]) -> str:
@@ -22,14 +22,30 @@ def epoch_ms(value: datetime | None) -> int | None:
     return int(value.timestamp() * 1000) if value is not None else None
 
 
-def question_public(question: Question, *, index: int, total: int) -> dict[str, Any]:
-    """A question as students see it: no ``correct`` flags, no accepted answers."""
+def numbering(items: list[Question], item_index: int) -> dict[str, int]:
+    """Where an item stands: ``index``/``total`` count questions only ("question 2 of 5": slides are
+    not questions), ``item_index``/``items`` count every item of the lesson, slides included."""
+    return {
+        "index": sum(1 for q in items[:item_index] if not q.is_slide),
+        "total": sum(1 for q in items if not q.is_slide),
+        "item_index": item_index,
+        "items": len(items),
+    }
+
+
+def question_public(
+    question: Question, *, index: int, total: int, item_index: int | None = None, items: int | None = None
+) -> dict[str, Any]:
+    """A question as students see it: no ``correct`` flags, no accepted answers, no instructor notes.
+    ``index``/``total`` number the questions (:func:`numbering`); ``item_index``/``items`` the lesson's items."""
     no_options = question.takes_text or question.is_word_cloud or question.is_ordering
     multi = question.kind == Question.Kind.MULTIPLE_CHOICE and sum(bool(o.get("correct")) for o in question.options) > 1
     return {
         "id": question.id,
         "index": index,
         "total": total,
+        "item_index": index if item_index is None else item_index,
+        "items": total if items is None else items,
         "kind": question.kind,
         "prompt": question.prompt,
         "options": [] if no_options else [o.get("text", "") for o in question.options],
@@ -56,6 +72,32 @@ def ordering_items(question: Question, ids: list[int]) -> list[dict[str, Any]]:
 def ordering_public(question: Question) -> dict[str, Any]:
     """The items as phones get them: ``options`` stays empty, the ids are the stored positions."""
     return {"items": ordering_items(question, ordering.phone_order(len(question.options), question.id))}
+
+
+def slide_public(slide: Question, *, item_index: int, items: int) -> dict[str, Any]:
+    """A slide as the projector and the phones get it: the title, the text rendered safely
+    (``body_html``, formulas as MathML), a plain compact version for phones (``short``), the image
+    and the layout. Never its instructor notes (the console page carries those itself)."""
+    return {
+        "id": slide.id,
+        "kind": slide.kind,
+        "item_index": item_index,
+        "items": items,
+        "title": slide.prompt,
+        "body_html": slide_markdown.render(slide.body),
+        "short": slide_markdown.short_text(slide.body),
+        "layout": slide.layout,
+        "image_url": slide.image.url if slide.image else None,
+        "image_alt": slide.image_alt,
+    }
+
+
+def slide_shown(session: QuizSession, slide: Question, *, item_index: int, items: int) -> dict[str, Any]:
+    return message(
+        "slide",
+        session=session_public(session),
+        slide=slide_public(slide, item_index=item_index, items=items),
+    )
 
 
 def question_reveal(question: Question) -> dict[str, Any]:
@@ -88,11 +130,13 @@ def session_public(session: QuizSession) -> dict[str, Any]:
     }
 
 
-def question_opened(session: QuizSession, question: Question, *, index: int, total: int) -> dict[str, Any]:
+def question_opened(
+    session: QuizSession, question: Question, *, items: list[Question], item_index: int
+) -> dict[str, Any]:
     return message(
         "question",
         session=session_public(session),
-        question=question_public(question, index=index, total=total),
+        question=question_public(question, **numbering(items, item_index)),
         opened_at_ms=epoch_ms(session.question_opened_at),
         deadline_ms=epoch_ms(session.question_deadline),
         vote=session.current_vote,

@@ -58,9 +58,11 @@ class Quiz(models.Model):
 
 
 class Question(models.Model):
-    """One question. True/false, multiple choice and polls keep their options in ``options``
-    (``[{"text": ..., "correct": bool}]``); short answers keep ``accepted_answers``; an ordering
-    question keeps its items in ``options`` in their right order (``quizapp.rules.ordering``)."""
+    """One item of a lesson (a quiz is a lesson without slides). True/false, multiple choice and
+    polls keep their options in ``options`` (``[{"text": ..., "correct": bool}]``); short answers keep
+    ``accepted_answers``; an ordering question keeps its items in ``options`` in their right order
+    (``quizapp.rules.ordering``); a slide (``Kind.SLIDE``) is its title (``prompt``), a Markdown
+    ``body``, an optional image and a ``layout``: no answers, no points."""
 
     class Kind(models.TextChoices):
         TRUE_FALSE = "true_false", _("True / false")
@@ -74,6 +76,16 @@ class Question(models.Model):
         SCALE = "scale", _("Scale (rate statements, no right answer)")
         ORDERING = "ordering", _("Ordering (put the items in the right order)")
         WORD_CLOUD = "word_cloud", _("Word cloud (short words, shown live as a cloud)")
+        SLIDE = "slide", _("Slide (title, text, image: no answers)")
+        CANVAS = "canvas", _("Canvas activity (students send AI project ideas to the room's canvas)")
+
+    class Layout(models.TextChoices):
+        """How the projector lays a slide out."""
+
+        TITLE = "title", _("Title only (a section's first slide)")
+        TITLE_BODY = "title_body", _("Title and text")
+        BODY_IMAGE = "body_image", _("Text and image side by side")
+        BIG_IMAGE = "big_image", _("Big image")
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions", verbose_name=_("quiz"))
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -93,6 +105,11 @@ class Question(models.Model):
     time_limit_s = models.PositiveIntegerField(_("time limit (seconds)"), default=20)
     points = models.PositiveIntegerField(_("points"), default=1000)
     explanation = models.TextField(_("explanation"), blank=True, max_length=2000)
+    #: A slide's text in Markdown (``quizapp.rules.slide_markdown`` renders it safely).
+    body = models.TextField(_("slide text (Markdown)"), blank=True, max_length=5000)
+    layout = models.CharField(_("slide layout"), max_length=12, choices=Layout.choices, default=Layout.TITLE_BODY)
+    #: The instructor's notes on any item: shown on the console only, never sent to phones or the projector.
+    notes = models.TextField(_("instructor notes"), blank=True, max_length=5000)
 
     class Meta:
         verbose_name = _("question")
@@ -104,6 +121,8 @@ class Question(models.Model):
 
     @property
     def has_correct_answer(self) -> bool:
+        if self.is_slide:
+            return False
         if self.kind == self.Kind.ORDERING:
             return bool(self.options)  # the order of its items is the answer
         if self.kind == self.Kind.SHORT_ANSWER:
@@ -145,6 +164,12 @@ class Question(models.Model):
         return self.words_per_student if self.is_word_cloud else None
 
     @property
+    def is_slide(self) -> bool:
+        """A slide or a canvas activity (a slide whose phones offer the room's idea form): shown,
+        never answered, never scored or counted as a question."""
+        return self.kind in (self.Kind.SLIDE, self.Kind.CANVAS)
+
+    @property
     def is_text_round(self) -> bool:
         return self.kind == self.Kind.TEXT_ROUND
 
@@ -165,6 +190,7 @@ class QuizSession(models.Model):
     class State(models.TextChoices):
         LOBBY = "lobby", _("Lobby")
         QUESTION = "question", _("Question open")
+        SLIDE = "slide", _("Slide shown")
         REVEAL = "reveal", _("Answer revealed")
         RUNNING = "running", _("Running (student-paced)")
         ENDED = "ended", _("Ended")
@@ -174,7 +200,7 @@ class QuizSession(models.Model):
     mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, default=Mode.INSTRUCTOR_PACED)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.LOBBY)
     locked = models.BooleanField(_("locked"), default=False)
-    #: Index into the quiz's questions (instructor-paced); -1 before the first.
+    #: Index into the lesson's items, slides included (instructor-paced); -1 before the first.
     current_index = models.IntegerField(default=-1)
     #: 1 for the first vote on the open question; 2 once reopened for a peer-instruction re-vote.
     current_vote = models.PositiveSmallIntegerField(default=1)

@@ -48,12 +48,24 @@ QUESTIONS_CACHE = "questions_in_order"
 
 
 def session_questions(session: QuizSession) -> list[Question]:
-    """The session's questions in order, loaded once per session object."""
+    """The session's items (its lesson's questions and slides) in order, loaded once per session
+    object; ``session.current_index`` indexes this list."""
     cached = getattr(session, QUESTIONS_CACHE, None)
     if cached is None:
         cached = list(session.quiz.questions.order_by("position", "id"))
         setattr(session, QUESTIONS_CACHE, cached)
     return cached
+
+
+def session_scored_questions(session: QuizSession) -> list[Question]:
+    """The session's questions without its slides: what grids, reports and progress count."""
+    return [q for q in session_questions(session) if not q.is_slide]
+
+
+def lesson_notes(session: QuizSession) -> dict[int, str]:
+    """The instructor's notes per item id, for the console page only (never on a socket: the
+    projector shares the host socket, and phones must not see them)."""
+    return {q.id: q.notes for q in session_questions(session) if q.notes}
 
 
 def leaderboard_rows(session: QuizSession) -> list[dict[str, Any]]:
@@ -78,8 +90,8 @@ def participant_rank(participant: Participant) -> int | None:
 
 
 def results_grid(session: QuizSession) -> dict[str, Any]:
-    """Students × questions: each cell the answer, whether it was right, its time and points."""
-    questions = session_questions(session)
+    """Students × questions (slides left out): each cell the answer, whether it was right, its time and points."""
+    questions = session_scored_questions(session)
     participants = list(session.participants.order_by("joined_at", "id"))
     options = {q.id: [o.get("text", "") for o in q.options] for q in questions}
     ordered = {q.id for q in questions if q.is_ordering}
@@ -206,7 +218,7 @@ def current_tally(session_id: int) -> dict[str, Any] | None:
             "participants": session.participants.filter(removed=False).count(),
             "answered": Answer.objects.filter(session=session).count(),
         }
-    if not 0 <= session.current_index < len(questions):
+    if not 0 <= session.current_index < len(questions) or questions[session.current_index].is_slide:
         return None
     return tally(session, questions[session.current_index])
 
@@ -255,7 +267,7 @@ def team_standings(session: QuizSession) -> list[dict[str, Any]]:
         .values_list("participant__team", "n")
     )
     means = teams.team_scores(members)
-    total = max(1, len(session_questions(session)))
+    total = max(1, len(session_scored_questions(session)))
     return [
         {
             "team": team,

@@ -108,14 +108,17 @@ class QuestionInputSerializer(InputSerializer):
     """A question's fields; the rules (options per kind, limits) are checked by the service."""
 
     kind = serializers.ChoiceField(choices=Question.Kind.choices)
-    prompt = serializers.CharField(max_length=1000)
+    # Not trimmed here: a text of spaces is schema-valid and the service refuses it by its rule (422).
+    prompt = serializers.CharField(max_length=1000, trim_whitespace=False, help_text="A slide's title.")
     options = QuestionOptionSerializer(
         many=True,
         required=False,
         help_text="Choices; a drawing or text round's prompts; an ordering question's items in their right order "
         "(3 to 6, `correct` ignored: phones get them shuffled).",
     )
-    accepted_answers = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
+    accepted_answers = serializers.ListField(
+        child=serializers.CharField(max_length=200, trim_whitespace=False), required=False
+    )
     numeric = SliderSettingsSerializer(required=False, help_text="Slider questions: range, step, answer, margin.")
     scale = ScaleSettingsSerializer(
         required=False, help_text="Scale questions: the range and end labels; the statements are the options."
@@ -128,6 +131,15 @@ class QuestionInputSerializer(InputSerializer):
     )
     points = serializers.IntegerField(default=1000, help_text="0 (no score), 1000 (normal) or 2000 (double).")
     explanation = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    body = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default="", help_text="Slides: the text, in Markdown."
+    )
+    layout = serializers.ChoiceField(
+        choices=Question.Layout.choices, required=False, default=Question.Layout.TITLE_BODY, help_text="Slides only."
+    )
+    notes = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default="", help_text="Instructor notes (console only)."
+    )
 
 
 class QuestionOutputSerializer(serializers.Serializer):
@@ -147,6 +159,9 @@ class QuestionOutputSerializer(serializers.Serializer):
     time_limit_s = serializers.IntegerField()
     points = serializers.IntegerField()
     explanation = serializers.CharField()
+    body = serializers.CharField(help_text="Slides: the text, in Markdown.")
+    layout = serializers.ChoiceField(choices=Question.Layout.choices)
+    notes = serializers.CharField(help_text="Instructor notes (console only).")
 
 
 class QuizOutputSerializer(serializers.Serializer):
@@ -178,6 +193,9 @@ class QuizExportQuestionSerializer(InputSerializer):
     time_limit_s = serializers.IntegerField()
     points = serializers.IntegerField()
     explanation = serializers.CharField(allow_blank=True)
+    body = serializers.CharField(allow_blank=True, required=False)
+    layout = serializers.ChoiceField(choices=Question.Layout.choices, required=False)
+    notes = serializers.CharField(allow_blank=True, required=False)
 
 
 class QuizExportSerializer(InputSerializer):

@@ -228,6 +228,29 @@ class QuestionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    body = forms.CharField(
+        label=gettext_lazy("Slide text (Markdown)"),
+        help_text=gettext_lazy(
+            "**bold**, *italic*, lists, tables, links; formulas in LaTeX between $ signs (e.g. $\\frac{1}{1+e^{x}}$) "
+            "or $$ for a formula on its own line. HTML is shown as text."
+        ),
+        max_length=quizzes.MAX_SLIDE_BODY,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    layout = forms.ChoiceField(
+        label=gettext_lazy("Layout on the projector"),
+        choices=Question.Layout.choices,
+        initial=Question.Layout.TITLE_BODY,
+        required=False,
+    )
+    notes = forms.CharField(
+        label=gettext_lazy("Instructor notes (only on your console)"),
+        help_text=gettext_lazy("What to say or ask here; never shown on the projector or the phones."),
+        max_length=quizzes.MAX_NOTES,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     image = forms.FileField(
         label=gettext_lazy("Image (optional)"),
         help_text=gettext_lazy("PNG, JPEG, WebP or GIF, at most 5 MB."),
@@ -276,6 +299,9 @@ class QuestionForm(forms.Form):
             accepted_answers="\n".join(question.accepted_answers),
             image_alt=question.image_alt,
             image_decorative=question.image_decorative,
+            body=question.body,
+            layout=question.layout,
+            notes=question.notes,
         )
         if question.kind == Question.Kind.TRUE_FALSE and len(question.options) == 2:
             first, second = question.options
@@ -335,8 +361,11 @@ class QuestionForm(forms.Form):
             "time_limit_s": data["time_limit_s"],
             "points": data["points"],
             "explanation": data["explanation"],
+            "notes": data["notes"],
         }
-        if kind == Question.Kind.TRUE_FALSE:
+        if kind in (Question.Kind.SLIDE, Question.Kind.CANVAS):
+            fields.update(body=data["body"], layout=data["layout"] or Question.Layout.TITLE_BODY)
+        elif kind == Question.Kind.TRUE_FALSE:
             with translation.override(self.quiz.language):
                 fields["options"] = quizzes.true_false_options(
                     correct=data["tf_correct"] == "true",

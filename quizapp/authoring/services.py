@@ -29,6 +29,10 @@ MIN_OPTIONS, MAX_OPTIONS = 2, 6
 MAX_TEXT_LABELS = 6
 MAX_ACCEPTED = 20
 MAX_QUESTIONS = 100
+#: A slide's limits (issue 14): a title a projector can show, a screenful of Markdown, notes.
+MAX_SLIDE_TITLE = 200
+MAX_SLIDE_BODY = 5000
+MAX_NOTES = 5000
 
 
 def true_false_options(*, correct: bool, true_label: str = "", false_label: str = "") -> list[dict[str, Any]]:
@@ -67,25 +71,23 @@ def question_validate(
     time_limit_s: Any = 20,
     points: Any = 1000,
     explanation: str = "",
+    body: Any = "",
+    layout: Any = Question.Layout.TITLE_BODY,
+    notes: Any = "",
 ) -> dict[str, Any]:
-    """Check a question's fields and return them cleaned, or raise a translated ValidationError."""
+    """Check an item's fields (a question's or a slide's) and return them cleaned, or raise a
+    translated ValidationError. Every item may carry instructor notes."""
     if kind not in Question.Kind.values:
         raise ValidationError(_("Unknown question kind: %(kind)s") % {"kind": str(kind)[:30]})
+    notes = _long_text(notes, MAX_NOTES, _("Instructor notes have at most %(max)d characters."))
+    if kind in (Question.Kind.SLIDE, Question.Kind.CANVAS):
+        return _slide_fields(prompt, body, layout, notes, kind=kind)
     prompt = str(prompt or "").strip()
     if not prompt:
         raise ValidationError(_("A question needs its text."))
     if len(prompt) > 1000:
         raise ValidationError(_("A question has at most 1000 characters."))
-    try:
-        time_limit_s, points = int(time_limit_s), int(points)
-    except (TypeError, ValueError):
-        raise ValidationError(_("Time limit and points must be whole numbers.")) from None
-    if not MIN_TIME_S <= time_limit_s <= MAX_TIME_S:
-        raise ValidationError(
-            _("The time limit is between %(min)d and %(max)d seconds.") % {"min": MIN_TIME_S, "max": MAX_TIME_S}
-        )
-    if points not in POINT_CHOICES:
-        raise ValidationError(_("Points are 0 (no score), 1000 (normal) or 2000 (double)."))
+    time_limit_s, points = _time_and_points(time_limit_s, points)
     fields: dict[str, Any] = {
         "kind": kind,
         "prompt": prompt,
@@ -96,6 +98,9 @@ def question_validate(
         "accepted_answers": [],
         "numeric": {},
         "words_per_student": 1,
+        "body": "",
+        "layout": Question.Layout.TITLE_BODY,
+        "notes": notes,
     }
     _kind_fields(
         fields,
@@ -145,6 +150,58 @@ def _kind_fields(
         fields["options"] = _drawing_prompts(options, high=MAX_TEXT_LABELS, text_round=True)
     else:
         fields["options"] = _choice_options(kind, options)
+
+
+def _time_and_points(time_limit_s: Any, points: Any) -> tuple[int, int]:
+    try:
+        time_limit_s, points = int(time_limit_s), int(points)
+    except (TypeError, ValueError):
+        raise ValidationError(_("Time limit and points must be whole numbers.")) from None
+    if not MIN_TIME_S <= time_limit_s <= MAX_TIME_S:
+        raise ValidationError(
+            _("The time limit is between %(min)d and %(max)d seconds.") % {"min": MIN_TIME_S, "max": MAX_TIME_S}
+        )
+    if points not in POINT_CHOICES:
+        raise ValidationError(_("Points are 0 (no score), 1000 (normal) or 2000 (double)."))
+    return time_limit_s, points
+
+
+def _long_text(value: Any, limit: int, message: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(message % {"max": limit})
+    value = value.strip()
+    if len(value) > limit:
+        raise ValidationError(message % {"max": limit})
+    return value
+
+
+def _slide_fields(title: Any, body: Any, layout: Any, notes: str, *, kind: str = Question.Kind.SLIDE) -> dict[str, Any]:
+    """A slide (or a canvas activity, a slide whose phones offer the idea form): a title, Markdown
+    text, a layout; no answers, no points, no time limit to keep."""
+    title = str(title or "").strip()
+    if not title:
+        raise ValidationError(_("A slide needs its title."))
+    if len(title) > MAX_SLIDE_TITLE:
+        raise ValidationError(_("A slide's title has at most %(max)d characters.") % {"max": MAX_SLIDE_TITLE})
+    if layout in (None, ""):
+        layout = Question.Layout.TITLE_BODY
+    if layout not in Question.Layout.values:
+        raise ValidationError(_("Unknown slide layout: %(layout)s") % {"layout": str(layout)[:30]})
+    return {
+        "kind": kind,
+        "prompt": title,
+        "body": _long_text(body, MAX_SLIDE_BODY, _("A slide's text has at most %(max)d characters.")),
+        "layout": layout,
+        "notes": notes,
+        "time_limit_s": 20,
+        "points": 0,
+        "explanation": "",
+        "options": [],
+        "accepted_answers": [],
+        "numeric": {},
+    }
 
 
 SLIDER_MESSAGES = {
@@ -318,6 +375,9 @@ QUESTION_FIELDS = (
     "time_limit_s",
     "points",
     "explanation",
+    "body",
+    "layout",
+    "notes",
 )
 #: What a question given to the API or in a file may carry: the stored fields, and a scale's
 #: settings by their API name (``scale``; stored in ``numeric``).
@@ -587,8 +647,10 @@ def quiz_import_file(
 
 
 def quiz_export_as(quiz: Quiz, fmt: str) -> tuple[str, list[Skipped]]:
-    """A quiz as GIFT or Aiken text, and the questions that format could not carry."""
-    questions = quiz_export(quiz)["questions"]
+    """A quiz as GIFT or Aiken text, and the questions that format could not carry. Slides are left
+    out (neither format has them; docs/import-export.md): the questions are numbered without them."""
+    shown = (Question.Kind.SLIDE, Question.Kind.CANVAS)
+    questions = [q for q in quiz_export(quiz)["questions"] if q["kind"] not in shown]
     if fmt == "gift":
         return gift.export(questions, title=quiz.title, true_false_labels=_true_false_labels(quiz.language))
     if fmt == "aiken":

@@ -18,4 +18,5 @@ urlpatterns = [
     path("<int:quiz_id>/questions/<int:question_id>/move/", views.question_move, name="question_move"),
     path("<int:quiz_id>/questions/<int:question_id>/duplicate/", views.question_duplicate, name="question_duplicate"),
     path("<int:quiz_id>/questions/<int:question_id>/delete/", views.question_delete, name="question_delete"),
+    path("<int:quiz_id>/questions/<int:question_id>/preview/", views.item_preview, name="item_preview"),
 ]

@@ -25,6 +25,7 @@ from core.auth import signed_in_user
 from quizapp.authoring import services as quizzes
 from quizapp.authoring.forms import QuestionForm, QuizImportForm, QuizSettingsForm
 from quizapp.authoring.services import question_image_set, quiz_delete, quiz_update
+from quizapp.messages import numbering, question_public, slide_public
 from quizapp.models import Question, Quiz
 from quizapp.selectors import quizzes_for_owner
 
@@ -300,3 +301,19 @@ def question_delete(request: HttpRequest, quiz_id: int, question_id: int) -> Htt
     quizzes.question_delete(question=question)
     messages.success(request, _("Question deleted."))
     return redirect(_edit_url(quiz))
+
+
+@login_required
+@require_http_methods(["GET"])
+def item_preview(request: HttpRequest, quiz_id: int, question_id: int) -> HttpResponse:
+    """One item as the projector (``?as=projector``) or a phone (``?as=phone``) shows it, from the
+    same templates and the same public data the live screens get (never the instructor's notes)."""
+    item = _question_for(request, quiz_id, question_id)
+    items = list(item.quiz.questions.order_by("position", "id"))
+    index = items.index(item)
+    context: dict[str, object] = {"quiz": item.quiz, "item": item, "as_phone": request.GET.get("as") == "phone"}
+    if item.is_slide:
+        context["slide"] = slide_public(item, item_index=index, items=len(items))
+    else:
+        context["question"] = question_public(item, **numbering(items, index))
+    return render(request, "quizapp/builder/item_preview.html", context)

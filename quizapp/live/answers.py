@@ -267,6 +267,8 @@ def _check_answer(
 ) -> tuple[list[int], str, bool | None]:
     if question.is_round:  # a round takes drawings or sentences (quizapp.drawing), not answers
         raise errors.InvalidAnswer()
+    if question.is_slide:  # a slide is shown, never answered
+        raise errors.QuestionNotOpen()
     if question.is_ordering:
         return _check_order(question, order)
     if question.kind == Question.Kind.SLIDER:

@@ -334,6 +334,7 @@ class HostConsumer(QuizSocket):
     audience = groups.HOSTS
     handlers = {
         "next": "on_next",
+        "back": "on_back",
         "reveal": "on_reveal",
         "revote": "on_revote",
         "lock": "on_lock",
@@ -404,6 +405,9 @@ class HostConsumer(QuizSocket):
 
     async def on_next(self, frame: dict[str, Any]) -> None:
         await self._call(live.session_next)
+
+    async def on_back(self, frame: dict[str, Any]) -> None:
+        await self._call(live.session_back)
 
     async def on_reveal(self, frame: dict[str, Any]) -> None:
         await self._call(live.session_reveal)

@@ -141,6 +141,26 @@ def _host_session(session_id: int, user: User) -> QuizSession:
 # --- the instructor's controls ------------------------------------------------------------
 
 
+def _open_item(session: QuizSession, index: int) -> None:
+    """Show the lesson's item at ``index``: a slide, or a question opened for answers."""
+    if session_questions(session)[index].is_slide:
+        _show_slide(session, index)
+    else:
+        _open_question(session, index)
+
+
+def _show_slide(session: QuizSession, index: int) -> None:
+    """A slide on the projector and the phones: nothing to answer, no deadline."""
+    items = session_questions(session)
+    session.current_index = index
+    session.current_vote = 1
+    session.state = QuizSession.State.SLIDE
+    session.question_opened_at = timezone.now()
+    session.question_deadline = None
+    session.save(update_fields=["current_index", "current_vote", "state", "question_opened_at", "question_deadline"])
+    broadcast.after_commit(session.id, messages.slide_shown(session, items[index], item_index=index, items=len(items)))
+
+
 def _open_question(session: QuizSession, index: int) -> None:
     questions = session_questions(session)
     question = questions[index]
@@ -151,7 +171,7 @@ def _open_question(session: QuizSession, index: int) -> None:
     session.question_opened_at = now
     session.question_deadline = now + timedelta(seconds=question.time_limit_s)
     session.save(update_fields=["current_index", "current_vote", "state", "question_opened_at", "question_deadline"])
-    payload = messages.question_opened(session, question, index=index, total=len(questions))
+    payload = messages.question_opened(session, question, items=questions, item_index=index)
     personal = None
     if question.is_round:
         payload["drawing"] = drawing_selectors.round_public(rounds.round_open(session, question))
@@ -193,14 +213,15 @@ def session_revote(*, session_id: int, user: User) -> QuizSession:
     session.question_opened_at = now
     session.question_deadline = now + timedelta(seconds=question.time_limit_s)
     session.save(update_fields=["current_vote", "state", "question_opened_at", "question_deadline"])
-    payload = messages.question_opened(session, question, index=session.current_index, total=len(questions))
+    payload = messages.question_opened(session, question, items=questions, item_index=session.current_index)
     broadcast.after_commit(session.id, payload, personal=_own_deadlines(session, question))
     return session
 
 
 @transaction.atomic
 def session_next(*, session_id: int, user: User) -> QuizSession:
-    """Open the next question (from the lobby, the first), or end after the last."""
+    """Show the next item (from the lobby, the first): a slide, or a question opened for answers
+    (an open question is revealed first); end after the last."""
     session = _host_session(session_id, user)
     if session.ended_at is not None:
         raise errors.SessionEnded()
@@ -212,7 +233,25 @@ def session_next(*, session_id: int, user: User) -> QuizSession:
     if session.current_index + 1 >= total:
         _end(session)
     else:
-        _open_question(session, session.current_index + 1)
+        _open_item(session, session.current_index + 1)
+    return session
+
+
+@transaction.atomic
+def session_back(*, session_id: int, user: User) -> QuizSession:
+    """Back (the console's ←): show the previous slide again. Back moves over slides only, from a
+    slide to the slide before it; a question is never reopened (its answers, scores and streaks stay
+    as they were), so back from a question, or onto one, is refused (docs/websocket-protocol.md)."""
+    session = _host_session(session_id, user)
+    if session.ended_at is not None:
+        raise errors.SessionEnded()
+    items = session_questions(session)
+    index = session.current_index
+    if session.mode != QuizSession.Mode.INSTRUCTOR_PACED or session.state != QuizSession.State.SLIDE:
+        raise errors.BackNotHere()
+    if index < 1 or not items[index - 1].is_slide:
+        raise errors.BackNotHere()
+    _show_slide(session, index - 1)
     return session
 
 
@@ -341,7 +380,7 @@ def participant_accommodate(*, session_id: int, user: User, participant_id: int,
     else:
         index, opened_at = session.current_index, session.question_opened_at
         open_now = session.state == QuizSession.State.QUESTION
-    if open_now and opened_at is not None and 0 <= index < len(questions):
+    if open_now and opened_at is not None and 0 <= index < len(questions) and not questions[index].is_slide:
         deadline = answers.own_deadline(participant, session, questions[index], opened_at)
         open_id = questions[index].id
     wire = messages.time_factor_public(factor)
@@ -393,8 +432,10 @@ def student_advance(*, participant_id: int) -> tuple[Participant, Question | Non
     questions = session_questions(session)
     if participant.question_opened_at is not None and participant.current_index < len(questions):
         current = questions[participant.current_index]
-        answered = Answer.objects.filter(participant=participant, question=current).exists() or (
-            current.is_round and participant.drawings.filter(round__question=current).exists()
+        answered = (
+            current.is_slide
+            or Answer.objects.filter(participant=participant, question=current).exists()
+            or (current.is_round and participant.drawings.filter(round__question=current).exists())
         )
         deadline = answers.own_deadline(participant, session, current, participant.question_opened_at)
         # no time limit: they move on when they choose (nothing holds them on a question)

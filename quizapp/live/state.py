@@ -32,6 +32,7 @@ def student_state(participant: Participant) -> dict[str, Any]:
             "time_factor": messages.time_factor_public(participant.time_factor),
         },
         "question": None,
+        "slide": None,
         "answer": None,
         "reveal": None,
     }
@@ -40,9 +41,12 @@ def student_state(participant: Participant) -> dict[str, Any]:
         state["finished"] = index >= len(questions)
     else:
         index, opened_at = session.current_index, session.question_opened_at
-    if 0 <= index < len(questions) and opened_at is not None:
+    if 0 <= index < len(questions) and opened_at is not None and questions[index].is_slide:
+        # a reconnecting phone lands on the slide being shown (nothing to answer on it)
+        state["slide"] = messages.slide_public(questions[index], item_index=index, items=len(questions))
+    elif 0 <= index < len(questions) and opened_at is not None:
         question = questions[index]
-        state["question"] = messages.question_public(question, index=index, total=len(questions))
+        state["question"] = messages.question_public(question, **messages.numbering(questions, index))
         state["opened_at_ms"] = messages.epoch_ms(opened_at)
         # The student's own deadline (null: no time limit); the projector keeps the class's.
         deadline = answers.own_deadline(participant, session, question, opened_at)
@@ -99,6 +103,7 @@ def host_state(session: QuizSession) -> dict[str, Any]:
         "questions": len(questions),
         "current_index": session.current_index,
         "question": None,
+        "slide": None,
         "participants": [
             messages.participant_public(p) for p in session.participants.filter(removed=False).order_by("joined_at")
         ],
@@ -106,9 +111,12 @@ def host_state(session: QuizSession) -> dict[str, Any]:
         "leaderboard": selectors.leaderboard_rows(session)[:5],
         "teams": selectors.team_standings(session) if session.team_count else None,
     }
-    if current is not None:
+    if current is not None and current.is_slide:
+        # instructor notes are not here: the projector shares this socket (the console page has them)
+        state["slide"] = messages.slide_public(current, item_index=session.current_index, items=len(questions))
+    elif current is not None:
         state["question"] = {
-            **messages.question_public(current, index=session.current_index, total=len(questions)),
+            **messages.question_public(current, **messages.numbering(questions, session.current_index)),
             **messages.question_reveal(current),
         }
         state["opened_at_ms"] = messages.epoch_ms(session.question_opened_at)

@@ -23,6 +23,7 @@ from quizapp.live.forms import JoinCodeForm, LaunchForm, QuickQuestionForm, Room
 from quizapp.live.rooms import room_create
 from quizapp.models import Question, QuizSession, Room
 from quizapp.selectors import (
+    lesson_notes,
     live_session,
     past_sessions,
     quizzes_for_owner,
@@ -199,10 +200,17 @@ def _qr_svg(url: str) -> str:
 @require_GET
 def console(request: HttpRequest, code: str) -> HttpResponse:
     room = _host_room(request, code)
+    session = live_session(room)
     return render(
         request,
         "quizapp/console.html",
-        {"room": room, "session": live_session(room), "join_url": _join_url(request, room.code)},
+        {
+            "room": room,
+            "session": session,
+            "join_url": _join_url(request, room.code),
+            # the items' instructor notes travel in this page only (never on the socket)
+            "notes": {str(k): v for k, v in lesson_notes(session).items()} if session else {},
+        },
     )
 
 

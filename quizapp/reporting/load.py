@@ -15,7 +15,7 @@ from quizapp.reporting.build import (
     SessionReport,
     report_build,
 )
-from quizapp.selectors import session_questions
+from quizapp.selectors import session_scored_questions
 
 
 def session_for_owner(*, user: User, session_id: int) -> QuizSession | None:
@@ -59,9 +59,10 @@ def _answer_row(values: dict[str, Any]) -> AnswerRow:
 def session_report(session: QuizSession) -> SessionReport:
     """Load a session's questions, participants and answers (three queries) and build its report."""
     hidden = session.hidden_words if isinstance(session.hidden_words, dict) else {}
+    # slides are no questions: no row, no column, no number
     questions = [
         QuestionRow.from_model(q, number=i, hidden_words=hidden.get(str(q.id), []))
-        for i, q in enumerate(session_questions(session), start=1)
+        for i, q in enumerate(session_scored_questions(session), start=1)
     ]
     fields = ("id", "nickname", "score", "removed", "time_factor", "time_requested")
     participants = [ParticipantRow(**p) for p in session.participants.order_by("joined_at", "id").values(*fields)]

@@ -1,5 +1,5 @@
 // The instructor's console: controls, lobby, live tally and the results grid.
-import { HostState, keepFocus, orderingSummary, renderBars, renderOrderingReveal, renderScale } from "./host_view.js";
+import { HostState, keepFocus, orderingSummary, renderBars, renderOrderingReveal, renderScale, renderSlide } from "./host_view.js";
 import { DrawingWall } from "./host_drawing.js";
 import { isRound } from "./drawing_views.js";
 import { isWordCloud, renderCloud } from "./word_cloud.js";
@@ -10,8 +10,10 @@ const $ = (role) => root.querySelector(`[data-role="${role}"]`);
 const countdown = new Countdown($("countdown"));
 const STATES = {
   lobby: gettext("Lobby"), question: gettext("Question open"), reveal: gettext("Answer revealed"),
-  running: gettext("Running (student-paced)"), ended: gettext("Ended"),
+  running: gettext("Running (student-paced)"), ended: gettext("Ended"), slide: gettext("Slide shown"),
 };
+// The items' instructor notes, by item id: in this page only, never on the socket.
+const NOTES = JSON.parse(document.getElementById("item-notes")?.textContent || "{}");
 
 function cellText(cell, question) {
   if (!cell) return "";
@@ -85,9 +87,12 @@ let wall = null;
 function render(state, message) {
   wall?.onMessage(message);
   if (message.type === "error") {
-    window.alert(message.message);
+    // ← where back cannot go is an everyday keystroke: said in the status line, not an alert.
+    if (message.code === "back_not_here") $("console-status").textContent = message.message;
+    else window.alert(message.message);
     return;
   }
+  if (message.type === "slide" || message.type === "question") $("console-status").textContent = "";
   const session = state.session;
   $("no-session").hidden = Boolean(session);
   $("controls").hidden = !session;
@@ -99,6 +104,18 @@ function render(state, message) {
   $("unlock").hidden = !session.locked;
   root.querySelector('[data-action="next"]').textContent =
     session.state === "lobby" ? gettext("Start") : gettext("Next");
+  const slide = session.state === "slide" ? state.slide : null;
+  $("current-slide").hidden = !slide;
+  $("back").hidden = !slide;
+  root.querySelector('[data-action="reveal"]').hidden = Boolean(slide);
+  if (slide) {
+    $("progress").textContent = interpolate(gettext("Item %s of %s"), [slide.item_index + 1, slide.items]);
+    renderSlide($("slide"), slide);
+  }
+  const itemId = slide?.id ?? state.question?.id;
+  const note = itemId !== undefined ? NOTES[String(itemId)] : "";
+  $("notes-panel").hidden = !note;
+  $("notes").textContent = note || "";
   const question = state.question;
   $("current").hidden = !question;
   if (question) {
@@ -132,6 +149,24 @@ const state = new HostState(root.dataset.socketPath, render, {
   onStatus: (up) => { $("reconnecting").hidden = up; },
 });
 wall = new DrawingWall($("drawing-panel"), { controls: true, send: (type, fields) => state.send(type, fields) });
+// The keyboard drives the lesson: → or Space next, ← back (to an earlier slide). Not while typing
+// in a field, and Space not on a focused control (it presses that control).
+const TYPING = 'input, textarea, select, [contenteditable=""], [contenteditable="true"]';
+const PRESSABLE = "button, a[href], summary, [role=button]";
+document.addEventListener("keydown", (event) => {
+  if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  if (!state.session || state.session.state === "ended") return;
+  const target = event.target instanceof Element ? event.target : null;
+  if (target?.closest(TYPING)) return;
+  if (event.key === "ArrowRight" || (event.key === " " && !target?.closest(PRESSABLE))) {
+    event.preventDefault();
+    state.send("next");
+  } else if (event.key === "ArrowLeft" && state.session.state === "slide") {
+    event.preventDefault();
+    state.send("back");
+  }
+});
+
 for (const button of root.querySelectorAll("[data-action]")) {
   button.addEventListener("click", () => {
     const action = button.dataset.action;

@@ -18,6 +18,7 @@ export class HostState {
     this.session = null;
     this.people = new Map();
     this.question = null;
+    this.slide = null; // the slide on the projector (a lesson's item with nothing to answer)
     this.tally = null;
     this.cloud = null; // a word cloud's words (tally, word_cloud), hidden ones apart
     this.reveal = null;
@@ -40,6 +41,7 @@ export class HostState {
         this.top = data.leaderboard;
         this.teams = data.teams || null;
         this.question = data.question;
+        this.slide = data.slide || null;
         this.tally = data.tally || null;
         this.cloud = data.tally?.cloud || null;
         this.deadlineMs = data.deadline_ms;
@@ -62,8 +64,17 @@ export class HostState {
         this.people.delete(data.participant_id);
         for (const row of this.grid.rows) if (row.participant.id === data.participant_id) row.removed = true;
         break;
+      case "slide":
+        this.session = data.session;
+        this.slide = data.slide;
+        this.question = null;
+        this.reveal = null;
+        this.tally = null;
+        this.deadlineMs = null;
+        break;
       case "question":
         this.session = data.session;
+        this.slide = null;
         this.question = data.question;
         this.reveal = null;
         this.tally = { answered: 0, participants: this.people.size, distribution: data.question.options.map(() => 0) };
@@ -140,6 +151,21 @@ export function renderRace(container, teams) {
       return lane;
     }),
   );
+}
+
+// A slide's parts (templates/quizapp/_slide.html): the title, the text the server rendered and
+// sanitised (Markdown, formulas as MathML), the image and the layout.
+export function renderSlide(container, slide) {
+  const part = (role) => container.querySelector(`[data-role="${role}"]`);
+  container.className = `slide layout-${slide.layout || "title_body"}`;
+  part("slide-title").textContent = slide.title;
+  part("slide-body").innerHTML = slide.body_html || ""; // safe: nh3 allow-list on the server
+  part("slide-body").hidden = slide.layout === "title" || !slide.body_html;
+  const image = part("slide-image");
+  image.hidden = !slide.image_url;
+  if (slide.image_url) image.src = slide.image_url;
+  else image.removeAttribute("src");
+  image.alt = slide.image_alt || "";
 }
 
 export function renderBars(container, options, distribution, correct = []) {

@@ -23,6 +23,7 @@ let current = null; // the open question
 let askConfidence = false;
 let selected = new Set();
 let mode = "instructor_paced";
+let nickname = "";
 const drawing = new DrawingRound(root, (frame) => socket?.send(frame));
 const drawCountdown = new Countdown($("countdown-draw"), () => {});
 const countdown = new Countdown($("countdown"), () => {
@@ -375,8 +376,26 @@ function renderReveal(reveal, you) {
   showView(root, "reveal");
 }
 
+// A slide: its title and a short text; the projector shows the whole of it. Student-paced, "Next" moves on.
+function renderSlide(slide) {
+  current = null;
+  countdown.stop();
+  drawCountdown.stop();
+  $("slide-progress").textContent = interpolate(gettext("Slide · %s of %s"), [slide.item_index + 1, slide.items]);
+  $("slide-compact-title").textContent = slide.title;
+  $("slide-compact-short").textContent = slide.short || "";
+  $("slide-compact-short").hidden = !slide.short;
+  $("slide-next").hidden = mode !== "student_paced";
+  // A canvas activity: the room's idea form (the end screen's), opened in a new tab so this one stays live.
+  $("canvas-activity").hidden = slide.kind !== "canvas";
+  const ideaLink = $("canvas-idea-link");
+  if (ideaLink && nickname) ideaLink.search = `?nickname=${encodeURIComponent(nickname)}`;
+  showView(root, "slide");
+}
+
 function renderState(state) {
   mode = state.session.mode;
+  nickname = state.you.nickname;
   askConfidence = state.session.ask_confidence;
   const teamNames = JSON.parse(document.getElementById("team-names")?.textContent || "[]");
   $("hello").textContent = state.you.team === null || state.you.team === undefined
@@ -384,6 +403,7 @@ function renderState(state) {
     : interpolate(gettext("Hi, %s! You are on team %s."), [state.you.nickname, teamNames[state.you.team] ?? state.you.team + 1]);
   if (state.session.state === "ended") return renderEnded(state.you);
   if (state.finished) return renderEnded(state.you);
+  if (state.slide) return renderSlide(state.slide);
   if (!state.question) return showView(root, "lobby");
   if (isRound(state.question.kind) && state.drawing) {
     const d = state.drawing;
@@ -443,6 +463,7 @@ function onMessage(data) {
       }
       return;
     case "reveal": return renderReveal(data, data.you);
+    case "slide": return renderSlide(data.slide);
     case "session_ended": return renderEnded(data.you);
     case "removed":
       localStorage.removeItem(tokenKey);
@@ -538,6 +559,7 @@ $("word-form").addEventListener("submit", (event) => {
   else $("answer-status").textContent = gettext("Type a word or a short phrase first.");
 });
 $("next").addEventListener("click", () => socket.send({ type: "next" }));
+$("slide-next").addEventListener("click", () => socket.send({ type: "next" }));
 
 if (localStorage.getItem(tokenKey)) connect();
 else showJoin();

@@ -1,5 +1,5 @@
 // The projector: join code and QR, the question with its countdown, the chart after the reveal.
-import { HostState, renderBars, renderOrderingReveal, renderRace, renderScale } from "./host_view.js";
+import { HostState, renderBars, renderOrderingReveal, renderRace, renderScale, renderSlide } from "./host_view.js";
 import { DrawingWall } from "./host_drawing.js";
 import { isRound } from "./drawing_views.js";
 import { isWordCloud, renderCloud } from "./word_cloud.js";
@@ -39,6 +39,13 @@ function render(state, message) {
     list($("final"), ranking.slice(3, 5));
     renderRace($("final-race"), state.teams);
     showView(root, "ended");
+    return;
+  }
+  if (session.state === "slide" && state.slide) {
+    countdown.stop();
+    drawCountdown.stop();
+    renderSlide($("slide"), state.slide);
+    showView(root, "slide");
     return;
   }
   const question = state.question;

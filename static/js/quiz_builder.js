@@ -8,6 +8,9 @@ function showKindFields(form) {
     for (const element of form.querySelectorAll("[data-kinds]")) {
       element.hidden = !element.dataset.kinds.split(" ").includes(kind.value);
     }
+    for (const element of form.querySelectorAll("[data-kinds-except]")) {
+      element.hidden = element.dataset.kindsExcept.split(" ").includes(kind.value);
+    }
   };
   kind.addEventListener("change", update);
   update();
