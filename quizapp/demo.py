@@ -3,6 +3,7 @@
 from django.contrib.auth.models import User
 
 from quizapp.authoring.services import quiz_create
+from quizapp.demo_lesson import lesson_en, lesson_ko
 from quizapp.live.rooms import room_create
 from quizapp.models import Quiz
 from quizapp.selectors import room_get_by_code
@@ -10,6 +11,10 @@ from quizapp.selectors import room_get_by_code
 DEMO_ROOM_CODE = "MODULABS"
 TITLE_KO = "이 AI, 가능할까? 불가능할까?"
 TITLE_EN = "Is this AI possible or impossible?"
+#: The whole lecture as one lesson (slides, every kind of question, the rounds, the canvas):
+#: loaded last, so it heads the instructor's list (quizzes are listed newest first).
+LESSON_TITLE_KO = "손에 잡히는 AI: 강의 전체"
+LESSON_TITLE_EN = "AI you can get your hands on: the whole lecture"
 
 # (prompt, possible?, explanation) — the lecture's quiz, then its table of applications.
 QUESTIONS_KO = [
@@ -193,4 +198,8 @@ def load(*, instructor: User) -> list[str]:
             }
             quiz_create(owner=instructor, title=title, language=language, questions=[question])
             created.append(f"quiz '{title}'")
+    for title, language, items in ((LESSON_TITLE_EN, "en", lesson_en), (LESSON_TITLE_KO, "ko", lesson_ko)):
+        if not Quiz.objects.filter(owner=instructor, title=title).exists():
+            quiz_create(owner=instructor, title=title, language=language, questions=items())
+            created.append(f"lesson '{title}'")
     return created

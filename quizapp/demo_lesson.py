@@ -18,8 +18,10 @@ def _house_table(size: str, rooms: str, price: str) -> str:
     return f"| {size} (A) | {rooms} (A) | {price} (B) |\n|---:|---:|---:|\n{rows}"
 
 
-def _slide(title: str, body: str = "", *, layout: str = "title_body", notes: str = "") -> dict[str, Any]:
-    return {"kind": "slide", "prompt": title, "body": body, "layout": layout, "notes": notes}
+def _slide(
+    title: str, body: str = "", *, layout: str = "title_body", notes: str = "", kind: str = "slide"
+) -> dict[str, Any]:
+    return {"kind": kind, "prompt": title, "body": body, "layout": layout, "notes": notes}
 
 
 def _possible(prompt: str, possible: bool, explanation: str, labels: tuple[str, str]) -> dict[str, Any]:
@@ -46,7 +48,7 @@ def lesson_ko() -> list[dict[str, Any]]:
             layout="title",
             notes="인사하고, 방 코드로 모두 들어왔는지 참가자 수를 확인하세요.",
         ),
-        _slide("1부. AI를 정확히 이해하기", layout="section"),
+        _slide("1부. AI를 정확히 이해하기", layout="title"),
         {
             "kind": "slider",
             "prompt": "1920년대 S&P 500 기업의 평균 수명은 67년이었습니다. 오늘날에는 몇 년일까요?",
@@ -128,7 +130,7 @@ def lesson_ko() -> list[dict[str, Any]]:
             "**사람이 1초쯤 생각해서 할 수 있는 일**은 자동화될 가능성이 매우 높습니다.\n\n"
             "그리고 그 일의 **A → B 데이터를 많이 모을 수 있어야** 합니다.",
         ),
-        _slide("2부. 체험: AI의 현장", "이 AI, 가능할까요? 불가능할까요?", layout="section"),
+        _slide("2부. 체험: AI의 현장", "이 AI, 가능할까요? 불가능할까요?", layout="title"),
         _possible(
             "콜센터: 고객이 하는 말(A)을 듣고 환불 / 불만 / 해지 중 알맞은 부서로 연결(B)하는 시스템",
             True,
@@ -175,7 +177,7 @@ def lesson_ko() -> list[dict[str, Any]]:
             "**좋은 것**\n\n1. 사람이 1초 안에 풀 수 있는 단순한 문제\n2. A → B 데이터를 많이 모을 수 있는 문제\n\n"
             "**어려운 것**: 데이터가 적고, 배워야 할 개념이 어려운 문제",
         ),
-        _slide("3부. AI로 하는 비즈니스", layout="section"),
+        _slide("3부. AI로 하는 비즈니스", layout="title"),
         _slide(
             "AI가 일하는 곳",
             "- **컴퓨터 비전**: 분류, 얼굴 인식, 검출, 분할, 추적\n"
@@ -194,7 +196,7 @@ def lesson_ko() -> list[dict[str, Any]]:
             "time_limit_s": 45,
             "explanation": "점수가 높은 분야에서 1초짜리 작업을 찾아보세요.",
         },
-        _slide("4부. AI 프로젝트 해 보기", layout="section"),
+        _slide("4부. AI 프로젝트 해 보기", layout="title"),
         _slide(
             "AI 프로젝트 고르는 법",
             "**머신러닝이 잘할 수 있는 것**과 **여러분의 비즈니스에서 가치 있는 것**, 그 **교차점**에 집중하세요.\n\n"
@@ -215,9 +217,10 @@ def lesson_ko() -> list[dict[str, Any]]:
         ),
         _slide(
             "우리 반의 아이디어를 캔버스로",
-            "휴대폰 마지막 화면에서 AI 프로젝트 아이디어를 보내 주세요. "
+            "휴대폰에 나오는 버튼으로 AI 프로젝트 아이디어를 보내 주세요. "
             "캔버스가 아이디어마다 **머신러닝으로 할 수 있는 정도**와 **비즈니스 가치**를 "
             "점수로 매겨 교차점을 보여 줍니다.",
+            kind="canvas",
             notes="수업이 끝나면 /projects/에서 워크스페이스를 열어 아이디어를 함께 평가하세요.",
         ),
         _slide(
@@ -239,7 +242,7 @@ def lesson_en() -> list[dict[str, Any]]:
             layout="title",
             notes="Greet the class and check the participant count: is everyone in the room?",
         ),
-        _slide("Part 1. Understanding AI exactly", layout="section"),
+        _slide("Part 1. Understanding AI exactly", layout="title"),
         {
             "kind": "slider",
             "prompt": "In the 1920s an S&P 500 company lived 67 years on average. How long does one live today?",
@@ -325,7 +328,7 @@ def lesson_en() -> list[dict[str, Any]]:
             "**Anything a person can do with about one second of thought** is very likely to be automated.\n\n"
             "And you must be able to **collect lots of A → B data** for it.",
         ),
-        _slide("Part 2. Hands on: AI in the field", "Is this AI possible or impossible?", layout="section"),
+        _slide("Part 2. Hands on: AI in the field", "Is this AI possible or impossible?", layout="title"),
         _possible(
             "Call centre: listen to what the customer says (A) and route the call to refunds / complaints / "
             "cancellation (B)",
@@ -374,7 +377,7 @@ def lesson_en() -> list[dict[str, Any]]:
             "2. One where lots of A → B data can be collected\n\n"
             "**Hard**: little data, and a hard concept to learn",
         ),
-        _slide("Part 3. AI in business", layout="section"),
+        _slide("Part 3. AI in business", layout="title"),
         _slide(
             "Where AI works",
             "- **Computer vision**: classification, face recognition, detection, segmentation, tracking\n"
@@ -394,7 +397,7 @@ def lesson_en() -> list[dict[str, Any]]:
             "time_limit_s": 45,
             "explanation": "Look for one-second tasks in the fields that scored highest.",
         },
-        _slide("Part 4. Doing an AI project", layout="section"),
+        _slide("Part 4. Doing an AI project", layout="title"),
         _slide(
             "How to choose an AI project",
             "Focus on the **intersection** of **what machine learning does well** and "
@@ -415,8 +418,9 @@ def lesson_en() -> list[dict[str, Any]]:
         ),
         _slide(
             "The class's ideas on the canvas",
-            "Send your AI project idea from the last screen on your phone. The canvas scores each idea's "
+            "Send your AI project idea with the button on your phone. The canvas scores each idea's "
             "**machine-learning feasibility** against its **business value** and shows where they meet.",
+            kind="canvas",
             notes="After the class, open a workspace in /projects/ and score the ideas together.",
         ),
         _slide(
