@@ -165,6 +165,11 @@ class TextImpl:
     pipeline: Any
     n_labels: int
     names: Any = field(default=None, repr=False)
+    #: Explanations: each word's n-gram columns and counts (:func:`_word_columns`), computed once
+    #: per word and model (a class's sentences share most of their words).
+    word_columns: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
+    #: Explanations: each feature kind's analyser and its columns (:func:`_analysers`).
+    analysers: Any = field(default=None, repr=False)
 
     def texts(self, A: Any) -> list[str]:
         return read_texts(A)
@@ -283,23 +288,51 @@ def _split_name(name: str) -> tuple[str, str]:
     return kind, gram
 
 
-def _word_weights(text: str, grams: dict[str, float], analyzers: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each word's share of the class score: the n-grams inside it, a shared n-gram split by count."""
-    spans = _word_spans(text)
-    per_word: list[dict[str, int]] = []
-    totals: dict[str, int] = {}
-    for _, _, word in spans:
-        counts: dict[str, int] = {}
-        for kind, analyse in analyzers.items():
+#: Words whose n-gram columns a loaded model remembers for explanations (then it starts afresh).
+WORD_CACHE_SIZE = 50_000
+
+
+def _analysers(impl: TextImpl) -> list[tuple[Any, dict[str, int], int]]:
+    """Per feature kind: its analyser, its vocabulary and the column its features start at."""
+    if impl.analysers is None:
+        parts, offset = [], 0
+        for _name, vectoriser in impl.pipeline.named_steps["features"].transformer_list:
+            parts.append((vectoriser.build_analyzer(), vectoriser.vocabulary_, offset))
+            offset += len(vectoriser.vocabulary_)
+        impl.analysers = parts
+    return impl.analysers
+
+
+def _word_columns(impl: TextImpl, word: str) -> list[tuple[int, int]]:
+    """The model's feature columns inside ``word`` (lower-cased), each with how often it occurs."""
+    cached = impl.word_columns.get(word)
+    if cached is None:
+        counts: dict[int, int] = {}
+        for analyse, vocabulary, offset in _analysers(impl):
             for gram in analyse(word):
-                key = f"{kind}__{gram}"
-                counts[key] = counts.get(key, 0) + 1
-        per_word.append(counts)
-        for key, n in counts.items():
-            totals[key] = totals.get(key, 0) + n
+                j = vocabulary.get(gram)
+                if j is not None:
+                    counts[offset + j] = counts.get(offset + j, 0) + 1
+        cached = list(counts.items())
+        if len(impl.word_columns) >= WORD_CACHE_SIZE:
+            impl.word_columns.clear()
+        impl.word_columns[word] = cached
+    return cached
+
+
+def _word_weights(impl: TextImpl, text: str, share: dict[int, float]) -> list[dict[str, Any]]:
+    """Each word's share of the class score: the n-grams inside it, a shared n-gram split by count.
+
+    ``text`` is lower-cased; ``share`` maps a feature column to its share of the score."""
+    spans = _word_spans(text)
+    per_word = [_word_columns(impl, word) for _, _, word in spans]
+    totals: dict[int, int] = {}
+    for counts in per_word:
+        for j, n in counts:
+            totals[j] = totals.get(j, 0) + n
     out = []
     for (start, end, word), counts in zip(spans, per_word, strict=True):
-        weight = sum(grams.get(key, 0.0) * n / totals[key] for key, n in counts.items())
+        weight = sum(share.get(j, 0.0) * n / totals[j] for j, n in counts)
         out.append({"word": word, "start": start, "end": end, "weight": round(float(weight), 6)})
     return out
 
@@ -314,6 +347,9 @@ def explain_batch(
     ``spans``: every word in text order with its weight (negative pulls away); ``ngrams``: the
     strongest single n-grams (``{ngram, kind: "char"|"word", weight}``). Weights are shares of the
     class score (log-odds units), so they add up across words.
+
+    One vectorised pass extracts the features and probabilities of the whole batch (far cheaper per
+    text than one at a time); each text's words then look up their n-grams once per model.
     """
     cleaned = [clean_text(t) for t in texts]
     if not cleaned:
@@ -327,23 +363,22 @@ def explain_batch(
     probabilities[:, model.classes_.astype(np.int64)] = model.predict_proba(X)
     W = _class_weights(pipeline, impl.n_labels)
     names = feature_names(impl)
-    analyzers = {name: vec.build_analyzer() for name, vec in features.transformer_list}
     results = []
     for i, text in enumerate(cleaned):
         order = np.argsort(-probabilities[i], kind="stable")
         best = int(order[0])
-        row = X.getrow(i)
-        grams = {str(names[j]): float(v * W[best, j]) for j, v in zip(row.indices, row.data, strict=True)}
-        spans = _word_weights(text.lower(), grams, analyzers)
+        columns = X.indices[X.indptr[i] : X.indptr[i + 1]]
+        shares = X.data[X.indptr[i] : X.indptr[i + 1]] * W[best, columns]
+        spans = _word_weights(impl, text.lower(), dict(zip(columns.tolist(), shares.tolist(), strict=True)))
         for span in spans:  # report the words as written, not lower-cased
             span["word"] = text[span["start"] : span["end"]]
         pushing = sorted((s for s in spans if s["weight"] > 0), key=lambda s: -s["weight"])[:words]
-        strongest = sorted(grams.items(), key=lambda kv: -kv[1])[:words]
         ngrams = []
-        for name, weight in strongest:
+        for k in np.argsort(-shares, kind="stable")[:words]:
+            weight = float(shares[k])
             if weight <= 0:
                 break
-            kind, gram = _split_name(name)
+            kind, gram = _split_name(str(names[columns[k]]))
             ngrams.append({"ngram": gram.strip(), "kind": kind, "weight": round(weight, 6)})
         results.append(
             {
