@@ -29,6 +29,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 
 from core.batching import BatchWorker
+from mlcore.learn import serving as learn_serving
 from mlcore.learn.drawings import render_normalised
 from mlcore.models import Task
 from mlcore.services.registry import model_load, predict_arrays
@@ -191,6 +192,18 @@ def _warm(model: Any) -> None:
         text_explainer.warm(model)
     else:
         model_load(model)
+
+
+async def preload(round_id: int) -> None:
+    """Import what a text round's model needs in this process while its training runs (the relay
+    calls this when it starts watching one): at the training's end only the model file is read."""
+    try:
+        if await database_sync_to_async(drawing_selectors.round_is_text)(round_id):
+            await asyncio.get_running_loop().run_in_executor(
+                guess_queue.executor, learn_serving.preload, Task.TEXT_CLASSIFICATION
+            )
+    except Exception:  # an optimisation: the first route loads what it needs anyway
+        logger.warning("quiz: could not preload round %s's model libraries", round_id, exc_info=True)
 
 
 async def prewarm(round_id: int) -> None:

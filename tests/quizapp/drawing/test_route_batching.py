@@ -137,3 +137,80 @@ async def test_frames_do_not_wait_for_the_database_thread(monkeypatch):
     finally:
         await student.disconnect()
     assert hops == []
+
+
+def _collecting_round(code: str) -> tuple[Any, list[Any]]:
+    """A text round open for sentences, and four requests from four students."""
+    from quizapp.drawing import services as drawings
+    from quizapp.live import join as joining
+    from quizapp.live import session as live
+    from tests.quizapp.drawing.test_text_rounds import make_text_game
+
+    teacher, session, _cookie = make_text_game(code)
+    live.session_next(session_id=session.id, user=teacher)
+    live.session_next(session_id=session.id, user=teacher)
+    question_id = session.quiz.questions.get(kind="text_round").id
+    joined = [joining.participant_join(code=code, nickname=f"p{i}", address="10.0.0.1") for i in range(4)]
+    requests = [
+        drawings.DrawingRequest(j.participant.id, question_id, strokes={}, description=f"환불 {i}")
+        for i, j in enumerate(joined)
+    ]
+    return session, requests
+
+
+def test_a_stored_batch_carries_its_wall_message_unpublished(transactional_db, monkeypatch):
+    """The batch queue's store: the wall's ``drawings_added`` comes with the last receipt of the
+    batch, serialised, and is not published yet (the queue publishes it after the acknowledgements)."""
+    import json
+
+    from quizapp.drawing import services as drawings
+
+    session, requests = _collecting_round("WALLBATCH")
+    published: list[str] = []
+    monkeypatch.setattr("core.fanout.publish_sync", lambda group, text, **kw: published.append(text))
+    outcomes = drawings.drawings_store(requests)
+    assert all(isinstance(o, drawings.DrawingReceipt) for o in outcomes)
+    assert [len(o.wall) for o in outcomes] == [0, 0, 0, 1]
+    assert published == []
+    session_id, text = outcomes[-1].wall[0]
+    assert session_id == session.id
+    wall = json.loads(text)
+    assert wall["type"] == "drawings_added"
+    assert [d["description"] for d in wall["drawings"]] == ["환불 0", "환불 1", "환불 2", "환불 3"]
+    assert sum(wall["counts"].values()) == 4
+
+
+def test_drawings_submit_publishes_the_wall_itself(transactional_db, monkeypatch):
+    from quizapp.drawing import services as drawings
+
+    _session, requests = _collecting_round("WALLSYNC")
+    published: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        "core.fanout.publish_sync", lambda group, text, **kw: published.append((group, kw.get("audience")))
+    )
+    drawings.drawings_submit(requests)
+    assert len(published) == 1
+    assert published[0][1] == "hosts"
+
+
+async def test_the_queue_tells_the_wall_after_the_acknowledgements(monkeypatch):
+    """Every sentence of the batch is acknowledged (its future resolved) before the wall is published."""
+    from quizapp import errors
+    from quizapp.live import batching
+
+    loop = asyncio.get_running_loop()
+    acks = [loop.create_future() for _ in range(3)]
+    receipts = [SimpleNamespace(wall=()), SimpleNamespace(wall=()), SimpleNamespace(wall=((7, '{"t": 1}'),))]
+    published: list[tuple[str, str, str, bool]] = []
+
+    async def publish(group: str, text: str, *, audience: str) -> bool:
+        published.append((group, text, audience, all(ack.done() for ack in acks)))
+        return True
+
+    monkeypatch.setattr(batching.fanout, "publish", publish)
+    queue = batching.BatchQueue(lambda requests: receipts, errors.DrawingNotStored, batching.wall_after_acks)
+    for n, ack in enumerate(acks):
+        queue.put((n, ack))
+    assert await asyncio.gather(*acks) == receipts
+    await until(lambda: published)
+    assert published == [("quiz.session.7", '{"t": 1}', "hosts", True)]
