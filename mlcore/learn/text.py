@@ -170,6 +170,10 @@ class TextImpl:
     word_columns: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
     #: Explanations: each feature kind's analyser and its columns (:func:`_analysers`).
     analysers: Any = field(default=None, repr=False)
+    #: Live features: how each feature kind is extracted (:func:`_fast_parts`), and each whitespace
+    #: token's character n-gram columns (:func:`_token_columns`).
+    fast_parts: Any = field(default=None, repr=False)
+    token_columns: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
 
     def texts(self, A: Any) -> list[str]:
         return read_texts(A)
@@ -337,6 +341,108 @@ def _word_weights(impl: TextImpl, text: str, share: dict[int, float]) -> list[di
     return out
 
 
+def _fast_parts(impl: TextImpl) -> list[tuple[str, Any, int, Any]] | None:
+    """Per feature kind how :func:`_features` extracts it (``"char_wb"``: per whitespace token, cached;
+    ``"words"``: the token pattern's words; ``"any"``: the vectoriser's own analyser), its vectoriser
+    its first column and the function that splits a text (or token) for it; ``None`` where a
+    vectoriser is one this shortcut does not reproduce."""
+    if impl.fast_parts is None:
+        parts: list[tuple[str, Any, int, Any]] = []
+        offset = 0
+        for _name, vec in impl.pipeline.named_steps["features"].transformer_list:
+            plain = (
+                type(vec).__name__ == "TfidfVectorizer"
+                and vec.input == "content"
+                and vec.preprocessor is None
+                and vec.strip_accents is None
+                and not vec.binary
+                and vec.use_idf
+                and vec.norm == "l2"
+                and vec.dtype is np.float64
+            )
+            if not plain:
+                impl.fast_parts = []
+                return None
+            one_words = vec.tokenizer is None and vec.stop_words is None and vec.ngram_range == (1, 1)
+            if vec.analyzer == "char_wb":
+                way, split = "char_wb", vec.build_analyzer()
+            elif vec.analyzer == "word" and one_words:
+                way, split = "words", vec.build_tokenizer()
+            else:
+                way, split = "any", vec.build_analyzer()
+            parts.append((way, vec, offset, split))
+            offset += len(vec.vocabulary_)
+        impl.fast_parts = parts
+    return impl.fast_parts or None
+
+
+def _token_columns(impl: TextImpl, vec: Any, analyse: Any, token: str) -> list[tuple[int, int]]:
+    """A whitespace token's character n-gram columns (in its vectoriser) and counts, once per model."""
+    cache = impl.token_columns
+    cached = cache.get(token)
+    if cached is None:
+        counts: dict[int, int] = {}
+        vocabulary = vec.vocabulary_
+        for gram in analyse(token):
+            j = vocabulary.get(gram)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        cached = list(counts.items())
+        if len(cache) >= WORD_CACHE_SIZE:
+            cache.clear()
+        cache[token] = cached
+    return cached
+
+
+def _features(impl: TextImpl, texts: list[str]) -> Any:
+    """The TF-IDF features of ``texts``, as the pipeline's feature union computes them, but with each
+    whitespace token's character n-grams looked up once per model: a phone routing what is being
+    typed sends mostly the same words again. Falls back to the union's own ``transform`` where a
+    vectoriser is configured otherwise."""
+    import scipy.sparse as sp  # noqa: PLC0415  - with scikit-learn, deferred
+
+    parts = _fast_parts(impl)
+    if parts is None:
+        return impl.pipeline.named_steps["features"].transform(texts).tocsr()
+    rows, cols, counts, blocks = [], [], [], []
+    block = 0
+    for i, text in enumerate(texts):
+        lowered = text.lower()
+        for way, vec, offset, split in parts:
+            found: dict[int, int] = {}
+            doc = lowered if vec.lowercase else text
+            if way == "char_wb":  # the analyser lower-cases and pads each whitespace token by itself
+                for token in doc.split():
+                    for j, n in _token_columns(impl, vec, split, token):
+                        found[j] = found.get(j, 0) + n
+            else:
+                grams = split(doc) if way == "words" else split(text)
+                vocabulary = vec.vocabulary_
+                for gram in grams:
+                    j = vocabulary.get(gram)
+                    if j is not None:
+                        found[j] = found.get(j, 0) + 1
+            for j in sorted(found):
+                rows.append(i)
+                cols.append(offset + j)
+                counts.append(found[j])
+                blocks.append(block)
+            block += 1
+    n_columns = parts[-1][2] + len(parts[-1][1].vocabulary_)
+    data = np.asarray(counts, dtype=np.float64)
+    columns = np.asarray(cols, dtype=np.int64)
+    idf = np.concatenate([part[1].idf_ for part in parts])
+    sublinear = np.array([part[1].sublinear_tf for part in parts] * len(texts), dtype=bool)
+    block_of = np.asarray(blocks, dtype=np.int64)
+    if data.size:
+        data = np.where(sublinear[block_of], np.log(data) + 1.0, data) * idf[columns]
+        norms = np.sqrt(np.bincount(block_of, weights=data * data, minlength=block))
+        data = data / np.where(norms[block_of] > 0, norms[block_of], 1.0)
+    X = sp.csr_matrix((data, (np.asarray(rows, dtype=np.int64), columns)), shape=(len(texts), n_columns))
+    X.sort_indices()
+    return X
+
+
 def explain_batch(
     impl: TextImpl, labels: Sequence[Any], texts: Sequence[str], *, top: int = 3, words: int = 5
 ) -> list[dict[str, Any]]:
@@ -355,8 +461,7 @@ def explain_batch(
     if not cleaned:
         return []
     pipeline = impl.pipeline
-    features = pipeline.named_steps["features"]
-    X = features.transform(cleaned).tocsr()
+    X = _features(impl, cleaned)
     # the model's probabilities from the same features (proba_of would extract them a second time)
     probabilities = np.zeros((len(cleaned), impl.n_labels), dtype=np.float64)
     model = pipeline.named_steps["model"]
