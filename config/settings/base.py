@@ -245,8 +245,10 @@ QUIZ_CODE_GUESS_RATE = env("QUIZ_CODE_GUESS_RATE", default="20/m")
 QUIZ_ANSWER_GRACE_MS = env.int("QUIZ_ANSWER_GRACE_MS", default=500)
 #: How often the instructor's tally is refreshed while answers arrive.
 QUIZ_TALLY_INTERVAL_S = env.float("QUIZ_TALLY_INTERVAL_S", default=0.25)
-#: A text round's live routing runs in a child process of each web process (mlcore.services.text_serving).
-MLCORE_TEXT_CHILD_PROCESS = env.bool("MLCORE_TEXT_CHILD_PROCESS", default=True)
+#: A text round's live routing in a child process of each web process (mlcore.services.text_serving)
+#: instead of the web process's guess thread. Off by default: batched explanations are cheap, and a
+#: child spawned on a busy machine kept a class's first routes waiting for seconds (bench/text_load.py).
+MLCORE_TEXT_CHILD_PROCESS = env.bool("MLCORE_TEXT_CHILD_PROCESS", default=False)
 
 # --- the project canvas -------------------------------------------------------------------------
 # Students of a linked room send ideas without an account: limits per address, room and nickname.

@@ -13,7 +13,7 @@ from typing import Any
 
 from .api import Model, explain, load
 
-__all__ = ["explain_file"]
+__all__ = ["explain_file", "preload"]
 
 #: Models kept loaded in the process, newest last (a class uses one at a time).
 CACHE_SIZE = 4
@@ -39,3 +39,14 @@ def explain_file(path: str, texts: list[str], *, top: int, words: int) -> list[d
         return explain(_model(path), texts, top=top, words=words)
     except Exception:  # noqa: BLE001 - any failure: the caller's own path raises it properly
         return None
+
+
+def preload(task: str) -> None:
+    """Import what loading a model of ``task`` needs, ahead of the load: scikit-learn takes a second
+    or more to import (several on a busy machine), and a process serving a class should pay that
+    while the model trains, not when the class's first sentences wait for it."""
+    if task == "text_classification":
+        import joblib  # noqa: F401, PLC0415  - the import is the point
+        import sklearn.feature_extraction.text  # noqa: PLC0415
+        import sklearn.linear_model  # noqa: PLC0415
+        import sklearn.pipeline  # noqa: F401, PLC0415

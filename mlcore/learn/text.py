@@ -165,6 +165,15 @@ class TextImpl:
     pipeline: Any
     n_labels: int
     names: Any = field(default=None, repr=False)
+    #: Explanations: each word's n-gram columns and counts (:func:`_word_columns`), computed once
+    #: per word and model (a class's sentences share most of their words).
+    word_columns: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
+    #: Explanations: each feature kind's analyser and its columns (:func:`_analysers`).
+    analysers: Any = field(default=None, repr=False)
+    #: Live features: how each feature kind is extracted (:func:`_fast_parts`), and each whitespace
+    #: token's character n-gram columns (:func:`_token_columns`).
+    fast_parts: Any = field(default=None, repr=False)
+    token_columns: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
 
     def texts(self, A: Any) -> list[str]:
         return read_texts(A)
@@ -283,25 +292,155 @@ def _split_name(name: str) -> tuple[str, str]:
     return kind, gram
 
 
-def _word_weights(text: str, grams: dict[str, float], analyzers: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each word's share of the class score: the n-grams inside it, a shared n-gram split by count."""
-    spans = _word_spans(text)
-    per_word: list[dict[str, int]] = []
-    totals: dict[str, int] = {}
-    for _, _, word in spans:
-        counts: dict[str, int] = {}
-        for kind, analyse in analyzers.items():
+#: Words whose n-gram columns a loaded model remembers for explanations (then it starts afresh).
+WORD_CACHE_SIZE = 50_000
+
+
+def _analysers(impl: TextImpl) -> list[tuple[Any, dict[str, int], int]]:
+    """Per feature kind: its analyser, its vocabulary and the column its features start at."""
+    if impl.analysers is None:
+        parts, offset = [], 0
+        for _name, vectoriser in impl.pipeline.named_steps["features"].transformer_list:
+            parts.append((vectoriser.build_analyzer(), vectoriser.vocabulary_, offset))
+            offset += len(vectoriser.vocabulary_)
+        impl.analysers = parts
+    return impl.analysers
+
+
+def _word_columns(impl: TextImpl, word: str) -> list[tuple[int, int]]:
+    """The model's feature columns inside ``word`` (lower-cased), each with how often it occurs."""
+    cached = impl.word_columns.get(word)
+    if cached is None:
+        counts: dict[int, int] = {}
+        for analyse, vocabulary, offset in _analysers(impl):
             for gram in analyse(word):
-                key = f"{kind}__{gram}"
-                counts[key] = counts.get(key, 0) + 1
-        per_word.append(counts)
-        for key, n in counts.items():
-            totals[key] = totals.get(key, 0) + n
+                j = vocabulary.get(gram)
+                if j is not None:
+                    counts[offset + j] = counts.get(offset + j, 0) + 1
+        cached = list(counts.items())
+        if len(impl.word_columns) >= WORD_CACHE_SIZE:
+            impl.word_columns.clear()
+        impl.word_columns[word] = cached
+    return cached
+
+
+def _word_weights(impl: TextImpl, text: str, share: dict[int, float]) -> list[dict[str, Any]]:
+    """Each word's share of the class score: the n-grams inside it, a shared n-gram split by count.
+
+    ``text`` is lower-cased; ``share`` maps a feature column to its share of the score."""
+    spans = _word_spans(text)
+    per_word = [_word_columns(impl, word) for _, _, word in spans]
+    totals: dict[int, int] = {}
+    for counts in per_word:
+        for j, n in counts:
+            totals[j] = totals.get(j, 0) + n
     out = []
     for (start, end, word), counts in zip(spans, per_word, strict=True):
-        weight = sum(grams.get(key, 0.0) * n / totals[key] for key, n in counts.items())
+        weight = sum(share.get(j, 0.0) * n / totals[j] for j, n in counts)
         out.append({"word": word, "start": start, "end": end, "weight": round(float(weight), 6)})
     return out
+
+
+def _fast_parts(impl: TextImpl) -> list[tuple[str, Any, int, Any]] | None:
+    """Per feature kind how :func:`_features` extracts it (``"char_wb"``: per whitespace token, cached;
+    ``"words"``: the token pattern's words; ``"any"``: the vectoriser's own analyser), its vectoriser
+    its first column and the function that splits a text (or token) for it; ``None`` where a
+    vectoriser is one this shortcut does not reproduce."""
+    if impl.fast_parts is None:
+        parts: list[tuple[str, Any, int, Any]] = []
+        offset = 0
+        for _name, vec in impl.pipeline.named_steps["features"].transformer_list:
+            plain = (
+                type(vec).__name__ == "TfidfVectorizer"
+                and vec.input == "content"
+                and vec.preprocessor is None
+                and vec.strip_accents is None
+                and not vec.binary
+                and vec.use_idf
+                and vec.norm == "l2"
+                and vec.dtype is np.float64
+            )
+            if not plain:
+                impl.fast_parts = []
+                return None
+            one_words = vec.tokenizer is None and vec.stop_words is None and vec.ngram_range == (1, 1)
+            if vec.analyzer == "char_wb":
+                way, split = "char_wb", vec.build_analyzer()
+            elif vec.analyzer == "word" and one_words:
+                way, split = "words", vec.build_tokenizer()
+            else:
+                way, split = "any", vec.build_analyzer()
+            parts.append((way, vec, offset, split))
+            offset += len(vec.vocabulary_)
+        impl.fast_parts = parts
+    return impl.fast_parts or None
+
+
+def _token_columns(impl: TextImpl, vec: Any, analyse: Any, token: str) -> list[tuple[int, int]]:
+    """A whitespace token's character n-gram columns (in its vectoriser) and counts, once per model."""
+    cache = impl.token_columns
+    cached = cache.get(token)
+    if cached is None:
+        counts: dict[int, int] = {}
+        vocabulary = vec.vocabulary_
+        for gram in analyse(token):
+            j = vocabulary.get(gram)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        cached = list(counts.items())
+        if len(cache) >= WORD_CACHE_SIZE:
+            cache.clear()
+        cache[token] = cached
+    return cached
+
+
+def _features(impl: TextImpl, texts: list[str]) -> Any:
+    """The TF-IDF features of ``texts``, as the pipeline's feature union computes them, but with each
+    whitespace token's character n-grams looked up once per model: a phone routing what is being
+    typed sends mostly the same words again. Falls back to the union's own ``transform`` where a
+    vectoriser is configured otherwise."""
+    import scipy.sparse as sp  # noqa: PLC0415  - with scikit-learn, deferred
+
+    parts = _fast_parts(impl)
+    if parts is None:
+        return impl.pipeline.named_steps["features"].transform(texts).tocsr()
+    rows, cols, counts, blocks = [], [], [], []
+    block = 0
+    for i, text in enumerate(texts):
+        lowered = text.lower()
+        for way, vec, offset, split in parts:
+            found: dict[int, int] = {}
+            doc = lowered if vec.lowercase else text
+            if way == "char_wb":  # the analyser lower-cases and pads each whitespace token by itself
+                for token in doc.split():
+                    for j, n in _token_columns(impl, vec, split, token):
+                        found[j] = found.get(j, 0) + n
+            else:
+                grams = split(doc) if way == "words" else split(text)
+                vocabulary = vec.vocabulary_
+                for gram in grams:
+                    j = vocabulary.get(gram)
+                    if j is not None:
+                        found[j] = found.get(j, 0) + 1
+            for j in sorted(found):
+                rows.append(i)
+                cols.append(offset + j)
+                counts.append(found[j])
+                blocks.append(block)
+            block += 1
+    n_columns = parts[-1][2] + len(parts[-1][1].vocabulary_)
+    data = np.asarray(counts, dtype=np.float64)
+    columns = np.asarray(cols, dtype=np.int64)
+    idf = np.concatenate([part[1].idf_ for part in parts])
+    sublinear = np.array([part[1].sublinear_tf for part in parts] * len(texts), dtype=bool)
+    block_of = np.asarray(blocks, dtype=np.int64)
+    if data.size:
+        data = np.where(sublinear[block_of], np.log(data) + 1.0, data) * idf[columns]
+        norms = np.sqrt(np.bincount(block_of, weights=data * data, minlength=block))
+        data = data / np.where(norms[block_of] > 0, norms[block_of], 1.0)
+    X = sp.csr_matrix((data, (np.asarray(rows, dtype=np.int64), columns)), shape=(len(texts), n_columns))
+    X.sort_indices()
+    return X
 
 
 def explain_batch(
@@ -314,36 +453,37 @@ def explain_batch(
     ``spans``: every word in text order with its weight (negative pulls away); ``ngrams``: the
     strongest single n-grams (``{ngram, kind: "char"|"word", weight}``). Weights are shares of the
     class score (log-odds units), so they add up across words.
+
+    One vectorised pass extracts the features and probabilities of the whole batch (far cheaper per
+    text than one at a time); each text's words then look up their n-grams once per model.
     """
     cleaned = [clean_text(t) for t in texts]
     if not cleaned:
         return []
     pipeline = impl.pipeline
-    features = pipeline.named_steps["features"]
-    X = features.transform(cleaned).tocsr()
+    X = _features(impl, cleaned)
     # the model's probabilities from the same features (proba_of would extract them a second time)
     probabilities = np.zeros((len(cleaned), impl.n_labels), dtype=np.float64)
     model = pipeline.named_steps["model"]
     probabilities[:, model.classes_.astype(np.int64)] = model.predict_proba(X)
     W = _class_weights(pipeline, impl.n_labels)
     names = feature_names(impl)
-    analyzers = {name: vec.build_analyzer() for name, vec in features.transformer_list}
     results = []
     for i, text in enumerate(cleaned):
         order = np.argsort(-probabilities[i], kind="stable")
         best = int(order[0])
-        row = X.getrow(i)
-        grams = {str(names[j]): float(v * W[best, j]) for j, v in zip(row.indices, row.data, strict=True)}
-        spans = _word_weights(text.lower(), grams, analyzers)
+        columns = X.indices[X.indptr[i] : X.indptr[i + 1]]
+        shares = X.data[X.indptr[i] : X.indptr[i + 1]] * W[best, columns]
+        spans = _word_weights(impl, text.lower(), dict(zip(columns.tolist(), shares.tolist(), strict=True)))
         for span in spans:  # report the words as written, not lower-cased
             span["word"] = text[span["start"] : span["end"]]
         pushing = sorted((s for s in spans if s["weight"] > 0), key=lambda s: -s["weight"])[:words]
-        strongest = sorted(grams.items(), key=lambda kv: -kv[1])[:words]
         ngrams = []
-        for name, weight in strongest:
+        for k in np.argsort(-shares, kind="stable")[:words]:
+            weight = float(shares[k])
             if weight <= 0:
                 break
-            kind, gram = _split_name(name)
+            kind, gram = _split_name(str(names[columns[k]]))
             ngrams.append({"ngram": gram.strip(), "kind": kind, "weight": round(weight, 6)})
         results.append(
             {

@@ -1,4 +1,6 @@
-"""Live text explanations off the web process's interpreter: one child process per web process.
+"""Live text explanations off the web process's interpreter: one child process per web process
+(``MLCORE_TEXT_CHILD_PROCESS``; off by default since explanations are batched and cheap, see
+docs/operations.md).
 
 ``explain_texts`` in the web process holds the interpreter lock for a whole batch (the TF-IDF
 analysers are pure Python), and every socket of the process waits meanwhile: at 500 students routing
@@ -48,7 +50,7 @@ class TextExplainer:
     def explain(self, *, model: TrainedModel, texts: list[str], top: int, words: int) -> list[dict[str, Any]]:
         """What :func:`mlcore.services.registry.explain_texts` returns, computed in the child."""
         path = _local_file(model)
-        if path is None or not getattr(settings, "MLCORE_TEXT_CHILD_PROCESS", True) or not texts:
+        if path is None or not getattr(settings, "MLCORE_TEXT_CHILD_PROCESS", False) or not texts:
             return explain_texts(model=model, texts=texts, top=top, words=words)
         try:
             raw = self._executor().submit(explain_file, path, list(texts), top=top, words=words).result(CHILD_TIMEOUT_S)

@@ -7,6 +7,12 @@ queue and one thread for guessing (apart from the database thread, so guesses ne
 writes): whatever arrived while the last batch ran is rendered and predicted in one pass. An idle
 room pays nothing: a lone guess is a batch of one.
 
+A text round's routes (a sentence being typed) are coalesced per socket: a phone's route still
+waiting for the model when the same phone sends a newer one is answered at once as superseded (its
+text is out of date; docs/websocket-protocol.md, ``routed``), so a phone that types faster than the
+model answers costs one route per batch, not one per keystroke. Routes are also remembered per
+model (:data:`ROUTE_CACHE_SIZE`): the same sentence again is answered without the model.
+
 Also here: how often one socket may ask (:class:`GuessThrottle`) and the round a session's guesses
 go to, read once a second per process and shared by its sockets (:func:`guess_target`).
 """
@@ -16,12 +22,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from channels.db import database_sync_to_async
 
 from core.batching import BatchWorker
+from mlcore.learn import serving as learn_serving
 from mlcore.learn.drawings import render_normalised
 from mlcore.models import Task
 from mlcore.services.registry import model_load, predict_arrays
@@ -46,6 +54,11 @@ GUESS_TARGET_TTL_S = 1.0
 
 #: Words of a routed sentence shown with its desks ("환불" -> refund).
 ROUTE_WORDS = 5
+#: Routed sentences remembered per process (model, text): a phone that pauses, or sends the sentence
+#: it just routed, is answered from here.
+ROUTE_CACHE_SIZE = 4096
+#: What a route replaced by a newer one from the same socket is answered with.
+SUPERSEDED: dict[str, Any] = {"top": [], "words": [], "superseded": True}
 
 
 def _predict(model: Any, drawings: list[Any]) -> list[dict[str, Any]]:
@@ -53,11 +66,28 @@ def _predict(model: Any, drawings: list[Any]) -> list[dict[str, Any]]:
     return [{"top": top} for top in tops]
 
 
+_routed: OrderedDict[tuple[int, str, str], dict[str, Any]] = OrderedDict()
+
+
 def _route(model: Any, texts: list[str]) -> list[dict[str, Any]]:
-    """Each sentence's top desks and the words that decided it (one pass over the batch, in the
-    process's text child: ``mlcore.services.text_serving``)."""
-    results = text_explainer.explain(model=model, texts=texts, top=GUESS_TOP, words=ROUTE_WORDS)
-    return [{"top": r["top"], "words": r["words"]} for r in results]
+    """Each sentence's top desks and the words that decided it: one pass over the batch's new
+    sentences (in the process's text child: ``mlcore.services.text_serving``), the rest remembered.
+    Runs in the guess thread only, so the memory needs no lock."""
+    keys = [(model.id, model.artefact.name, text) for text in texts]
+    missing = [key for key in dict.fromkeys(keys) if key not in _routed]
+    if missing:
+        results = text_explainer.explain(
+            model=model, texts=[key[2] for key in missing], top=GUESS_TOP, words=ROUTE_WORDS
+        )
+        for key, r in zip(missing, results, strict=True):
+            _routed[key] = {"top": r["top"], "words": r["words"]}
+    out = []
+    for key in keys:
+        _routed.move_to_end(key)
+        out.append(_routed[key])
+    while len(_routed) > ROUTE_CACHE_SIZE:
+        _routed.popitem(last=False)
+    return out
 
 
 class GuessQueue(BatchWorker):
@@ -66,38 +96,60 @@ class GuessQueue(BatchWorker):
     def __init__(self) -> None:
         super().__init__()
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="guess")
+        #: Per socket (``slot``): its route still waiting in the queue (its future and start), if any.
+        self.slots: dict[Any, tuple[asyncio.Future, float]] = {}
 
     async def guess(self, model: Any, drawing: Any) -> dict[str, Any]:
         """``{"top": [{label, probability}], "ms": server milliseconds}`` for one checked drawing."""
         return await self._ask(model, drawing, _predict)
 
-    async def route(self, model: Any, text: str) -> dict[str, Any]:
-        """``{"top", "words", "ms"}`` for one checked sentence (a text round's model)."""
-        return await self._ask(model, text, _route)
+    async def route(self, model: Any, text: str, slot: Any = None) -> dict[str, Any]:
+        """``{"top", "words", "ms"}`` for one checked sentence (a text round's model). With a
+        ``slot`` (the asking socket), a route of the same slot still waiting for the model is
+        answered at once with :data:`SUPERSEDED` (and ``ms``), and this one takes its place; one
+        the model is already working on is answered as usual."""
+        return await self._ask(model, text, _route, slot)
 
-    async def _ask(self, model: Any, item: Any, predict: Any) -> dict[str, Any]:
+    async def _ask(self, model: Any, item: Any, predict: Any, slot: Any = None) -> dict[str, Any]:
         if self.waiting() >= MAX_WAITING:
             raise errors.GuessBusy()
         future = asyncio.get_running_loop().create_future()
-        self.put((model, item, future, time.perf_counter(), predict))
-        return await future
+        started = time.perf_counter()
+        if slot is not None:
+            older = self.slots.get(slot)
+            if older is not None and not older[0].done():
+                older[0].set_result({**SUPERSEDED, "ms": round((started - older[1]) * 1000, 1)})
+            self.slots[slot] = (future, started)
+        self.put((model, item, future, started, predict, slot))
+        try:
+            return await future
+        finally:
+            self._free(slot, future)
+
+    def _free(self, slot: Any, future: asyncio.Future) -> None:
+        waiting = self.slots.get(slot) if slot is not None else None
+        if waiting is not None and waiting[0] is future:
+            del self.slots[slot]
 
     async def handle(self, batch: list[Any]) -> None:
         loop = asyncio.get_running_loop()
         by_model: dict[tuple[Any, int], list[tuple]] = {}
         for item in batch:
+            if item[2].done():  # superseded (or its asker went away): no work for the model
+                continue
+            self._free(item[5], item[2])  # the model has it now: a newer route waits its turn
             by_model.setdefault((item[4], item[0].id), []).append(item)
         for (predict, _model_id), items in by_model.items():
             try:
                 tops = await loop.run_in_executor(self.executor, predict, items[0][0], [i[1] for i in items])
             except Exception as exc:
                 logger.exception("guess batch of %d failed", len(items))
-                for _m, _i, future, _t, _p in items:
+                for _m, _i, future, _t, _p, _s in items:
                     if not future.done():
                         future.set_exception(exc if isinstance(exc, errors.QuizError) else errors.GuessBusy())
                 continue
             now = time.perf_counter()
-            for (_m, _i, future, started, _p), result in zip(items, tops, strict=True):
+            for (_m, _i, future, started, _p, _s), result in zip(items, tops, strict=True):
                 if not future.done():
                     future.set_result({**result, "ms": round((now - started) * 1000, 1)})
 
@@ -142,6 +194,18 @@ def _warm(model: Any) -> None:
         model_load(model)
 
 
+async def preload(round_id: int) -> None:
+    """Import what a text round's model needs in this process while its training runs (the relay
+    calls this when it starts watching one): at the training's end only the model file is read."""
+    try:
+        if await database_sync_to_async(drawing_selectors.round_is_text)(round_id):
+            await asyncio.get_running_loop().run_in_executor(
+                guess_queue.executor, learn_serving.preload, Task.TEXT_CLASSIFICATION
+            )
+    except Exception:  # an optimisation: the first route loads what it needs anyway
+        logger.warning("quiz: could not preload round %s's model libraries", round_id, exc_info=True)
+
+
 async def prewarm(round_id: int) -> None:
     """Load a round's freshly trained model before the guess round asks for it (the relay calls
     this when the training it watches succeeds: the first guesses then do not wait for a load)."""
@@ -182,12 +246,14 @@ async def labelled_guess(session_id: int, question_id: int, strokes: Any) -> tup
 
 
 async def labelled_route(
-    session_id: int, question_id: int, text: str
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], float]:
-    """A text round's top desks for ``text`` with each label's text, the words that decided it, and
-    the server time it took."""
+    session_id: int, question_id: int, text: str, slot: Any = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], float, bool]:
+    """A text round's top desks for ``text`` with each label's text, the words that decided it, the
+    server time it took, and whether a newer route of the same ``slot`` superseded it (then the
+    desks and words are empty: see :meth:`GuessQueue.route`)."""
     model, prompts = await guess_target(session_id, question_id)
     if model.task != Task.TEXT_CLASSIFICATION:
         raise errors.NotTextRound()
-    result = await guess_queue.route(model, text)
-    return drawing_selectors.labelled_top(result["top"], prompts), result["words"], result["ms"]
+    result = await guess_queue.route(model, text, slot)
+    superseded = bool(result.get("superseded"))
+    return drawing_selectors.labelled_top(result["top"], prompts), result["words"], result["ms"], superseded

@@ -67,6 +67,7 @@ def _message(round_id: int, kind: str) -> tuple[int, str]:
 async def _watch(round_id: int, kind: str) -> None:
     seen: tuple[int, int] | None = None
     audience = WATCHED[kind][2]
+    preloading: asyncio.Future[None] | None = None
     try:
         while True:
             state = await database_sync_to_async(_revision)(round_id, kind)
@@ -81,6 +82,8 @@ async def _watch(round_id: int, kind: str) -> None:
                 if kind == "training":
                     await guesses.prewarm(round_id)
                 return
+            if kind == "training" and preloading is None:
+                preloading = asyncio.ensure_future(guesses.preload(round_id))
             await asyncio.sleep(POLL_INTERVAL_S)
     except Exception:  # never kill the socket that started it; a reconnecting host starts a new watch
         logger.exception("quiz: relaying the %s job of drawing round %s stopped", kind, round_id)

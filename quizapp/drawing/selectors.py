@@ -104,6 +104,12 @@ def round_model(round_: DrawingRound) -> Any:
     return TrainedModel.objects.filter(job=job).first()
 
 
+def round_is_text(round_id: int) -> bool:
+    """Whether the round is a text round (its model is a text classifier)."""
+    kind = DrawingRound.objects.filter(id=round_id).values_list("question__kind", flat=True).first()
+    return kind == Question.Kind.TEXT_ROUND
+
+
 def model_of_round(round_id: int) -> Any:
     """The model of a round's latest successful training, by the round's id (``None``: none yet)."""
     round_ = DrawingRound.objects.select_related("training_job").filter(id=round_id).first()

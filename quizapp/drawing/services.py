@@ -21,8 +21,9 @@ The flow (docs/websocket-protocol.md, "Drawing rounds"):
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from celery import current_app
@@ -30,6 +31,7 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from core import fanout
 from core.ws_protocol import message
 from mlcore.errors import from_learn_error
 from mlcore.learn import LearnError
@@ -37,7 +39,7 @@ from mlcore.learn.drawings import Drawing as Strokes
 from mlcore.learn.drawings import parse_strokes, render_display, render_normalised
 from mlcore.services.datasets import dataset_add_arrays
 from mlcore.services.files import atomic_with_files
-from quizapp import broadcast, errors, groups
+from quizapp import errors, groups, messages
 from quizapp.drawing.selectors import (
     MAX_GUESS_DRAWINGS,
     drawing_public,
@@ -98,10 +100,36 @@ class DrawingRequest:
 class DrawingReceipt:
     drawing: Drawing
     phase: str
+    #: The hosts' wall messages for the batch this drawing was stored in, ``(session id, JSON text)``,
+    #: on the batch's last receipt of each round: whoever stored the batch publishes them
+    #: (:func:`drawings_submit` at once, the socket batch queue after its acknowledgements).
+    wall: tuple[tuple[int, str], ...] = ()
 
 
 def drawings_submit(requests: list[DrawingRequest]) -> list[DrawingReceipt | errors.QuizError]:
-    """Store many drawings in one transaction, each with its receipt or refusal, in order.
+    """Store many drawings (:func:`drawings_store`) and tell the hosts' wall at once."""
+    outcomes = drawings_store(requests)
+    wall_publish(outcomes)
+    return outcomes
+
+
+def wall_publish(outcomes: list[DrawingReceipt | errors.QuizError]) -> None:
+    """Publish the wall messages of stored drawings (from synchronous code, after the commit)."""
+    for outcome in outcomes:
+        if isinstance(outcome, DrawingReceipt):
+            for session_id, text in outcome.wall:
+                transaction.on_commit(partial(_wall_send, groups.session_group(session_id), text))
+
+
+def _wall_send(group: str, text: str) -> None:
+    fanout.publish_sync(group, text, audience=groups.HOSTS)
+
+
+def drawings_store(requests: list[DrawingRequest]) -> list[DrawingReceipt | errors.QuizError]:
+    """Store many drawings in one transaction, each with its receipt or refusal, in order. The hosts'
+    wall messages come with the receipts (:attr:`DrawingReceipt.wall`), not yet published: the socket
+    batch queue acknowledges 500 sentences first and then tells the wall (an acknowledgement must not
+    wait for a projector message).
 
     The one-per-round constraint is the last word: if another process stored one of these first,
     the batch is retried one by one (as :func:`quizapp.live.answers.answers_submit` does).
@@ -162,7 +190,11 @@ def _drawings_store(requests: list[DrawingRequest]) -> list[DrawingReceipt | err
         new_ids = [d.id for d in new if not d.description]  # a description is not a picture
         for round_id in {d.round_id for d in new}:
             round_drawings = [d for d in new if d.round_id == round_id]
-            _after_commit_wall(round_drawings[0].round, round_drawings)
+            wall = _wall_messages(round_drawings[0].round, round_drawings)
+            last = max(
+                i for i, o in enumerate(outcomes) if isinstance(o, DrawingReceipt) and o.drawing.round_id == round_id
+            )
+            outcomes[last] = replace(outcomes[last], wall=wall)  # type: ignore[type-var]
         if new_ids:
             transaction.on_commit(lambda: _queue_render(new_ids))
     return outcomes
@@ -249,17 +281,24 @@ def _check_description(round_: DrawingRound, request: DrawingRequest) -> None:
 WALL_CHUNK = 50
 
 
-def _after_commit_wall(round_: DrawingRound, drawings: list[Drawing]) -> None:
+def _wall_messages(round_: DrawingRound, drawings: list[Drawing]) -> tuple[tuple[int, str], ...]:
+    """``drawings_added`` for the hosts, serialised: (session id, text) per chunk."""
     prompts = {p["key"]: p["text"] for p in question_prompts(round_.question)}
     counts = round_counts(round_)
-    for start in range(0, len(drawings), WALL_CHUNK):
-        payload = message(
-            "drawings_added",
-            question_id=round_.question_id,
-            drawings=[drawing_public(d, prompts) for d in drawings[start : start + WALL_CHUNK]],
-            counts=counts,
+    return tuple(
+        (
+            round_.session_id,
+            messages.dumps(
+                message(
+                    "drawings_added",
+                    question_id=round_.question_id,
+                    drawings=[drawing_public(d, prompts) for d in drawings[start : start + WALL_CHUNK]],
+                    counts=counts,
+                )
+            ),
         )
-        broadcast.after_commit(round_.session_id, payload, audience=groups.HOSTS)
+        for start in range(0, len(drawings), WALL_CHUNK)
+    )
 
 
 def _queue_render(drawing_ids: list[int]) -> None:

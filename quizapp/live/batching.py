@@ -15,9 +15,10 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 
+from core import fanout
 from core.batching import BatchWorker
-from quizapp import errors
-from quizapp.drawing.services import drawings_submit
+from quizapp import errors, groups
+from quizapp.drawing.services import DrawingReceipt, drawings_store
 from quizapp.live import tally
 from quizapp.live.answers import answers_submit
 
@@ -64,5 +65,19 @@ class BatchQueue(BatchWorker):
             self.on_stored(stored)
 
 
+def wall_after_acks(receipts: list[DrawingReceipt]) -> None:
+    """The hosts' wall hears of a stored batch after its students' acknowledgements are on their way
+    (:attr:`DrawingReceipt.wall`): 500 sentences at once are acknowledged without waiting for the
+    projector's messages, and the database thread does not wait for the event loop to publish them."""
+    for receipt in receipts:
+        for session_id, text in receipt.wall:
+            task = asyncio.ensure_future(fanout.publish(groups.session_group(session_id), text, audience=groups.HOSTS))
+            _publishing.add(task)
+            task.add_done_callback(_publishing.discard)
+
+
+#: Wall messages being published (a reference each, so none is collected half-way).
+_publishing: set[asyncio.Future[bool]] = set()
+
 answer_queue = BatchQueue(answers_submit, errors.NotStored, on_stored=tally.answers_stored)
-drawing_queue = BatchQueue(drawings_submit, errors.DrawingNotStored)
+drawing_queue = BatchQueue(drawings_store, errors.DrawingNotStored, on_stored=wall_after_acks)

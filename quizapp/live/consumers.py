@@ -6,10 +6,12 @@ which writes to the sockets directly (see that module for why). Each socket's st
 messages or its layer subscription, and a client that sees a gap asks (``hello``/``sync``).
 """
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import translation
@@ -58,6 +60,20 @@ class QuizSocket(AsyncWebsocketConsumer):
         self.limiter = FrameLimiter(name=f"{type(self).__name__} {self.scope.get('path', '')}")
         await self.accept()
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels' dispatch without its ``close_old_connections`` hop before every message.
+
+        Channels (4.2+) sends every frame through the database thread first to close stale
+        connections. Here every database call already goes through ``database_sync_to_async``,
+        which closes them around each call, so the hop did nothing but queue each frame behind
+        the database: a class's live routes (which never touch it) waited behind a batch of
+        answers, and 500 sentences at once made 500 trips through that one thread before the
+        first was stored (bench/text_load.py)."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def disconnect(self, code: int) -> None:
         if self.group and self.member:
             await fanout.leave(self.group, self.member)
@@ -98,26 +114,28 @@ class QuizSocket(AsyncWebsocketConsumer):
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.limiter is None:  # closed for flooding: what was still queued is not read
             return
-        with translation.override(self.language):
-            ref = None
-            try:
-                frame = self._frame(text_data, bytes_data)
-                ref = frame.get("id") if isinstance(frame.get("id"), str | int) else None
-                name = self.handlers.get(frame["type"])
-                if frame["type"] == "ping":
-                    await self.send_json(message("pong", id=ref))
-                    return
-                if name is None:
-                    raise ProtocolError(
-                        "unknown_type", _("Unknown message type: %(type)s") % {"type": frame["type"][:40]}
-                    )
-                await getattr(self, name)(frame)
-            except ProtocolError as exc:
-                await self.send_json(error_message(exc.code, exc.message, ref=exc.ref if ref is None else ref))
-                if exc.code == "rate_limited" and self.limiter is not None and self.limiter.refused():
-                    await self._close_flooding()
-            except errors.QuizError as exc:
-                await self.send_json(error_message(exc.code, exc.message, ref=ref))
+        # The socket's language, switched on once for its task (frames are handled one by one in it)
+        # rather than overridden per frame: the switch is a context-variable write each way, a
+        # noticeable share of a class routing hundreds of frames a second.
+        if translation.get_language() != self.language:
+            translation.activate(self.language)
+        ref = None
+        try:
+            frame = self._frame(text_data, bytes_data)
+            ref = frame.get("id") if isinstance(frame.get("id"), str | int) else None
+            name = self.handlers.get(frame["type"])
+            if frame["type"] == "ping":
+                await self.send_json(message("pong", id=ref))
+                return
+            if name is None:
+                raise ProtocolError("unknown_type", _("Unknown message type: %(type)s") % {"type": frame["type"][:40]})
+            await getattr(self, name)(frame)
+        except ProtocolError as exc:
+            await self.send_json(error_message(exc.code, exc.message, ref=exc.ref if ref is None else ref))
+            if exc.code == "rate_limited" and self.limiter is not None and self.limiter.refused():
+                await self._close_flooding()
+        except errors.QuizError as exc:
+            await self.send_json(error_message(exc.code, exc.message, ref=ref))
 
     def _frame(self, text_data: str | None, bytes_data: bytes | None) -> dict[str, Any]:
         """The parsed frame, within its kind's budget (a refused frame costs no other work)."""
@@ -164,6 +182,8 @@ class StudentConsumer(QuizSocket):
         self.participant_id: int | None = None
         self.session_id: int | None = None
         self.guess_throttle = guesses.GuessThrottle()
+        #: Routes being answered (:meth:`on_route`), cancelled if the socket goes.
+        self.routes: set[asyncio.Future[None]] = set()
         await super().connect()
 
     def _require_joined(self) -> int:
@@ -282,7 +302,7 @@ class StudentConsumer(QuizSocket):
         if label is not None:
             if not isinstance(label, str):
                 raise errors.UnknownPrompt()
-            top, _words, _ms = await guesses.labelled_route(self._session_id(), question_id, text)
+            top, _words, _ms, _superseded = await guesses.labelled_route(self._session_id(), question_id, text)
         request = drawings.DrawingRequest(
             participant_id, question_id, strokes={}, description=text, label=label, guesses=top
         )
@@ -311,15 +331,35 @@ class StudentConsumer(QuizSocket):
 
     async def on_route(self, frame: dict[str, Any]) -> None:
         """A text round's guess phase: the desks the model routes a sentence being typed to, with the
-        words that decided it (nothing is stored)."""
+        words that decided it (nothing is stored). Answered in a task of its own, so the socket reads
+        on meanwhile: a newer route from this phone supersedes one still waiting for the model
+        (:meth:`quizapp.drawing.guesses.GuessQueue.route`)."""
         self._require_joined()
         self.guess_throttle.check()
         question_id = _id_field(frame, "question_id", errors.NotTextRound)
         text = drawings.parse_description(frame.get("text"))
-        top, words, ms = await guesses.labelled_route(self._session_id(), question_id, text)
-        await self.send_json(
-            message("routed", id=frame.get("id"), question_id=question_id, top=top, words=words, ms=ms)
-        )
+        ref = frame.get("id") if isinstance(frame.get("id"), str | int) else None
+        task = asyncio.ensure_future(self._route(question_id, text, ref))
+        self.routes.add(task)
+        task.add_done_callback(self.routes.discard)
+
+    async def _route(self, question_id: int, text: str, ref: Any) -> None:
+        # The task runs in a copy of the socket task's context: its language is already on.
+        try:
+            top, words, ms, superseded = await guesses.labelled_route(self._session_id(), question_id, text, slot=self)
+            reply = message("routed", id=ref, question_id=question_id, top=top, words=words, ms=ms)
+            if superseded:
+                reply["superseded"] = True
+            await self.send_json(reply)
+        except errors.QuizError as exc:
+            await self.send_json(error_message(exc.code, exc.message, ref=ref))
+        except Exception:  # the socket closed meanwhile, or a bug: logged, the socket lives on
+            logger.exception("quiz: a route could not be answered")
+
+    async def disconnect(self, code: int) -> None:
+        for task in list(self.routes):
+            task.cancel()
+        await super().disconnect(code)
 
     def _session_id(self) -> int:
         self._require_joined()

@@ -7,6 +7,11 @@ import { guessList, renderTraining, wordList } from "./drawing_views.js";
 
 // Ask for a guess at most this often while drawing (the server allows 8 a second).
 const GUESS_EVERY_MS = 350;
+// While typing in a route round: at most one route every ROUTE_EVERY_MS (about 3 a second), and
+// never a second one while the first is unanswered (for at most ROUTE_WAIT_MS): the newest text is
+// sent when the answer comes. A class typing at once then asks only as fast as the server answers.
+const ROUTE_EVERY_MS = 350;
+const ROUTE_WAIT_MS = 2000;
 
 export class DrawingRound {
   constructor(root, send) {
@@ -19,6 +24,9 @@ export class DrawingRound {
     this.label = null;
     this.lastGuessAt = 0;
     this.guessTimer = null;
+    this.routeCount = 0;
+    this.routeWaiting = null; // {id, at} of the route not answered yet
+    this.routedText = "";
     this.pad = new DrawingPad(this.$("pad"), {
       ariaLabel: gettext("Drawing area: draw with your finger or the mouse"),
       onChange: () => this.changed(),
@@ -122,19 +130,35 @@ export class DrawingRound {
     this.round.prompts.forEach((p, i) => buttons[i]?.setAttribute("aria-pressed", String(this.label === p.key)));
   }
 
-  // Live routing while typing (text round, guess phase), throttled like the drawing guesses.
+  // Live routing while typing (text round, guess phase): throttled, one route in flight.
   typed() {
     if (!this.textRound || this.round?.phase !== "guess") return;
     const text = this.$("describe-text").value.trim();
     window.clearTimeout(this.guessTimer);
-    if (!text) return this.$("live-guesses").replaceChildren();
-    const wait = this.lastGuessAt + GUESS_EVERY_MS - Date.now();
+    if (!text) {
+      this.routedText = "";
+      return this.$("live-guesses").replaceChildren();
+    }
+    if (text === this.routedText) return;
+    const now = Date.now();
+    const waiting = this.routeWaiting && now - this.routeWaiting.at < ROUTE_WAIT_MS;
+    const wait = waiting ? this.routeWaiting.at + ROUTE_WAIT_MS - now : this.lastGuessAt + ROUTE_EVERY_MS - now;
     if (wait > 0) {
       this.guessTimer = window.setTimeout(() => this.typed(), wait);
       return;
     }
-    this.lastGuessAt = Date.now();
-    this.send({ type: "route", question_id: this.questionId, text });
+    this.lastGuessAt = now;
+    this.routeCount += 1;
+    this.routeWaiting = { id: `r${this.routeCount}`, at: now };
+    this.routedText = text;
+    this.send({ type: "route", question_id: this.questionId, text, id: this.routeWaiting.id });
+  }
+
+  // A route's answer (or error) came: the next one may go, if the text changed meanwhile.
+  routeAnswered(id) {
+    if (!this.routeWaiting || this.routeWaiting.id !== id) return;
+    this.routeWaiting = null;
+    this.typed();
   }
 
   showRouted(top, words) {
@@ -213,7 +237,10 @@ export class DrawingRound {
         if (data.question_id === this.questionId) this.$("live-guesses").replaceChildren(guessList(data.top));
         return true;
       case "routed":
-        if (data.question_id === this.questionId && this.$("describe-text").value.trim()) this.showRouted(data.top, data.words);
+        if (data.question_id === this.questionId && !data.superseded && this.$("describe-text").value.trim()) {
+          this.showRouted(data.top, data.words);
+        }
+        this.routeAnswered(data.id);
         return true;
       case "training":
         if (this.round && data.question_id === this.questionId) {
@@ -235,6 +262,10 @@ export class DrawingRound {
   }
 
   error(data) {
+    if (this.routeWaiting && data.ref === this.routeWaiting.id) {
+      this.routeWaiting = null; // a refused route: the next keystroke may ask again
+      this.routedText = "";
+    }
     this.$("draw-status").textContent = data.message;
     if (data.code === "drawing_already_sent") { this.sent = true; this.render(); this.$("draw-status").textContent = data.message; }
   }

@@ -23,7 +23,8 @@ def text_model(teacher, media):
     return TrainedModelFactory(dataset=dataset, params={})
 
 
-def test_the_child_explains_as_the_web_process_would(text_model):
+def test_the_child_explains_as_the_web_process_would(text_model, settings):
+    settings.MLCORE_TEXT_CHILD_PROCESS = True
     explainer = TextExplainer()
     try:
         explainer.warm(text_model)
@@ -43,8 +44,9 @@ def test_without_the_child_it_explains_in_process(text_model, settings):
     assert explainer._pool is None
 
 
-def test_a_child_that_cannot_read_the_model_falls_back(text_model, monkeypatch):
+def test_a_child_that_cannot_read_the_model_falls_back(text_model, monkeypatch, settings):
     """A model file the child cannot open: the batch is explained in-process, correctly."""
+    settings.MLCORE_TEXT_CHILD_PROCESS = True
     explainer = TextExplainer()
     monkeypatch.setattr("mlcore.services.text_serving._local_file", lambda model: "/no/such/model.zip")
     try:

@@ -206,3 +206,47 @@ def test_learning_curve_for_text():
     assert curve["fit"] is not None
     estimate, low, high = examples_needed(curve["fit"], 0.5, measured_max=max(curve["sizes"]))
     assert low <= estimate <= high
+
+
+ODD_TEXTS = [
+    "",
+    "   ",
+    "!!!",
+    "Refund REFUND refund\t환불\n환불해   주세요",
+    "x" * 200,
+    "İstanbul ΣΊΣΥΦΟΣ straße",
+    "a\u3000b\u00a0c",
+    "主 주문 注文 123 4.5",
+]
+
+
+@pytest.mark.parametrize("params", [{}, {"word_ngrams": 2}, {"char_ngrams": "none"}, {"word_ngrams": 0}])
+def test_live_features_are_the_pipelines_own(params):
+    """Live routing extracts features with each token's n-grams looked up once per model
+    (mlcore.learn.text._features): the same matrix as the pipeline's transform, cold and warm."""
+    from mlcore.learn.text import _features
+
+    texts, labels = generate_call_centre(per_desk=30, seed=1)
+    model = train(texts, labels, task=TASK, seed=0, params=params)
+    fresh, _ = generate_call_centre(per_desk=10, seed=9)
+    batch = fresh + [t[:k] for t in fresh[:5] for k in range(1, len(t), 3)] + ODD_TEXTS
+    expected = model.impl.pipeline.named_steps["features"].transform(batch).tocsr()
+    expected.sort_indices()
+    for _ in range(2):  # cold, then from the per-token memory
+        got = _features(model.impl, batch)
+        assert got.shape == expected.shape
+        assert np.array_equal(got.indptr, expected.indptr)
+        assert np.array_equal(got.indices, expected.indices)
+        np.testing.assert_allclose(got.data, expected.data, rtol=1e-12)
+    assert bool(model.impl.token_columns) == (params.get("char_ngrams") != "none")  # words alone: no n-grams
+
+
+def test_explanations_do_not_depend_on_what_was_explained_before(desks):
+    """The per-word and per-token memories change no explanation: explained again after many other
+    sentences, or by a freshly loaded model, a sentence is explained exactly the same."""
+    texts, _labels, model = desks
+    sentence = "택배가 아직 안 왔어요 환불해 주세요"
+    first = explain(model, sentence)
+    explain(model, texts[:50] + ODD_TEXTS)
+    assert explain(model, sentence) == first
+    assert explain(model, [sentence] * 3) == first * 3
