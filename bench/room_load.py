@@ -68,8 +68,9 @@ def setup_django(var_dir: str, env: dict[str, str]) -> None:
     demo_load_all()
 
 
-def prepare(questions: int) -> tuple[str, int]:
-    """A Q-question quiz and a live session in the demo room; return a host cookie and its id."""
+def prepare(questions: int, students: int) -> tuple[str, int]:
+    """A Q-question quiz and a live session in the demo room (room for ``students``); return a host
+    cookie and the session's id."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import User
@@ -94,7 +95,11 @@ def prepare(questions: int) -> tuple[str, int]:
             for i in range(questions)
         ],
     )
-    session = live.session_start(room=room_get_by_code("MODULABS"), quiz=quiz, mode="instructor_paced", user=instructor)
+    room = room_get_by_code("MODULABS")
+    if room.max_participants < students:  # a room holds 5,000 unless its owner says more
+        room.max_participants = students
+        room.save(update_fields=["max_participants"])
+    session = live.session_start(room=room, quiz=quiz, mode="instructor_paced", user=instructor)
     store = SessionStore()
     store[SESSION_KEY] = str(instructor.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -186,6 +191,7 @@ def web_processes(var_dir: str, count: int, env: dict[str, str]) -> Iterator[lis
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "False",  # plain HTTP on loopback (a proxy ends TLS in production)
+        "DATABASE_POOL": os.environ.get("DATABASE_POOL", "true"),  # as docker-compose's web runs
         "LOG_LEVEL": "WARNING",
         **env,
     }
@@ -532,7 +538,7 @@ async def bare_broadcast(n: int, rounds: int, size: int) -> tuple[list[float], i
 
 def measure(servers_for: Any, n: int, args: argparse.Namespace) -> dict[str, Any]:
     """One row: a fresh live session, N students on the app's processes, then the bare server."""
-    cookie, session_id = prepare(args.questions)
+    cookie, session_id = prepare(args.questions, n)
     with servers_for() as servers:
         room = asyncio.run(play(servers, cookie, n, args.questions, args.answer_window))
     stored, duplicates = stored_answers(session_id)

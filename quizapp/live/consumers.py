@@ -10,6 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import translation
@@ -52,6 +53,16 @@ class QuizSocket(AsyncWebsocketConsumer):
     group: str | None = None
     member: fanout.LocalSocket | None = None
     limiter: FrameLimiter | None = None
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels' dispatch without its ``close_old_connections()`` before every message: that is a
+        hop through the one database thread per frame, queued behind the answer batches (a fifth of
+        a web process's time with 1,000 students answering, docs/operations.md). Every database call
+        here goes through ``database_sync_to_async``, which closes stale connections itself."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self) -> None:
         self.language = socket_language(self.scope)
