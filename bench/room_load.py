@@ -407,6 +407,7 @@ async def play(servers: list[tuple[int, int]], cookie: str, n: int, questions: i
         origin="http://127.0.0.1",
         additional_headers={"Cookie": f"sessionid={cookie}"},
         max_queue=None,
+        max_size=None,  # the console's state carries the whole grid: megabytes for thousands of students
         ping_interval=None,
     )
     tallies: list[tuple[float, int, int]] = []  # (time, question_id, answered)
