@@ -332,11 +332,32 @@ async def _watch_once(layer: Any, channel: str) -> None:
             if subscribed.is_set():
                 await layer.group_add(group, channel)
         hub.link_up = True
-        logger.warning("fanout: channel-layer subscription back; resyncing %d groups", len(hub.groups))
+        behind = await _groups_behind()
+        logger.warning(
+            "fanout: channel-layer subscription back; resyncing %d of %d groups", len(behind), len(hub.groups)
+        )
         _notify_link(up=True)
-        await _resync(list(hub.groups))
+        await _resync(behind)
         return
     await _check_counters()
+
+
+async def _groups_behind() -> list[str]:
+    """The groups that may have lost a message while the link was down: a stream's counter gone
+    (Redis restarted), unknown here, or past what this process delivered. A link that was only slow
+    lost nothing, and resyncing every socket of a busy room is what made it slower (docs/operations.md)."""
+    hub = _current()
+    keys = _local_streams()
+    try:
+        counters = await sync_to_async(_read_counters, thread_sensitive=False)(keys) if keys else {}
+    except Exception:  # noqa: BLE001 - the cache is down: resync everything, as before
+        return list(hub.groups)
+    behind = {group for group in hub.groups if group not in {g for g, _stream in keys}}  # nothing to compare
+    for key, counter in counters.items():
+        delivered = hub.delivered.get(key)
+        if counter is None or delivered is None or int(counter) > delivered:
+            behind.add(key[0])
+    return [group for group in hub.groups if group in behind]
 
 
 async def _probe(layer: Any, channel: str) -> str:
