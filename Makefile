@@ -115,8 +115,15 @@ i18n: $(STAMP)
 # --- benchmarks (run by hand; they print a table and, last, one JSON line) ----------------
 STUDENTS ?= 2000
 QUESTIONS ?= 10
+# SHAPE=production PROCESSES=2: that many web processes + PostgreSQL (BENCH_DATABASE_URL, a database
+# of the bench's own: it is dropped and created again) + Redis (BENCH_REDIS_URL, or a private one).
+SHAPE ?= embedded
+PROCESSES ?= $(if $(filter production,$(SHAPE)),2,1)
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/a2blab_bench
+BENCH_REDIS_URL ?=
 bench-room: venv messages
-	@$(PY) bench/room_load.py --students $(STUDENTS) --questions $(QUESTIONS)
+	@$(PY) bench/room_load.py --students $(STUDENTS) --questions $(QUESTIONS) --shape $(SHAPE) \
+		--processes $(PROCESSES) --database-url $(BENCH_DATABASE_URL) $(if $(BENCH_REDIS_URL),--redis-url $(BENCH_REDIS_URL))
 
 bench-ml: venv messages
 	@$(PY) bench/ml_jobs.py

@@ -130,6 +130,11 @@ async def _resume(coroutine: Any, waiting_on: Any) -> None:
 #: a probe may take before the subscription counts as lost.
 PROBE_INTERVAL_S = 1.0
 PROBE_TIMEOUT_S = 2.0
+#: Probes in a row that only came back late (no error) before the subscription counts as lost. A
+#: process busy writing a question to thousands of sockets answers its own probe late; taking that
+#: for a lost link resynced every socket of the room at its busiest moment (docs/operations.md,
+#: "Sizing"). A refused connection (Redis down) counts at once.
+SLOW_PROBES_BEFORE_DOWN = 3
 #: A sequence counter lives this long after its last creation (a session is shorter).
 SEQ_TTL_S = 7 * 24 * 3600
 
@@ -215,6 +220,7 @@ class _ProcessHub:
     #: Counters seen ahead of ``delivered`` at the last check (a second look decides).
     ahead: dict[tuple[str, str], int] = field(default_factory=dict)
     link_up: bool = True
+    slow_probes: int = 0
     probe_token: str = ""
     probe_back: asyncio.Event | None = None
 
@@ -308,29 +314,58 @@ async def _watch(layer: Any, channel: str) -> None:
 
 async def _watch_once(layer: Any, channel: str) -> None:
     hub = _current()
-    if not await _probe(layer, channel):
+    outcome = await _probe(layer, channel)
+    if outcome == "slow" and hub.link_up:
+        hub.slow_probes += 1
+        if hub.slow_probes < SLOW_PROBES_BEFORE_DOWN:
+            return
+    if outcome != "ok":
+        hub.slow_probes = 0
         if hub.link_up:
             hub.link_up = False
             logger.warning("fanout: this process lost its channel-layer subscription; retrying")
             _notify_link(up=False)
         return
+    hub.slow_probes = 0
     if not hub.link_up:
         for group, subscribed in list(hub.subscribed.items()):
             if subscribed.is_set():
                 await layer.group_add(group, channel)
         hub.link_up = True
-        logger.warning("fanout: channel-layer subscription back; resyncing %d groups", len(hub.groups))
+        behind = await _groups_behind()
+        logger.warning(
+            "fanout: channel-layer subscription back; resyncing %d of %d groups", len(behind), len(hub.groups)
+        )
         _notify_link(up=True)
-        await _resync(list(hub.groups))
+        await _resync(behind)
         return
     await _check_counters()
 
 
-async def _probe(layer: Any, channel: str) -> bool:
-    """True when a message this process sends to its own channel comes back in time."""
+async def _groups_behind() -> list[str]:
+    """The groups that may have lost a message while the link was down: a stream's counter gone
+    (Redis restarted), unknown here, or past what this process delivered. A link that was only slow
+    lost nothing, and resyncing every socket of a busy room is what made it slower (docs/operations.md)."""
+    hub = _current()
+    keys = _local_streams()
+    try:
+        counters = await sync_to_async(_read_counters, thread_sensitive=False)(keys) if keys else {}
+    except Exception:  # noqa: BLE001 - the cache is down: resync everything, as before
+        return list(hub.groups)
+    behind = {group for group in hub.groups if group not in {g for g, _stream in keys}}  # nothing to compare
+    for key, counter in counters.items():
+        delivered = hub.delivered.get(key)
+        if counter is None or delivered is None or int(counter) > delivered:
+            behind.add(key[0])
+    return [group for group in hub.groups if group in behind]
+
+
+async def _probe(layer: Any, channel: str) -> str:
+    """``"ok"`` when a message this process sends to its own channel comes back in time, ``"slow"``
+    when it does not (a lost subscription, or only a busy process), ``"failed"`` when it cannot be sent."""
     hub = _current()
     if hub.probe_back is None:
-        return True
+        return "ok"
     hub.probe_token = uuid.uuid4().hex
     hub.probe_back.clear()
     try:
@@ -339,9 +374,11 @@ async def _probe(layer: Any, channel: str) -> bool:
             await hub.probe_back.wait()
     except asyncio.CancelledError:
         raise
-    except Exception:  # noqa: BLE001 - a timeout or a refused connection: the link is down
-        return False
-    return True
+    except TimeoutError:
+        return "slow"
+    except Exception:  # noqa: BLE001 - a refused connection: the link is down
+        return "failed"
+    return "ok"
 
 
 def _notify_link(*, up: bool) -> None:

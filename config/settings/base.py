@@ -239,6 +239,9 @@ DEMO_INSTRUCTOR_PASSWORD = env("DEMO_INSTRUCTOR_PASSWORD", default="modulabs-dem
 #: Joins from one address (a classroom behind NAT shares one) and into one room.
 QUIZ_JOIN_RATE_PER_ADDRESS = env("QUIZ_JOIN_RATE_PER_ADDRESS", default="300/m")
 QUIZ_JOIN_RATE_PER_ROOM = env("QUIZ_JOIN_RATE_PER_ROOM", default="3000/m")
+# Joins run without the session's row lock while more places than this are left (quizapp/live/join.py):
+# keep it at least PostgreSQL's max_connections (100 by default), so a room never overfills.
+QUIZ_JOIN_UNLOCKED_MARGIN = env.int("QUIZ_JOIN_UNLOCKED_MARGIN", default=200)
 #: Wrong room codes from one address: guessing is throttled (and logged).
 QUIZ_CODE_GUESS_RATE = env("QUIZ_CODE_GUESS_RATE", default="20/m")
 #: Network slack after a question's deadline, in milliseconds.

@@ -17,6 +17,20 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS in the environment for production.")
 
+# PostgreSQL connections from a pool per web process (``DATABASE_POOL=true``, as docker-compose's web
+# sets it). Without one, every database call of a socket opens and closes a connection of its own
+# (CONN_MAX_AGE must stay 0 under ASGI): a fifth of the web process's time when 1,000 phones connect
+# (docs/operations.md, "Sizing"). Off by default because the pool is not fork-safe: the Celery
+# worker's prefork pool keeps plain connections. processes x max_size must stay under PostgreSQL's
+# max_connections (or pgbouncer's pool).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("DATABASE_POOL", default=False):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+        "timeout": env.float("DATABASE_POOL_TIMEOUT_S", default=10.0),
+    }
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # /healthz is probed by load balancers over plain HTTP inside the network.

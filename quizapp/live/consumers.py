@@ -68,7 +68,8 @@ class QuizSocket(AsyncWebsocketConsumer):
         which closes them around each call, so the hop did nothing but queue each frame behind
         the database: a class's live routes (which never touch it) waited behind a batch of
         answers, and 500 sentences at once made 500 trips through that one thread before the
-        first was stored (bench/text_load.py)."""
+        first was stored (bench/text_load.py); with 1,000 students answering it was a fifth of a
+        web process's time (docs/operations.md)."""
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")

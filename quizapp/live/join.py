@@ -92,17 +92,34 @@ def _nickname_message(code: str) -> str:
     }.get(str(code), str(errors.NicknameInvalid.default_message))
 
 
+def _needs_lock(session: QuizSession, room: Room, nickname: str | None, present: int) -> bool:
+    """Whether a join must hold the session's row lock. A named join far from the room's limit needs
+    none: joins then run side by side (one lock per join let a class of 2,000 join at 35 a second,
+    docs/operations.md). Far means more places left than joins can be in flight at once, which is at
+    most the database's connections (``QUIZ_JOIN_UNLOCKED_MARGIN`` >= PostgreSQL's max_connections;
+    SQLite's writers queue anyway). Friendly nicknames and team balancing read the others: locked."""
+    if nickname is None or session.team_count:
+        return True
+    return present + settings.QUIZ_JOIN_UNLOCKED_MARGIN >= room.max_participants
+
+
 @transaction.atomic
 def _join(
     *, room: Room, nickname: str | None, device_id: str, team: int | None = None, more_time: bool = False
 ) -> JoinResult:
     """``nickname=None``: the session hands out a friendly one. ``team``: the team chosen at
     join (team sessions); without one, the smallest team gets the newcomer."""
-    session = (
-        QuizSession.objects.select_for_update().select_related("quiz").filter(room=room, ended_at__isnull=True).first()
-    )
+    live_sessions = QuizSession.objects.select_related("quiz").filter(room=room, ended_at__isnull=True)
+    session = live_sessions.first()
     if session is None:
         raise errors.NoLiveSession()
+    present = session.participants.filter(removed=False).count()
+    if _needs_lock(session, room, nickname, present):
+        # Joins queue on the session's row: the count, the friendly nickname and the team are exact.
+        session = live_sessions.select_for_update().first()
+        if session is None:
+            raise errors.NoLiveSession()
+        present = session.participants.filter(removed=False).count()
     if nickname is None:
         taken = set(session.participants.values_list("nickname_key", flat=True))
         nickname = nicknames.friendly_nickname(secrets.SystemRandom(), session.quiz.language, taken=taken)
@@ -112,7 +129,7 @@ def _join(
         raise errors.Banned()
     if session.locked:
         raise errors.RoomLocked()
-    if session.participants.filter(removed=False).count() >= room.max_participants:
+    if present >= room.max_participants:
         raise errors.RoomFull()
     if not session.team_count:
         team = None

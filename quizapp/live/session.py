@@ -7,7 +7,7 @@ answering :mod:`quizapp.live.answers`; consumers and views call these and nothin
 """
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -265,6 +265,17 @@ def session_reveal(*, session_id: int, user: User) -> QuizSession:
     return session
 
 
+class _RevealedAnswer(NamedTuple):
+    """What the reveal reads of each answer."""
+
+    participant_id: int
+    correct: bool | None
+    points: int
+    streak_bonus: int
+    choices: list[int]
+    text: str
+
+
 def _reveal(session: QuizSession) -> None:
     question = session_questions(session)[session.current_index]
     now = timezone.now()
@@ -273,7 +284,13 @@ def _reveal(session: QuizSession) -> None:
         session.question_deadline = now
     session.save(update_fields=["state", "question_deadline"])
     vote = session.current_vote
-    answers = list(Answer.objects.filter(session=session, question=question, vote=vote))
+    # Rows, not model instances: building 2,000 Answer objects was most of a 2,000-student reveal.
+    answers = [
+        _RevealedAnswer(*row)
+        for row in Answer.objects.filter(session=session, question=question, vote=vote).values_list(
+            *_RevealedAnswer._fields
+        )
+    ]
     # A missing answer breaks a streak, as a wrong one does (polls and 0-point questions do not count).
     if vote == 1 and question.has_correct_answer and question.points > 0:
         answered = {a.participant_id for a in answers}

@@ -87,3 +87,61 @@ async def test_a_slow_phone_keeps_its_order():
     slow.stuck.set()
     await wait_until(lambda: len(slow.received) == 5)
     assert without_seq(slow.received) == [f'{{"n":{n}}}' for n in range(5)]
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "link_up"),
+    [
+        (["slow", "slow"], True),  # a busy process answers its own probe late: not an outage yet
+        (["slow", "slow", "ok", "slow", "slow"], True),  # an answer in time starts the count again
+        (["slow", "slow", "slow"], False),  # three late probes in a row: the subscription is lost
+        (["failed"], False),  # the layer refused the probe (Redis down): lost at once
+    ],
+)
+async def test_only_a_refused_probe_or_several_late_ones_count_as_a_lost_link(monkeypatch, outcomes, link_up):
+    """A false "lost" resyncs every socket of the room at its busiest moment (docs/operations.md)."""
+    phone = Phone()
+    await fanout.join("room.probe", fanout.LocalSocket(phone.send_text, "students"))
+    answers = iter(outcomes)
+
+    async def probe(layer, channel) -> str:
+        return next(answers)
+
+    monkeypatch.setattr(fanout, "_probe", probe)
+    for _ in outcomes:
+        await fanout._watch_once(None, "fanout.test")
+    assert fanout.link_up() is link_up
+    assert ('{"v":1,"type":"link","up":false}' in phone.received) is not link_up
+
+
+@pytest.mark.parametrize("lost", [False, True])
+async def test_a_link_back_resyncs_only_rooms_that_missed_a_message(monkeypatch, lost):
+    """After a link that was only slow, nothing was lost: the sockets hear ``link`` up and no state
+    storm follows. A message published meanwhile (the counter moved on) still resyncs the room."""
+    from django.core.cache import cache
+
+    fanout.register_streams("students")
+    group = f"room.back.{lost}"
+    phone, resyncs = Phone(), []
+
+    async def resync() -> None:
+        resyncs.append(1)
+
+    await fanout.join(group, fanout.LocalSocket(phone.send_text, "students", on_resync=resync))
+    await fanout.publish(group, '{"type":"question"}')
+    await wait_until(lambda: len(phone.received) == 1)
+    answers = iter(["failed", "ok"])
+
+    async def probe(layer, channel) -> str:
+        return next(answers)
+
+    monkeypatch.setattr(fanout, "_probe", probe)
+    hub = fanout._current()
+    await fanout._watch_once(hub.layer, hub.channel)
+    assert fanout.link_up() is False
+    if lost:  # published while this process was cut off: it never arrived here
+        cache.incr(fanout.seq_key(group, "students"))
+    await fanout._watch_once(hub.layer, hub.channel)
+    assert fanout.link_up() is True
+    assert phone.received[-1] == '{"v":1,"type":"link","up":true}'
+    assert resyncs == ([1] if lost else [])

@@ -29,6 +29,29 @@ def _lan_addresses() -> list[str]:
     return sorted(a for a in addresses if not a.startswith("127."))
 
 
+def uvicorn_command(host: str, port: int) -> list[str]:
+    """The web process as ``make run`` starts it (bench/room_load.py starts several of these)."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "config.asgi:application",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--ws",
+        "websockets-sansio",
+        "--lifespan",
+        "off",
+        "--no-server-header",
+        # Quiz messages are small: compressing each one for each of thousands of
+        # phones costs more CPU than it saves bytes.
+        "--ws-per-message-deflate",
+        "false",
+    ]
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -51,25 +74,7 @@ class Command(BaseCommand):
                 env["ALLOWED_HOSTS"] = ",".join(["localhost", "127.0.0.1", "[::1]", socket.gethostname(), *lan])
         children = {
             "web": subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "config.asgi:application",
-                    "--host",
-                    host,
-                    "--port",
-                    str(port),
-                    "--ws",
-                    "websockets-sansio",
-                    "--lifespan",
-                    "off",
-                    "--no-server-header",
-                    # Quiz messages are small: compressing each one for each of thousands of
-                    # phones costs more CPU than it saves bytes.
-                    "--ws-per-message-deflate",
-                    "false",
-                ],
+                uvicorn_command(host, port),
                 env=env,
             )
         }

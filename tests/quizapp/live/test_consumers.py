@@ -450,3 +450,31 @@ async def test_a_team_can_be_chosen_at_join(layer):
     chosen, invalid = await database_sync_to_async(setup)()
     assert chosen == 2
     assert invalid == 0, "an unknown team falls back to the smallest one"
+
+
+async def test_a_frame_does_not_wait_for_the_database_thread(layer, monkeypatch):
+    """Channels closes old connections on the database thread before every message; the quiz's
+    sockets skip that hop (their database calls close them), so an answer or a ping is not queued
+    behind the answer batches (docs/operations.md, "Sizing")."""
+    _teacher, _room, session, cookie = await database_sync_to_async(make_game)()
+    hops = []
+
+    async def counted() -> None:
+        hops.append(1)
+
+    monkeypatch.setattr("channels.consumer.aclose_old_connections", counted)
+    host = await connect("/ws/rooms/MODULABS/host/", cookie)
+    kim, _token = await join("MODULABS", "Kim")
+    try:
+        await receive_type(host, "host_state")
+        await host.send_json_to({"type": "next"})
+        q1 = (await receive_type(kim, "question"))["question"]["id"]
+        await kim.send_json_to({"type": "ping", "id": 1})
+        assert (await receive_type(kim, "pong"))["id"] == 1
+        await kim.send_json_to({"type": "answer", "question_id": q1, "choices": [0], "id": "a1"})
+        assert (await receive_type(kim, "answer_received"))["id"] == "a1"
+        assert await database_sync_to_async(Answer.objects.filter(session=session).count)() == 1
+        assert hops == [], "no frame of a quiz socket hops through the database thread before its handler"
+    finally:
+        await host.disconnect()
+        await kim.disconnect()

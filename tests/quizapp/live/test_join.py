@@ -182,3 +182,30 @@ def test_a_hostile_nickname_is_kept_as_typed_and_escaped_on_pages(student, clien
     html = page.content.decode()
     assert "&lt;script&gt;x()&lt;/script&gt;" in html
     assert HOSTILE not in html
+
+
+@pytest.mark.parametrize(
+    ("nickname", "team_count", "present", "limit", "locked"),
+    [
+        ("Mina", 0, 10, 5000, False),  # a named join far from the limit: side by side, no lock
+        ("Mina", 0, 4800, 5000, True),  # within the margin (200): joins queue, the count is exact
+        ("Mina", 0, 0, 100, True),  # a room smaller than the margin always counts under the lock
+        (None, 0, 10, 5000, True),  # a friendly nickname is chosen from the others': locked
+        ("Mina", 3, 10, 5000, True),  # the smallest team gets the newcomer: locked
+    ],
+)
+def test_only_joins_that_read_the_others_hold_the_session_lock(nickname, team_count, present, limit, locked, settings):
+    settings.QUIZ_JOIN_UNLOCKED_MARGIN = 200
+    session, room = QuizSession(team_count=team_count), joining.Room(max_participants=limit)
+    assert joining._needs_lock(session, room, nickname, present) is locked
+
+
+@pytest.mark.parametrize("margin", [0, 200])
+def test_a_full_room_refuses_with_or_without_the_lock(student, session, room, settings, margin):
+    settings.QUIZ_JOIN_UNLOCKED_MARGIN = margin
+    room.max_participants = 2
+    room.save()
+    assert [join(student, nickname=name).status_code for name in ("A", "B")] == [201, 201]
+    full = join(student, nickname="C")
+    assert (full.status_code, full.json()["error"]["code"]) == (403, "room_full")
+    assert session.participants.count() == 2
