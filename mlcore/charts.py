@@ -470,7 +470,9 @@ def prediction_line_svg(
         )
     parts.append(f'<g clip-path="url(#{escape(clip)})">{"".join(plot)}</g>')
     parts += _axes(x_label, y_label)
-    line_text = _("prediction of each row, joined in order of x") if per_row else _("the model's prediction")
+    line_text = (
+        _("prediction of each row, in order of %(x)s") % {"x": x_label} if per_row else _("the model's prediction")
+    )
     legend = [
         (f'<circle cx="6" cy="-4" r="5" fill="{BRAND}"/>', _("rows of the data set")),
         (f'<path d="M0 -4h18" stroke="{LINE}" stroke-width="2.5"/>', line_text),
