@@ -320,7 +320,7 @@ def model_prediction_line(model: TrainedModel) -> dict[str, Any] | None:
     line is predicted at evenly spaced x; with several, each row is predicted from all its inputs and
     the predictions are joined in x order (``per_row``)."""
     dataset = model.dataset
-    if model.task != "regression" or dataset is None or not model.columns:
+    if model.task != "regression" or dataset is None or dataset.task != "regression" or not model.columns:
         return None
     columns, rows = dataset_rows(dataset)
     inputs = [str(c) for c in model.columns]

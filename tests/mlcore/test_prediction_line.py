@@ -14,9 +14,11 @@ from mlcore.charts import prediction_line_svg
 from mlcore.learn.builtin import HOUSE_TABLE
 from mlcore.models import Dataset, TrainedModel, TrainingJob
 from mlcore.services import datasets
+from mlcore.services.registry import LINE_STEPS, model_prediction_line
 from mlcore.services.training import training_job_run
 from quizapp.demo_lesson import lesson_en, lesson_ko
 from quizapp.rules.slide_markdown import render
+from tests.mlcore.factories import CsvDatasetFactory, TrainedModelFactory
 
 SVG = "{http://www.w3.org/2000/svg}"
 HANGUL = re.compile("[\uac00-\ud7a3]")
@@ -174,3 +176,48 @@ def test_one_press_trains_the_house_model_and_its_page_draws_the_line(page, teac
     assert page.get(f"/ml/models/{model.id}/", HTTP_ACCEPT_LANGUAGE="ko").status_code == 200
     page.force_login(stranger)
     assert page.get(f"/ml/models/{model.id}/").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.embedded
+def test_one_input_is_predicted_along_x_and_other_models_draw_nothing(teacher, media):
+    table = CsvDatasetFactory(
+        owner=teacher,
+        data=(
+            "size,price,kind,note\n"
+            + "\n".join(
+                f"{size},{price},{kind},x"
+                for size, price, kind in (
+                    (523, 115, "flat"),
+                    (645, 150, "flat"),
+                    (708, 210, "house"),
+                    (1034, 280, "house"),
+                    (2290, 355, "house"),
+                )
+            )
+        ).encode(),
+    )
+    datasets.dataset_configure_table(dataset=table, target="price", features=["size"], task="regression")
+    model = TrainedModelFactory(dataset=table, params={"model": "linear"})
+    line = model_prediction_line(model)
+    assert line is not None
+    assert line["per_row"] is False
+    assert [x for x, _y in line["points"]] == [523, 645, 708, 1034, 2290]
+    assert len(line["line"]) == LINE_STEPS + 1
+    assert line["line"][0][0] == 523
+    assert line["line"][-1][0] == 2290
+    assert line["line"][0][1] < line["line"][-1][1]  # a straight line that rises with size
+    predicted = {row["x"]: row["predicted"] for row in line["rows"]}
+    assert predicted[523] == pytest.approx(line["line"][0][1])  # the table and the line agree
+    # answering a category, or once the data set's answer column changed, there is no such line
+    datasets.dataset_configure_table(dataset=table, target="kind", features=["size"], task="classification")
+    model = TrainedModel.objects.get(id=model.id)
+    assert model_prediction_line(model) is None
+    classifier = TrainedModelFactory(dataset=table, params={"model": "linear"})
+    assert model_prediction_line(classifier) is None
+    datasets.dataset_configure_table(dataset=table, target="price", features=["size"], task="regression")
+    model = TrainedModel.objects.get(id=model.id)
+    assert model_prediction_line(model) is not None
+    table.delete()
+    model.refresh_from_db()
+    assert model_prediction_line(model) is None
