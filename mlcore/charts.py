@@ -8,11 +8,12 @@ page, as an ``<img>`` or in a PDF, and is accessible (``role="img"`` with a ``<t
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from mlcore.data_needed import (
@@ -402,4 +403,138 @@ def _describe(
         text += " " + _("The fitted power law levels off at %(limit)s.") % {"limit": value_text(shown(float(fit["c"])))}
     if needed is not None:
         text += " " + answer_text(needed)
+    return text
+
+
+# --------------------------------------------------------------------------- prediction line
+
+LINE = "#a35200"
+
+
+def prediction_line_svg(
+    points: Sequence[tuple[float, float]],
+    line: Sequence[tuple[float, float]],
+    *,
+    x_label: str,
+    y_label: str,
+    per_row: bool,
+    title: str | None = None,
+    chart_id: str = "prediction-line",
+) -> str:
+    """A regression model against its data: the rows as points (x = an input column, y = the answer)
+    and the model's predictions as a line, both on linear axes (the "A → B" picture of the lecture).
+
+    ``line``: (x, predicted y) in x order. ``per_row``: the model has several inputs, so the line
+    joins its predictions for the rows in order of x instead of following x alone; the description
+    says so."""
+    title = title or _("The model's prediction line: %(y)s by %(x)s") % {"x": x_label, "y": y_label}
+    xs = [x for x, _y in points] + [x for x, _y in line]
+    ys = [y for _x, y in points] + [y for _x, y in line]
+    x_lo, x_hi = _padded(xs)
+    y_lo, y_hi = _padded(ys)
+
+    def sx(x: float) -> float:
+        return LEFT + (x - x_lo) / (x_hi - x_lo) * (WIDTH - RIGHT - LEFT)
+
+    def sy(y: float) -> float:
+        return BOTTOM - (y - y_lo) / (y_hi - y_lo) * (BOTTOM - TOP)
+
+    clip = f"{chart_id}-plot"
+    parts: list[str] = [
+        f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>',
+        f'<clipPath id="{escape(clip)}"><rect x="{LEFT}" y="{TOP}" width="{WIDTH - RIGHT - LEFT}" '
+        f'height="{BOTTOM - TOP}"/></clipPath>',
+    ]
+    for tick in _y_ticks(y_lo, y_hi):
+        y = sy(tick)
+        parts.append(f'<line x1="{LEFT}" y1="{_f(y)}" x2="{WIDTH - RIGHT}" y2="{_f(y)}" stroke="{GRID}"/>')
+        parts.append(
+            f'<text x="{LEFT - 6}" y="{_f(y + 4)}" text-anchor="end" font-size="11" fill="{MUTED}">'
+            f"{escape(_value_text(tick))}</text>"
+        )
+    for tick in _y_ticks(x_lo, x_hi):
+        x = sx(tick)
+        parts.append(f'<line x1="{_f(x)}" y1="{TOP}" x2="{_f(x)}" y2="{BOTTOM}" stroke="{GRID}"/>')
+        parts.append(
+            f'<text x="{_f(x)}" y="{BOTTOM + 16}" text-anchor="middle" font-size="11" fill="{MUTED}">'
+            f"{escape(_value_text(tick))}</text>"
+        )
+    plot: list[str] = []
+    if line:
+        coords = "L".join(f"{_f(sx(x))} {_f(sy(y))}" for x, y in line)
+        plot.append(f'<path class="ml-line" d="M{coords}" fill="none" stroke="{LINE}" stroke-width="2.5"/>')
+    for x, y in points:
+        plot.append(
+            f'<circle class="ml-point" cx="{_f(sx(x))}" cy="{_f(sy(y))}" r="5" fill="{BRAND}" '
+            'stroke="#fff" stroke-width="1.5"/>'
+        )
+    parts.append(f'<g clip-path="url(#{escape(clip)})">{"".join(plot)}</g>')
+    parts += _axes(x_label, y_label)
+    line_text = (
+        _("prediction of each row, in order of %(x)s") % {"x": x_label} if per_row else _("the model's prediction")
+    )
+    legend = [
+        (f'<circle cx="6" cy="-4" r="5" fill="{BRAND}"/>', _("rows of the data set")),
+        (f'<path d="M0 -4h18" stroke="{LINE}" stroke-width="2.5"/>', line_text),
+    ]
+    x = float(LEFT)
+    for symbol, text in legend:
+        parts.append(
+            f'<g transform="translate({_f(x)} {BOTTOM + 62})">{symbol}'
+            f'<text x="24" y="0" font-size="11" fill="{MUTED}">{escape(text)}</text></g>'
+        )
+        x += 24 + _text_width(text, 11) + 16
+
+    description = _describe_line(points, line, x_label=x_label, y_label=y_label, per_row=per_row)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
+        f'role="img" aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" class="ml-curve" '
+        'font-family="system-ui, -apple-system, Segoe UI, Roboto, Noto Sans KR, sans-serif">'
+        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>'
+        f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>'
+        f"{''.join(parts)}</svg>"
+    )
+
+
+def _value_text(value: float) -> str:
+    """A number to four significant digits, grouped, without a trailing ".0" (523, 2,545, 0.125)."""
+    rounded = float(f"{value:.4g}")
+    return number_format(int(rounded) if rounded.is_integer() else rounded, force_grouping=True)
+
+
+def _padded(values: list[float]) -> tuple[float, float]:
+    """A linear domain around ``values`` with 6% room on each side (never empty)."""
+    if not values:
+        return 0.0, 1.0
+    lo, hi = min(values), max(values)
+    pad = 0.06 * (hi - lo) if hi > lo else max(abs(lo) * 0.1, 1.0)
+    return lo - pad, hi + pad
+
+
+def _describe_line(
+    points: Sequence[tuple[float, float]],
+    line: Sequence[tuple[float, float]],
+    *,
+    x_label: str,
+    y_label: str,
+    per_row: bool,
+) -> str:
+    """The chart in words: what the points and the line are, and where the line starts and ends."""
+    text = _("%(count)s rows of the data set as points: %(y)s against %(x)s.") % {
+        "count": count_text(len(points)),
+        "x": x_label,
+        "y": y_label,
+    }
+    if line:
+        (x0, y0), (x1, y1) = line[0], line[-1]
+        values = {"x": x_label, "x0": _value_text(x0), "x1": _value_text(x1)}
+        values |= {"y0": _value_text(y0), "y1": _value_text(y1)}
+        if per_row:
+            sentence = _(
+                "The model uses several inputs, so the line joins its prediction for each row in order of "
+                "%(x)s, from %(y0)s at %(x0)s to %(y1)s at %(x1)s."
+            )
+        else:
+            sentence = _("The line is the model's prediction, from %(y0)s at %(x)s %(x0)s to %(y1)s at %(x)s %(x1)s.")
+        text += " " + sentence % values
     return text

@@ -10,6 +10,7 @@ urlpatterns = [
     path("datasets/zip", views.dataset_upload_zip, name="dataset_upload_zip"),
     path("datasets/images", views.dataset_new_images, name="dataset_new_images"),
     path("datasets/builtin", views.dataset_builtin, name="dataset_builtin"),
+    path("datasets/builtin/<slug:which>/", views.dataset_builtin_own, name="dataset_builtin_own"),
     path("datasets/<int:dataset_id>/", views.dataset_detail, name="dataset"),
     path("datasets/<int:dataset_id>/configure", views.dataset_configure, name="dataset_configure"),
     path("datasets/<int:dataset_id>/images", views.dataset_add_images, name="dataset_add_images"),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from mlcore import selectors
-from mlcore.charts import learning_curve_svg
+from mlcore.charts import learning_curve_svg, prediction_line_svg
 from mlcore.data_needed import answer_text, examples_needed_for
 from mlcore.errors import NOT_FOUND, MlError
 from mlcore.forms import (
@@ -143,6 +143,17 @@ def dataset_builtin(request: HttpRequest) -> HttpResponse:
         _refusal(request, exc)
         return redirect("mlcore:dataset_list")
     return redirect("mlcore:dataset", dataset_id=dataset.id)
+
+
+@login_required
+@require_GET
+def dataset_builtin_own(request: HttpRequest, which: str) -> HttpResponse:
+    """A stable link for lesson slides: the signed-in person's own copy of a built-in data set."""
+    try:
+        dataset = datasets.dataset_builtin_for_owner(owner=cast(User, request.user), which=which)
+    except MlError as exc:
+        raise Http404(exc.message) from None
+    return redirect(reverse("mlcore:dataset", kwargs={"dataset_id": dataset.id}) + "#train")
 
 
 @login_required
@@ -368,9 +379,26 @@ def model_detail(request: HttpRequest, model_id: int) -> HttpResponse:
             "is_text": model.task == Task.TEXT_CLASSIFICATION,
             "text_max_chars": limit("MLCORE_TEXT_MAX_CHARS"),
             "keywords": _keywords(model),
+            "line": _prediction_line(model),
             "classifications": selectors.classification_jobs_for_owner(request.user).filter(model=model)[:10],
         },
     )
+
+
+def _prediction_line(model: Any) -> dict[str, Any] | None:
+    """A regression model's rows and prediction line: the numbers and their chart."""
+    line = registry.model_prediction_line(model)
+    if line is None:
+        return None
+    line["svg"] = prediction_line_svg(
+        line["points"],
+        line["line"],
+        x_label=line["x_label"],
+        y_label=line["y_label"],
+        per_row=line["per_row"],
+        chart_id=f"line-{model.id}",
+    )
+    return line
 
 
 def _keywords(model: Any) -> list[dict[str, Any]]:

@@ -81,7 +81,7 @@ def lesson_ko() -> list[dict[str, Any]]:
             "지도 학습: A → B",
             "집의 크기와 방 수(A)로 가격(B)을 맞히는 모델을 데이터에서 배웁니다.\n\n"
             + _house_table("크기 (제곱피트)", "방 수", "가격 (천 달러)")
-            + "\n\n[/ml/에서 이 여섯 집으로 직접 학습해 보기](/ml/)",
+            + "\n\n[/ml/에서 이 여섯 집으로 직접 학습해 보기](/ml/datasets/builtin/house/)",
             notes="'직접 학습해 보기'를 눌러 모델을 학습시키고 예측선을 함께 보세요. "
             "여섯 줄은 너무 적다는 점도 짚어 주세요.",
         ),
@@ -276,7 +276,7 @@ def lesson_en() -> list[dict[str, Any]]:
             "Supervised learning: A → B",
             "From examples, learn a model that takes a house's size and bedrooms (A) to its price (B).\n\n"
             + _house_table("Size (sq ft)", "Bedrooms", "Price ($1000)")
-            + "\n\n[Train on these six houses yourself in /ml/](/ml/)",
+            + "\n\n[Train on these six houses yourself in /ml/](/ml/datasets/builtin/house/)",
             notes="Open the link, train the model and look at the prediction line together. "
             "Point out that six rows are far too few.",
         ),

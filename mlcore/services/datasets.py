@@ -487,6 +487,16 @@ def dataset_create_builtin(*, owner: User, which: str, per_class: int | None = N
     return dataset
 
 
+def dataset_builtin_for_owner(*, owner: User, which: str) -> Dataset:
+    """The owner's own copy of a built-in data set (their newest), made from the built-in on first
+    use: a stable link on a lesson slide (``/ml/datasets/builtin/house/``) opens each person's own
+    table, never another person's."""
+    if which not in BUILTINS:
+        raise MlError("bad_builtin")
+    existing = Dataset.objects.filter(owner=owner, builtin_key=which).order_by("-created_at", "-id").first()
+    return existing or dataset_create_builtin(owner=owner, which=which)
+
+
 def _builtin_texts(common: dict[str, Any], which: str, per_class: int) -> Dataset:
     """A generated text set as a two-column table (``text``, ``label``), labels in the reader's language."""
     label_language = "ko" if (get_language() or "").startswith("ko") else "en"

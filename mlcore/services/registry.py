@@ -13,12 +13,13 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
+from core.csv_checks import parse_number
 from mlcore import errors
 from mlcore.errors import MlError
 from mlcore.learn import LearnError, explain, export, load, predict, predict_proba, prepare_input, save
 from mlcore.learn.text import class_keywords
 from mlcore.models import Dataset, TrainedModel, TrainingJob
-from mlcore.selectors import image_array
+from mlcore.selectors import dataset_rows, image_array
 from mlcore.services.datasets import check_uploaded_image
 from mlcore.services.files import StoredFiles, delete_on_commit, local_path
 from mlcore.services.jobs import json_safe
@@ -302,6 +303,74 @@ def model_download_name(model: TrainedModel) -> str:
     return f"{_file_stem(model)}.zip"
 
 
+# --------------------------------------------------------------------------- the prediction line
+
+#: Rows drawn on a model's prediction line (the first ones of a larger table), and the points of the
+#: line along x for a one-input model.
+LINE_MAX_ROWS = 300
+LINE_STEPS = 60
+
+
+def model_prediction_line(model: TrainedModel) -> dict[str, Any] | None:
+    """A regression model against its data set, for the chart on its page: ``{points, line, rows,
+    x_label, y_label, per_row, total}``, or ``None`` where there is nothing to draw (a classifier, a
+    deleted or reconfigured data set, no numeric input, an unreadable model file).
+
+    x is the model's first numeric input column, y the data set's answer column. With one input the
+    line is predicted at evenly spaced x; with several, each row is predicted from all its inputs and
+    the predictions are joined in x order (``per_row``)."""
+    dataset = model.dataset
+    if model.task != "regression" or dataset is None or dataset.task != "regression" or not model.columns:
+        return None
+    columns, rows = dataset_rows(dataset)
+    inputs = [str(c) for c in model.columns]
+    target = dataset.target
+    if not target or target in inputs or target not in columns or any(c not in columns for c in inputs):
+        return None
+    numeric = [c for c in inputs if dataset.column_types.get(c) == "numeric"]
+    if not numeric:
+        return None
+    x_name, x_at, y_at = numeric[0], columns.index(numeric[0]), columns.index(target)
+    chosen: list[tuple[float, float, dict[str, str | None]]] = []
+    for row in rows:
+        x, y = parse_number(row[x_at]), parse_number(row[y_at])
+        if x is None or y is None:
+            continue
+        chosen.append((float(x), float(y), {c: row[columns.index(c)] for c in inputs}))
+        if len(chosen) >= LINE_MAX_ROWS:
+            break
+    if not chosen:
+        return None
+    per_row = len(inputs) > 1
+    xs = [x for x, _y, _cells in chosen]
+    grid: list[float] = []
+    if not per_row:
+        lo, hi = min(xs), max(xs)
+        grid = [lo + (hi - lo) * i / LINE_STEPS for i in range(LINE_STEPS + 1)] if hi > lo else [lo]
+    cells: list[dict[str, str | None]] = [c for _x, _y, c in chosen] + [{x_name: repr(x)} for x in grid]
+    try:
+        predicted = predict(model_load(model), cells)
+    except (LearnError, MlError):
+        return None
+    on_rows = [float(v) for v in predicted[: len(chosen)]]
+    if per_row:
+        line = sorted(zip(xs, on_rows, strict=True))
+    else:
+        line = list(zip(grid, [float(v) for v in predicted[len(chosen) :]], strict=True))
+    return {
+        "points": [(x, y) for x, y, _cells in chosen],
+        "line": line,
+        "rows": [
+            {"x": x, "y": y, "predicted": p, "error": p - y}
+            for (x, y, _cells), p in sorted(zip(chosen, on_rows, strict=True), key=lambda item: item[0][0])
+        ],
+        "x_label": x_name,
+        "y_label": target,
+        "per_row": per_row,
+        "total": len(rows),
+    }
+
+
 __all__ = [
     "TOP_K",
     "check_text",
@@ -313,6 +382,7 @@ __all__ = [
     "model_export",
     "model_keywords",
     "model_load",
+    "model_prediction_line",
     "model_register",
     "predict_image",
     "predict_row",
