@@ -274,6 +274,7 @@ class _RevealedAnswer(NamedTuple):
     streak_bonus: int
     choices: list[int]
     text: str
+    ratings: list[int]
 
 
 def _reveal(session: QuizSession) -> None:
