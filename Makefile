@@ -128,8 +128,11 @@ bench-room: venv messages
 bench-ml: venv messages
 	@$(PY) bench/ml_jobs.py
 
+# BUSY_STUDENTS: a second room on the same server answering questions during the guess round (0: none).
+BUSY_STUDENTS ?= 500
 bench-draw: venv messages
-	@$(PY) bench/draw_load.py --students $(if $(filter command line environment,$(origin STUDENTS)),$(STUDENTS),500)
+	@$(PY) bench/draw_load.py --students $(if $(filter command line environment,$(origin STUDENTS)),$(STUDENTS),500) \
+		--busy-students $(BUSY_STUDENTS)
 
 bench-text: venv messages
 	@$(PY) bench/text_load.py --students $(if $(filter command line environment,$(origin STUDENTS)),$(STUDENTS),500)

@@ -123,11 +123,13 @@ async def http_post_json(port: int, path: str, body: dict) -> tuple[int, dict]:
 
 
 def session_with_students(
-    var_dir: str, *, code: str, question: dict, n: int, prefix: str
+    var_dir: str, *, code: str, question: dict | None = None, n: int, prefix: str, questions: list[dict] | None = None
 ) -> tuple[str, int, list[str]]:
     """Migrate a fresh embedded database in ``var_dir``; an instructor, room ``code`` and a live
-    session of one ``question``; ``n`` participants with their join tokens (joining is measured by
-    ``bench/room_load.py``); and the instructor's session cookie. Returns (cookie, session id, tokens)."""
+    session of one ``question`` (or of ``questions``); ``n`` participants with their join tokens
+    (joining is measured by ``bench/room_load.py``); and the instructor's session cookie. Returns
+    (cookie, session id, tokens). Called again with another ``code``, it adds a second room of the
+    same instructor to the same database (several classes on one server)."""
     os.environ["A2B_VAR_DIR"] = var_dir
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
     import django
@@ -146,9 +148,12 @@ def session_with_students(
     from quizapp.rules import nicknames
 
     call_command("migrate", verbosity=0)
-    teacher = User.objects.create_user("bench-teacher", password="bench-password-1")  # noqa: S106 - a throwaway bench database
+    teacher = User.objects.filter(username="bench-teacher").first() or User.objects.create_user(
+        "bench-teacher",
+        password="bench-password-1",  # noqa: S106 - a throwaway bench database
+    )
     room = room_create(owner=teacher, code=code)
-    quiz = quiz_create(owner=teacher, title=f"{code} bench", questions=[question])
+    quiz = quiz_create(owner=teacher, title=f"{code} bench", questions=questions or [question])
     session = live.session_start(room=room, quiz=quiz, mode="instructor_paced", user=teacher)
     Participant.objects.bulk_create(
         [

@@ -249,8 +249,9 @@ def _serve_pid(port: int) -> int:
 
 
 class Student:
-    def __init__(self, index: int) -> None:
+    def __init__(self, index: int, code: str = "MODULABS") -> None:
         self.index = index
+        self.code = code  # the room (bench/draw_load.py keeps a second room busy with these students)
         self.token = ""
         self.ws = None
         self.question_at: dict[int, float] = {}
@@ -263,7 +264,7 @@ class Student:
 
     async def run(self, ready: asyncio.Event, answer_window_s: float) -> None:
         self.ws = await websockets.connect(
-            f"ws://127.0.0.1:{self.port}/ws/rooms/MODULABS/play/",
+            f"ws://127.0.0.1:{self.port}/ws/rooms/{self.code}/play/",
             origin="http://127.0.0.1",
             open_timeout=120,
             ping_interval=None,
