@@ -153,7 +153,11 @@ def session_with_students(
         password="bench-password-1",  # noqa: S106 - a throwaway bench database
     )
     room = room_create(owner=teacher, code=code)
-    quiz = quiz_create(owner=teacher, title=f"{code} bench", questions=questions or [question])
+    if questions is None:
+        if question is None:
+            raise ValueError("give question or questions")
+        questions = [question]
+    quiz = quiz_create(owner=teacher, title=f"{code} bench", questions=questions)
     session = live.session_start(room=room, quiz=quiz, mode="instructor_paced", user=teacher)
     Participant.objects.bulk_create(
         [
