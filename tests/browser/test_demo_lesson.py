@@ -22,12 +22,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from accounts.services import demo_load_all
 from quizapp.demo import LESSON_TITLE_EN, LESSON_TITLE_KO
 from quizapp.demo_lesson import lesson_en, lesson_ko
 from quizapp.models import Answer, Drawing, QuizSession
+from tests.browser.a11y import describe, violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -105,6 +106,15 @@ def _arrange(page: Page, target: list[int]) -> None:
     assert _order(page) == target
 
 
+def _is_a_button(link: Locator) -> None:
+    """A link styled as a big button looks like one: a box as wide as the phone, not underlined text."""
+    style = link.evaluate("(a) => [getComputedStyle(a).display, getComputedStyle(a).textDecorationLine]")
+    assert style == ["inline-flex", "none"], style
+    box = link.bounding_box()
+    assert box is not None
+    assert box["width"] >= 300, box
+
+
 def _answered(page: Page) -> None:
     """The phone says its answer is in (any words: the status line is filled on receipt)."""
     page.get_by_test_id("answer-status").locator("text=/./").wait_for(timeout=WAIT)
@@ -173,6 +183,10 @@ class Walk:
             expect(shown.locator("table tbody tr")).to_have_count(6)
             assert "2,545" in shown.locator("table").inner_text()
             assert shown.locator('a[href="/ml/"]').count() == 1
+            # the numbers right-aligned as the Markdown says (|---:|), the link readable on the dark
+            assert shown.locator("tbody td").first.evaluate("(td) => getComputedStyle(td).textAlign") == "right"
+            found = violations(self.projector)
+            assert not found, f"axe on the projector's table slide:\n{describe(found)}"
             self.screenshots(number, "table")
         elif item["kind"] == "canvas":  # each phone: the room's idea form, in a new tab
             for phone in self.phones:
@@ -180,6 +194,7 @@ class Walk:
                 link.wait_for(state="visible", timeout=WAIT)
                 assert "/MODULABS/" in (link.get_attribute("href") or "")
                 assert link.get_attribute("target") == "_blank"
+                _is_a_button(link)
             self.screenshots(number, "canvas")
         else:
             self.screenshots(number, "last-slide" if last else "slide")
@@ -364,6 +379,7 @@ def test_the_demo_lesson_end_to_end(lang, browser, live_server_asgi, screenshot)
         for phone in phones:
             phone.locator("section[data-view=ended]").wait_for(state="visible", timeout=WAIT)
             assert phone.locator("section[data-view=ended] [data-role=final]").inner_text().strip()
+        _is_a_button(phones[0].get_by_test_id("idea-link"))  # the end screen's idea link too
         walk.screenshots(len(items) + 1, "podium")
     finally:
         for context in contexts:
