@@ -43,6 +43,10 @@ _ATTRIBUTES = {
     "code": {"class"},
     **{tag: set(_MATH_ATTRIBUTES) for tag in _MATH_TAGS},
 }
+# A table column's alignment (``|---:|``): markdown-it writes it as a style, so these three exact
+# styles are kept on table cells and every other style is dropped.
+_ALIGN_STYLES = {f"text-align:{side}" for side in ("left", "right", "center")}
+_ATTRIBUTE_VALUES = {"th": {"style": _ALIGN_STYLES}, "td": {"style": _ALIGN_STYLES}}
 
 # Code spans first (kept as they are), then display formulas, then inline ones. An inline formula
 # does not start or end with a space (so "costs $5 and $6" stays text) and stays on one line.
@@ -60,6 +64,7 @@ def _clean(fragment: str) -> str:
         fragment,
         tags=_HTML_TAGS | _MATH_TAGS,
         attributes=_ATTRIBUTES,
+        tag_attribute_values=_ATTRIBUTE_VALUES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,

@@ -55,6 +55,17 @@ def test_tables_render():
     assert "<td>집 크기</td>" in html
 
 
+def test_a_table_keeps_its_column_alignment_and_no_other_style():
+    """The house-price table's numbers are right-aligned (``|---:|``); the sanitiser keeps exactly
+    that alignment style on cells and nothing else an author could smuggle in (issue 14's walk)."""
+    html = slide_markdown.render("| 크기 | 가격 |\n|---:|:---:|\n| 2,545 | 440 |")
+    assert '<th style="text-align:right">크기</th>' in html
+    assert '<td style="text-align:center">440</td>' in html
+    hostile = slide_markdown._clean('<table><tr><td style="text-align:right;background:url(x)">1</td></tr></table>')
+    assert "style" not in hostile
+    assert "style" not in slide_markdown.render("**bold** and a [link](https://example.com)")
+
+
 def test_script_tags_are_text_not_html():
     html = slide_markdown.render("<script>alert(1)</script>\n\nhello")
     assert "<script" not in html.lower()
