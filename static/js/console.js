@@ -149,7 +149,8 @@ const state = new HostState(root.dataset.socketPath, render, {
   onStatus: (up) => { $("reconnecting").hidden = up; },
 });
 wall = new DrawingWall($("drawing-panel"), { controls: true, send: (type, fields) => state.send(type, fields) });
-// The keyboard drives the lesson: → or Space next, ← back (to an earlier slide). Not while typing
+// The keyboard drives the lesson: → or Space is the next step (on an open question: reveal it, so
+// the class sees the answers; then the next item), ← back (to an earlier slide). Not while typing
 // in a field, and Space not on a focused control (it presses that control).
 const TYPING = 'input, textarea, select, [contenteditable=""], [contenteditable="true"]';
 const PRESSABLE = "button, a[href], summary, [role=button]";
@@ -160,7 +161,7 @@ document.addEventListener("keydown", (event) => {
   if (target?.closest(TYPING)) return;
   if (event.key === "ArrowRight" || (event.key === " " && !target?.closest(PRESSABLE))) {
     event.preventDefault();
-    state.send("next");
+    state.send(state.session.state === "question" ? "reveal" : "next");
   } else if (event.key === "ArrowLeft" && state.session.state === "slide") {
     event.preventDefault();
     state.send("back");

@@ -153,12 +153,9 @@ class Walk:
         self.found[f"phone: {kind}"] = violations(phone or self.phones[0])
 
     def reveal(self) -> None:
-        """Reveal from the keyboard: the console's Reveal button (focus, Enter). → on an open question
-        would reveal and show the next item at once (docs/websocket-protocol.md, ``next``), so the
-        class would not see the reveal; the next → moves on from it."""
-        self.host.get_by_test_id("host-reveal").focus()
-        self.host.keyboard.press("Enter")
-        self.host.evaluate("document.activeElement.blur()")  # Space on a focused button presses it
+        """Reveal from the keyboard: → (or Space) on an open question reveals it, so the class sees
+        its answers; the next press moves on (docs/websocket-protocol.md, ``next``)."""
+        self.key()
         for phone in self.phones:
             phone.locator("section[data-view=reveal]").wait_for(state="visible", timeout=WAIT)
 
@@ -186,7 +183,7 @@ class Walk:
         elif "/ml/" in body:  # the house-price table: six houses, a link to train on them
             expect(shown.locator("table tbody tr")).to_have_count(6)
             assert "2,545" in shown.locator("table").inner_text()
-            assert shown.locator('a[href="/ml/"]').count() == 1
+            assert shown.locator('a[href="/ml/datasets/builtin/house/"]').count() == 1
             # the numbers right-aligned as the Markdown says (|---:|), the link readable on the dark
             assert shown.locator("tbody td").first.evaluate("(td) => getComputedStyle(td).textAlign") == "right"
             self.screenshots(number, "table")  # axe there: the link must read on the dark projector

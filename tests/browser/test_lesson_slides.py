@@ -110,7 +110,11 @@ def test_the_console_drives_a_lesson_with_the_keyboard(browser, live_server_asgi
         phone.locator(".choice").first.click()
         phone.get_by_test_id("answer-status").locator("text=/./").wait_for()
 
-        # → reveals and shows the last slide (layout: title only).
+        # → reveals the open question (the class sees the answers), the next → shows the last slide
+        # (layout: title only).
+        host.locator("body").press("ArrowRight")
+        projector.get_by_test_id("projector-bars").locator(".bar.correct").wait_for()
+        phone.get_by_test_id("verdict").wait_for()
         host.locator("body").press("ArrowRight")
         projector.locator(".slide.layout-title").get_by_text("What ML does well").wait_for()
         phone.get_by_test_id("phone-slide").get_by_text("What ML does well").wait_for()
