@@ -16,10 +16,10 @@ from quizapp.live import session as live
 from quizapp.live.rooms import room_create
 from quizapp.models import Answer, QuizSession
 from tests.browser.a11y import describe, violations
+from tests.browser.classroom import PASSWORD, classroom
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 ITEMS = ["데이터 모으기", "모델 학습", "새 데이터로 확인", "제품에 쓰기"]
 ORDERING = {
     "kind": "ordering",
@@ -30,7 +30,7 @@ ORDERING = {
 
 
 def _setup() -> None:
-    teacher = User.objects.create_user("orders", password="a-long-password-1")
+    teacher = User.objects.create_user("orders", password=PASSWORD)
     room = room_create(owner=teacher, code="ORDER1")
     quiz = quiz_create(owner=teacher, title="Ordering", questions=[ORDERING])
     live.session_start(room=room, quiz=quiz, mode=QuizSession.Mode.INSTRUCTOR_PACED, user=teacher)
@@ -83,30 +83,10 @@ def test_two_phones_order_the_steps_and_the_projector_reveals_the_right_order(br
     with ThreadPoolExecutor(1) as pool:  # services publish with async_to_sync: not on Playwright's loop
         pool.submit(_setup).result()
     base = live_server_asgi.url
-    host_context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
-    contexts = [host_context]
     found: dict[str, list] = {}
-    try:
-        host = host_context.new_page()
-        host.goto(base + "/accounts/login/")
-        host.fill("#id_username", "orders")
-        host.fill("#id_password", "a-long-password-1")
-        host.click("main button[type=submit]")
-        host.wait_for_url(base + "/")
-        host.goto(base + "/rooms/ORDER1/console/")
-        host.get_by_test_id("session-state").wait_for()
-        projector = host_context.new_page()
-        projector.goto(base + "/rooms/ORDER1/projector/")
-        phones = []
-        for name, locale in (("Kim", "ko-KR"), ("Lee", "en-US")):
-            context = browser.new_context(locale=locale, viewport=PHONE, is_mobile=True, has_touch=True)
-            contexts.append(context)
-            page = context.new_page()
-            page.goto(base + "/r/ORDER1/")
-            page.get_by_test_id("nickname").fill(name)
-            page.get_by_test_id("join-submit").click()
-            page.locator("[data-view=lobby]").wait_for()
-            phones.append(page)
+    people = (("Kim", "ko-KR"), ("Lee", "en-US"))
+    with classroom(browser, base, code="ORDER1", username="orders", phones=people) as room:
+        host, projector, phones = room.host, room.projector, room.phones
 
         host.get_by_test_id("host-next").click()
         kim, lee = phones
@@ -175,9 +155,6 @@ def test_two_phones_order_the_steps_and_the_projector_reveals_the_right_order(br
         again = projector.get_by_test_id("projector-bars").locator(".bar-value").all_inner_texts()
         assert again == ["100%", "100%", "50%", "50%"], again
         screenshot(lee, "phone-ordering-partial")
-    finally:
-        for context in contexts:
-            context.close()
     stored = sorted(Answer.objects.values_list("participant__nickname", "choices", "correct"))
     assert stored == [("Kim", [0, 1, 2, 3], True), ("Lee", [0, 1, 3, 2], False)]
     problems = "\n".join(f"## {name}\n{describe(v)}" for name, v in found.items() if v)

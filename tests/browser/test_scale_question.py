@@ -15,10 +15,10 @@ from quizapp.live import session as live
 from quizapp.live.rooms import room_create
 from quizapp.models import Answer, QuizSession
 from tests.browser.a11y import describe, violations
+from tests.browser.classroom import PASSWORD, classroom
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 STATEMENTS = ["AI가 내 일을 바꿀 것이다", "AI의 답을 믿는다", "모델 만드는 법을 배우고 싶다"]
 SCALE = {
     "kind": "scale",
@@ -30,7 +30,7 @@ SCALE = {
 
 
 def _setup() -> None:
-    teacher = User.objects.create_user("rater", password="a-long-password-1")
+    teacher = User.objects.create_user("rater", password=PASSWORD)
     room = room_create(owner=teacher, code="SCALE1")
     quiz = quiz_create(owner=teacher, title="Scale", questions=[SCALE])
     live.session_start(room=room, quiz=quiz, mode=QuizSession.Mode.INSTRUCTOR_PACED, user=teacher)
@@ -53,30 +53,10 @@ def test_phones_rate_statements_and_the_projector_shows_means_and_spread(browser
     with ThreadPoolExecutor(1) as pool:  # services publish with async_to_sync: not on Playwright's loop
         pool.submit(_setup).result()
     base = live_server_asgi.url
-    host_context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
-    contexts = [host_context]
     found: dict[str, list] = {}
-    try:
-        host = host_context.new_page()
-        host.goto(base + "/accounts/login/")
-        host.fill("#id_username", "rater")
-        host.fill("#id_password", "a-long-password-1")
-        host.click("main button[type=submit]")
-        host.wait_for_url(base + "/")
-        host.goto(base + "/rooms/SCALE1/console/")
-        host.get_by_test_id("session-state").wait_for()
-        projector = host_context.new_page()
-        projector.goto(base + "/rooms/SCALE1/projector/")
-        phones = []
-        for name, locale in (("Kim", "ko-KR"), ("Lee", "en-US")):
-            context = browser.new_context(locale=locale, viewport=PHONE, is_mobile=True, has_touch=True)
-            contexts.append(context)
-            page = context.new_page()
-            page.goto(base + "/r/SCALE1/")
-            page.get_by_test_id("nickname").fill(name)
-            page.get_by_test_id("join-submit").click()
-            page.locator("[data-view=lobby]").wait_for()
-            phones.append(page)
+    people = (("Kim", "ko-KR"), ("Lee", "en-US"))
+    with classroom(browser, base, code="SCALE1", username="rater", phones=people) as room:
+        host, projector, phones = room.host, room.projector, room.phones
 
         host.get_by_test_id("host-next").click()
         kim, lee = phones
@@ -144,9 +124,6 @@ def test_phones_rate_statements_and_the_projector_shows_means_and_spread(browser
         found["projector: scale reveal"] = violations(projector)
         found["phone: scale reveal"] = violations(kim)
         screenshot(projector, "projector-scale-means")
-    finally:
-        for context in contexts:
-            context.close()
     assert sorted(Answer.objects.values_list("ratings", "correct", "points")) == [
         ([4, 2, 5], None, 0),
         ([5, 3, 5], None, 0),

@@ -14,10 +14,10 @@ from quizapp.live import session as live
 from quizapp.live.rooms import room_create
 from quizapp.models import Answer, QuizSession
 from tests.browser.a11y import describe, violations
+from tests.browser.classroom import PASSWORD, classroom
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 SLIDER = {
     "kind": "slider",
     "prompt": "1920년대 S&P 기업의 평균 수명은 67년. 오늘날은?",
@@ -27,7 +27,7 @@ SLIDER = {
 
 
 def _setup() -> None:
-    teacher = User.objects.create_user("slides", password="a-long-password-1")
+    teacher = User.objects.create_user("slides", password=PASSWORD)
     room = room_create(owner=teacher, code="SLIDE1")
     quiz = quiz_create(owner=teacher, title="Slider", questions=[SLIDER])
     live.session_start(room=room, quiz=quiz, mode=QuizSession.Mode.INSTRUCTOR_PACED, user=teacher)
@@ -37,30 +37,10 @@ def test_phones_pick_numbers_and_the_reveal_shows_the_histogram(browser, live_se
     with ThreadPoolExecutor(1) as pool:  # services publish with async_to_sync: not on Playwright's loop
         pool.submit(_setup).result()
     base = live_server_asgi.url
-    host_context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
-    contexts = [host_context]
     found: dict[str, list] = {}
-    try:
-        host = host_context.new_page()
-        host.goto(base + "/accounts/login/")
-        host.fill("#id_username", "slides")
-        host.fill("#id_password", "a-long-password-1")
-        host.click("main button[type=submit]")
-        host.wait_for_url(base + "/")
-        host.goto(base + "/rooms/SLIDE1/console/")
-        host.get_by_test_id("session-state").wait_for()
-        projector = host_context.new_page()
-        projector.goto(base + "/rooms/SLIDE1/projector/")
-        phones = []
-        for name, locale in (("Kim", "ko-KR"), ("Lee", "en-US")):
-            context = browser.new_context(locale=locale, viewport=PHONE, is_mobile=True, has_touch=True)
-            contexts.append(context)
-            page = context.new_page()
-            page.goto(base + "/r/SLIDE1/")
-            page.get_by_test_id("nickname").fill(name)
-            page.get_by_test_id("join-submit").click()
-            page.locator("[data-view=lobby]").wait_for()
-            phones.append(page)
+    people = (("Kim", "ko-KR"), ("Lee", "en-US"))
+    with classroom(browser, base, code="SLIDE1", username="slides", phones=people) as room:
+        host, projector, phones = room.host, room.projector, room.phones
 
         host.get_by_test_id("host-next").click()
         kim, lee = phones
@@ -98,9 +78,6 @@ def test_phones_pick_numbers_and_the_reveal_shows_the_histogram(browser, live_se
         found["projector: slider histogram"] = violations(projector)
         found["phone: slider reveal"] = violations(kim)
         screenshot(projector, "projector-slider-histogram")
-    finally:
-        for context in contexts:
-            context.close()
     assert sorted(Answer.objects.values_list("text", "correct")) == [("16", True), ("90", False)]
     problems = "\n".join(f"## {name}\n{describe(v)}" for name, v in found.items() if v)
     assert not problems, f"critical/serious axe violations in a slider question:\n{problems}"

@@ -15,15 +15,15 @@ from quizapp.live import session as live
 from quizapp.live.rooms import room_create
 from quizapp.models import Answer, QuizSession
 from tests.browser.a11y import describe, violations
+from tests.browser.classroom import PASSWORD, classroom
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 CLOUD = {"kind": "word_cloud", "prompt": "AI 하면 떠오르는 단어는?", "words_per_student": 2, "time_limit_s": 240}
 
 
 def _setup() -> None:
-    teacher = User.objects.create_user("clouds", password="a-long-password-1")
+    teacher = User.objects.create_user("clouds", password=PASSWORD)
     room = room_create(owner=teacher, code="CLOUD1")
     quiz = quiz_create(owner=teacher, title="Word cloud", questions=[CLOUD])
     live.session_start(room=room, quiz=quiz, mode=QuizSession.Mode.INSTRUCTOR_PACED, user=teacher)
@@ -52,30 +52,10 @@ def test_phones_fill_the_cloud_and_the_console_hides_a_word_by_keyboard(browser,
     with ThreadPoolExecutor(1) as pool:  # services publish with async_to_sync: not on Playwright's loop
         pool.submit(_setup).result()
     base = live_server_asgi.url
-    host_context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
-    contexts = [host_context]
     found: dict[str, list] = {}
-    try:
-        host = host_context.new_page()
-        host.goto(base + "/accounts/login/")
-        host.fill("#id_username", "clouds")
-        host.fill("#id_password", "a-long-password-1")
-        host.click("main button[type=submit]")
-        host.wait_for_url(base + "/")
-        host.goto(base + "/rooms/CLOUD1/console/")
-        host.get_by_test_id("session-state").wait_for()
-        projector = host_context.new_page()
-        projector.goto(base + "/rooms/CLOUD1/projector/")
-        phones = []
-        for name, locale in (("Kim", "ko-KR"), ("Lee", "en-US"), ("Park", "ko-KR")):
-            context = browser.new_context(locale=locale, viewport=PHONE, is_mobile=True, has_touch=True)
-            contexts.append(context)
-            page = context.new_page()
-            page.goto(base + "/r/CLOUD1/")
-            page.get_by_test_id("nickname").fill(name)
-            page.get_by_test_id("join-submit").click()
-            page.locator("[data-view=lobby]").wait_for()
-            phones.append(page)
+    people = (("Kim", "ko-KR"), ("Lee", "en-US"), ("Park", "ko-KR"))
+    with classroom(browser, base, code="CLOUD1", username="clouds", phones=people) as room:
+        host, projector, phones = room.host, room.projector, room.phones
 
         host.get_by_test_id("host-next").click()
         kim, lee, park = phones
@@ -141,9 +121,6 @@ def test_phones_fill_the_cloud_and_the_console_hides_a_word_by_keyboard(browser,
         projector.locator("[data-view=reveal] .word-cloud").wait_for()
         found["projector: word cloud reveal"] = violations(projector)
         found["phone: word cloud reveal"] = violations(lee)
-    finally:
-        for context in contexts:
-            context.close()
     assert sorted(Answer.objects.values_list("text", flat=True)) == ["data\nai", "데이터", "데이터가\nAI"]
     problems = "\n".join(f"## {name}\n{describe(v)}" for name, v in found.items() if v)
     assert not problems, f"critical/serious axe violations in a word cloud question:\n{problems}"
