@@ -22,6 +22,10 @@ function cellText(cell, question) {
   return (cell.choices || []).map((i) => question?.options?.[i]?.text ?? i).join(question?.kind === "ordering" ? " → " : ", ");
 }
 
+// The question this console already asked to reveal: a second press before the reveal comes back
+// moves on (`next`) instead of asking again, so two quick presses are reveal, then next.
+let revealAsked = null;
+
 function renderGrid(state) {
   const table = $("grid");
   const head = el("tr");
@@ -85,6 +89,7 @@ function renderPeople(state) {
 let wall = null;
 
 function render(state, message) {
+  if (state.session?.state !== "question") revealAsked = null; // the reveal came back (or a re-vote reopened it)
   wall?.onMessage(message);
   if (message.type === "error") {
     // ← where back cannot go is an everyday keystroke: said in the status line, not an alert.
@@ -161,7 +166,10 @@ document.addEventListener("keydown", (event) => {
   if (target?.closest(TYPING)) return;
   if (event.key === "ArrowRight" || (event.key === " " && !target?.closest(PRESSABLE))) {
     event.preventDefault();
-    state.send(state.session.state === "question" ? "reveal" : "next");
+    const open = state.session.state === "question" ? state.question?.id ?? null : null;
+    const reveal = open !== null && revealAsked !== open;
+    if (reveal) revealAsked = open;
+    state.send(reveal ? "reveal" : "next");
   } else if (event.key === "ArrowLeft" && state.session.state === "slide") {
     event.preventDefault();
     state.send("back");
