@@ -35,7 +35,8 @@ from typing import Any
 
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
-from django.core.cache import cache
+
+from core.process_cache import process_cache
 
 logger = logging.getLogger(__name__)
 
@@ -162,12 +163,12 @@ def seq_key(group: str, stream: str) -> str:
 def _next_seq(group: str, stream: str) -> int:
     key = seq_key(group, stream)
     try:
-        return cache.incr(key)
+        return process_cache().incr(key)
     except ValueError:
         # A new counter, or one lost with its Redis: it starts at the clock (ms), so it never goes
         # below a number already sent, and clients that held the old one see a gap and resync.
-        cache.add(key, int(time.time() * 1000), timeout=SEQ_TTL_S)
-        return cache.incr(key)
+        process_cache().add(key, int(time.time() * 1000), timeout=SEQ_TTL_S)
+        return process_cache().incr(key)
 
 
 def _allocate(group: str, streams: list[str]) -> dict[str, int]:
@@ -177,10 +178,10 @@ def _allocate(group: str, streams: list[str]) -> dict[str, int]:
 def current_seq(group: str, stream: str) -> int:
     """The last ``seq`` allocated on a stream (a state read after this is current to it)."""
     key = seq_key(group, stream)
-    value = cache.get(key)
+    value = process_cache().get(key)
     if value is None:
-        cache.add(key, int(time.time() * 1000), timeout=SEQ_TTL_S)
-        value = cache.get(key, 0)
+        process_cache().add(key, int(time.time() * 1000), timeout=SEQ_TTL_S)
+        value = process_cache().get(key, 0)
     return int(value)
 
 
@@ -397,7 +398,7 @@ def _local_streams() -> list[tuple[str, str]]:
 
 
 def _read_counters(keys: list[tuple[str, str]]) -> dict[tuple[str, str], int | None]:
-    values = cache.get_many([seq_key(g, s) for g, s in keys])
+    values = process_cache().get_many([seq_key(g, s) for g, s in keys])
     return {(g, s): values.get(seq_key(g, s)) for g, s in keys}
 
 

@@ -2,7 +2,7 @@
 
 import time
 
-from django.core.cache import cache
+from core.process_cache import process_cache
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -15,6 +15,7 @@ def hit(key: str, rate: str) -> bool:
     """Count one attempt; True while within the rate, False once over it."""
     limit, window = parse_rate(rate)
     bucket = f"rl:{key}:{int(time.time() // window)}"
+    cache = process_cache()
     if cache.add(bucket, 1, timeout=window + 1):
         count = 1
     else:
