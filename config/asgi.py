@@ -20,3 +20,8 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+# Last: everything the app imported is in place, and frozen out of the collector's scans.
+from core.collector import tune_for_a_room  # noqa: E402
+
+tune_for_a_room()

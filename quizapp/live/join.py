@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core import rate_limits
@@ -75,13 +76,19 @@ def participant_join(
         raise errors.RoomNotFound()
     if not rate_limits.hit(groups.join_rate_key("room", str(room.id)), settings.QUIZ_JOIN_RATE_PER_ROOM):
         raise errors.RateLimited()
-    session = QuizSession.objects.filter(room=room, ended_at__isnull=True).only("friendly_nicknames").first()
+    session = _live_sessions(room).first()
     if session is not None and session.friendly_nicknames:
-        return _join(room=room, nickname=None, device_id=device_id[:64], team=team, more_time=more_time)
+        return _join(session, room=room, nickname=None, device_id=device_id[:64], team=team, more_time=more_time)
     cleaned, problem = nicknames.validate_nickname(nickname)
     if problem is not None:
         raise errors.NicknameInvalid(_nickname_message(problem))
-    return _join(room=room, nickname=cleaned, device_id=device_id[:64], team=team, more_time=more_time)
+    if session is None:
+        raise errors.NoLiveSession()
+    return _join(session, room=room, nickname=cleaned, device_id=device_id[:64], team=team, more_time=more_time)
+
+
+def _live_sessions(room: Room) -> QuerySet[QuizSession]:
+    return QuizSession.objects.select_related("quiz").filter(room=room, ended_at__isnull=True)
 
 
 def _nickname_message(code: str) -> str:
@@ -105,27 +112,31 @@ def _needs_lock(session: QuizSession, room: Room, nickname: str | None, present:
 
 @transaction.atomic
 def _join(
-    *, room: Room, nickname: str | None, device_id: str, team: int | None = None, more_time: bool = False
+    session: QuizSession,
+    *,
+    room: Room,
+    nickname: str | None,
+    device_id: str,
+    team: int | None = None,
+    more_time: bool = False,
 ) -> JoinResult:
-    """``nickname=None``: the session hands out a friendly one. ``team``: the team chosen at
-    join (team sessions); without one, the smallest team gets the newcomer."""
-    live_sessions = QuizSession.objects.select_related("quiz").filter(room=room, ended_at__isnull=True)
-    session = live_sessions.first()
-    if session is None:
-        raise errors.NoLiveSession()
+    """``session``: the room's live session as read just before. ``nickname=None``: the session
+    hands out a friendly one. ``team``: the team chosen at join (team sessions); without one, the
+    smallest team gets the newcomer."""
     present = session.participants.filter(removed=False).count()
     if _needs_lock(session, room, nickname, present):
         # Joins queue on the session's row: the count, the friendly nickname and the team are exact.
-        session = live_sessions.select_for_update().first()
-        if session is None:
+        locked = _live_sessions(room).select_for_update().first()
+        if locked is None:
             raise errors.NoLiveSession()
+        session = locked
         present = session.participants.filter(removed=False).count()
     if nickname is None:
         taken = set(session.participants.values_list("nickname_key", flat=True))
         nickname = nicknames.friendly_nickname(secrets.SystemRandom(), session.quiz.language, taken=taken)
     key = nicknames.nickname_key(nickname)
-    banned = session.participants.filter(banned=True)
-    if banned.filter(nickname_key=key).exists() or (device_id and banned.filter(device_id=device_id).exists()):
+    same_student = Q(nickname_key=key) | Q(device_id=device_id) if device_id else Q(nickname_key=key)
+    if session.participants.filter(same_student, banned=True).exists():
         raise errors.Banned()
     if session.locked:
         raise errors.RoomLocked()
@@ -142,16 +153,16 @@ def _join(
         }
         team = teams.balanced_assignment([None], session.team_count, existing=current)[None]
     try:
-        with transaction.atomic():
-            participant = Participant.objects.create(
-                session=session,
-                nickname=nickname,
-                nickname_key=key,
-                device_id=device_id,
-                team=team,
-                time_requested=more_time,
-                time_factor=REQUESTED_FACTOR if more_time else 1,
-            )
+        # No savepoint: a taken nickname ends the join, and its transaction rolls back whole.
+        participant = Participant.objects.create(
+            session=session,
+            nickname=nickname,
+            nickname_key=key,
+            device_id=device_id,
+            team=team,
+            time_requested=more_time,
+            time_factor=REQUESTED_FACTOR if more_time else 1,
+        )
     except IntegrityError:
         raise errors.NicknameTaken() from None
     participant.session = session

@@ -49,6 +49,10 @@ def uvicorn_command(host: str, port: int) -> list[str]:
         # phones costs more CPU than it saves bytes.
         "--ws-per-message-deflate",
         "false",
+        # The server's own lines (one per request and per socket opened) follow LOG_LEVEL as the
+        # app's do: at WARNING a class of 10,000 joining writes no 20,000 access lines.
+        "--log-level",
+        os.environ.get("LOG_LEVEL", "INFO").lower(),
     ]
 
 
