@@ -11,13 +11,21 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.sessions import CookieMiddleware  # noqa: E402
 
-from config.routing import websocket_urlpatterns  # noqa: E402
+from config.routing import token_websocket_urlpatterns, websocket_urlpatterns  # noqa: E402
+from core.socket_routing import TokenSocketsFirst  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": AllowedHostsOriginValidator(
+            TokenSocketsFirst(
+                token_routes=token_websocket_urlpatterns,
+                token_app=CookieMiddleware(URLRouter(token_websocket_urlpatterns)),
+                session_app=AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
+            )
+        ),
     }
 )
 

@@ -174,6 +174,9 @@ class TextImpl:
     #: token's character n-gram columns (:func:`_token_columns`).
     fast_parts: Any = field(default=None, repr=False)
     token_columns: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
+    #: Explanations: the centred class weights (:func:`_class_weights`), once per loaded model (a
+    #: seventh of a live route's time when computed per batch).
+    class_weights: Any = field(default=None, repr=False)
 
     def texts(self, A: Any) -> list[str]:
         return read_texts(A)
@@ -466,7 +469,9 @@ def explain_batch(
     probabilities = np.zeros((len(cleaned), impl.n_labels), dtype=np.float64)
     model = pipeline.named_steps["model"]
     probabilities[:, model.classes_.astype(np.int64)] = model.predict_proba(X)
-    W = _class_weights(pipeline, impl.n_labels)
+    if impl.class_weights is None:
+        impl.class_weights = _class_weights(pipeline, impl.n_labels)
+    W = impl.class_weights
     names = feature_names(impl)
     results = []
     for i, text in enumerate(cleaned):

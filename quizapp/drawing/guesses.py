@@ -5,7 +5,8 @@ A guess is a render to 28 x 28 and a forward pass of a small CNN: about a millis
 500 students drawing at once would queue 500 of them one by one. Here each web process keeps one
 queue and one thread for guessing (apart from the database thread, so guesses never wait behind
 writes): whatever arrived while the last batch ran is rendered and predicted in one pass. An idle
-room pays nothing: a lone guess is a batch of one.
+room pays nothing: a lone guess is a batch of one. Sentences explained in this process (the text
+child off, the default) are routed on the event loop itself: a batch is a millisecond or two.
 
 A text round's routes (a sentence being typed) are coalesced per socket: a phone's route still
 waiting for the model when the same phone sends a newer one is answered at once as superseded (its
@@ -27,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 
 from core.batching import BatchWorker
 from mlcore.learn import serving as learn_serving
@@ -141,7 +143,14 @@ class GuessQueue(BatchWorker):
             by_model.setdefault((item[4], item[0].id), []).append(item)
         for (predict, _model_id), items in by_model.items():
             try:
-                tops = await loop.run_in_executor(self.executor, predict, items[0][0], [i[1] for i in items])
+                if predict is _route and not settings.MLCORE_TEXT_CHILD_PROCESS:
+                    # A batch of sentences explained in this process is a millisecond or two of
+                    # sparse arithmetic: done here, on the loop. Handed to the guess thread, the hops
+                    # and the interpreter lock they share took the queue's p95 from 10 to 36 ms
+                    # (bench/text_load.py). With the text child, the wait for it is the thread's.
+                    tops = predict(items[0][0], [i[1] for i in items])
+                else:
+                    tops = await loop.run_in_executor(self.executor, predict, items[0][0], [i[1] for i in items])
             except Exception as exc:
                 logger.exception("guess batch of %d failed", len(items))
                 for _m, _i, future, _t, _p, _s in items:
@@ -217,23 +226,33 @@ async def prewarm(round_id: int) -> None:
 def _fetched(key: tuple[int, int], done: asyncio.Future) -> None:
     if _fetching.get(key) is done:
         del _fetching[key]
-    if not done.cancelled():
-        done.exception()  # retrieved: the waiters (if any are left) raise it themselves
+    if not done.cancelled() and done.exception() is not None:
+        # Refused (the round closed, the model went): the next guess asks again and hears why.
+        _targets.pop(key, None)
 
 
 async def guess_target(session_id: int, question_id: int) -> tuple[Any, dict[str, str]]:
     """The round's model and prompt texts, shared by the process's sockets of the session."""
     key = (session_id, question_id)
     cached = _targets.get(key)
-    if cached is not None and time.monotonic() < cached[0]:
+    if cached is not None:
+        if time.monotonic() >= cached[0]:
+            _start_fetch(key)  # read again in the background; what was read answers meanwhile
         return cached[1]
+    # A refusal is not kept: the guess round may open the next moment.
+    return await asyncio.shield(_start_fetch(key))
+
+
+def _start_fetch(key: tuple[int, int]) -> asyncio.Future:
+    """The lookup of ``key`` in flight, started if there is none. Refreshes run while the last
+    target keeps answering: a class routing 1,400 sentences a second waited for each refresh (the
+    database thread, then the guess thread to warm the model), every second (bench/text_load.py)."""
     pending = _fetching.get(key)
     if pending is None or pending.get_loop() is not asyncio.get_running_loop():
         pending = asyncio.ensure_future(_fetch_target(key))
         _fetching[key] = pending
         pending.add_done_callback(lambda done: _fetched(key, done))
-    # A refusal is not kept: the guess round may open the next moment.
-    return await asyncio.shield(pending)
+    return pending
 
 
 async def labelled_guess(session_id: int, question_id: int, strokes: Any) -> tuple[list[dict[str, Any]], float]:

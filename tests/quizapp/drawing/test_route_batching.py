@@ -40,7 +40,8 @@ async def until(condition: Any, within_s: float = 5) -> None:
         await asyncio.sleep(0.005)
 
 
-async def test_a_newer_route_supersedes_the_waiting_one_of_the_same_socket(monkeypatch):
+async def test_a_newer_route_supersedes_the_waiting_one_of_the_same_socket(monkeypatch, settings):
+    settings.MLCORE_TEXT_CHILD_PROCESS = True  # the batch waits in the guess thread (for the text child)
     predict = GatedPredict()
     monkeypatch.setattr(guesses, "_route", predict)
     queue = guesses.GuessQueue()
@@ -68,6 +69,23 @@ async def test_a_newer_route_supersedes_the_waiting_one_of_the_same_socket(monke
     assert (await neighbour)["top"][0]["label"] == "배송", "another socket's route is its own"
     assert predict.batches == [["환불"], ["환불해 주세요", "배송"]], "superseded texts cost the model nothing"
     assert queue.slots == {}
+
+
+async def test_sentences_explained_in_this_process_are_routed_on_the_event_loop(monkeypatch, settings):
+    """No hop to the guess thread and back for a millisecond of arithmetic (bench/text_load.py)."""
+    settings.MLCORE_TEXT_CHILD_PROCESS = False
+    threads: list[str] = []
+
+    def predict(model: Any, texts: list[str]) -> list[dict[str, Any]]:
+        threads.append(threading.current_thread().name)
+        return [{"top": [{"label": text, "probability": 1.0}], "words": []} for text in texts]
+
+    monkeypatch.setattr(guesses, "_route", predict)
+    queue = guesses.GuessQueue()
+    answers = await asyncio.gather(*(queue.route(fake_model(), text, slot=object()) for text in ("환불", "배송")))
+    assert [a["top"][0]["label"] for a in answers] == ["환불", "배송"]
+    assert threads
+    assert set(threads) == {threading.current_thread().name}
 
 
 async def test_routes_without_a_slot_are_all_answered(monkeypatch):
