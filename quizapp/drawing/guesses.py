@@ -46,6 +46,9 @@ logger = logging.getLogger(__name__)
 #: than the machine's load: guess p95 24 and 89 ms with 32, 66 ms with 256 (392 ms with 256 while
 #: other test runs loaded the machine).
 MAX_BATCH = 32
+#: Sentences a batch may hold: a text round's first keystrokes come all at once (500 phones in 0.2 s),
+#: and a batch's fixed cost (the sparse matrix, the model's checks) is paid per batch, not per sentence.
+MAX_ROUTE_BATCH = 128
 #: Guesses waiting beyond this are refused at once (``guess_busy``) rather than answered late.
 MAX_WAITING = 4000
 #: Live guesses a socket may ask for per second (the page asks after each stroke, throttled).
@@ -93,7 +96,7 @@ def _route(model: Any, texts: list[str]) -> list[dict[str, Any]]:
 
 
 class GuessQueue(BatchWorker):
-    max_batch = MAX_BATCH
+    max_batch = MAX_ROUTE_BATCH  # drawings are split into batches of MAX_BATCH in handle()
 
     def __init__(self) -> None:
         super().__init__()
@@ -141,7 +144,13 @@ class GuessQueue(BatchWorker):
                 continue
             self._free(item[5], item[2])  # the model has it now: a newer route waits its turn
             by_model.setdefault((item[4], item[0].id), []).append(item)
-        for (predict, _model_id), items in by_model.items():
+        batches = [
+            items[start : start + (MAX_ROUTE_BATCH if predict is _route else MAX_BATCH)]
+            for (predict, _model_id), items in by_model.items()
+            for start in range(0, len(items), MAX_ROUTE_BATCH if predict is _route else MAX_BATCH)
+        ]
+        for items in batches:
+            predict = items[0][4]
             try:
                 if predict is _route and not settings.MLCORE_TEXT_CHILD_PROCESS:
                     # A batch of sentences explained in this process is a millisecond or two of
