@@ -96,7 +96,8 @@ class QuizSocket(AsyncWebsocketConsumer):
             await fanout.leave(self.group, self.member)
 
     async def send_json(self, payload: dict[str, Any]) -> None:
-        await self.send(text_data=messages.dumps(payload))
+        # Straight to the ASGI server: Channels' two ``send`` layers add nothing for a text frame.
+        await self.base_send({"type": "websocket.send", "text": messages.dumps(payload)})
 
     async def send_text(self, text: str) -> None:
         """A prepared JSON text, straight to the ASGI server (the fan-out's hot path)."""

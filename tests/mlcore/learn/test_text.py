@@ -250,3 +250,17 @@ def test_explanations_do_not_depend_on_what_was_explained_before(desks):
     explain(model, texts[:50] + ODD_TEXTS)
     assert explain(model, sentence) == first
     assert explain(model, [sentence] * 3) == first * 3
+
+
+@pytest.mark.parametrize("generate", [generate_call_centre, generate_spam], ids=["five desks", "two classes"])
+def test_live_probabilities_are_scikit_learns(generate):
+    """Live routing computes a logistic regression's probabilities itself (no input checks): the
+    same numbers as ``predict_proba``, softmax for several classes and expit for two."""
+    from mlcore.learn.text import _features, linear_probabilities
+
+    texts, labels = generate(per_class=30, seed=2) if generate is generate_spam else generate(per_desk=30, seed=2)
+    model = train(texts, labels, task=TASK, seed=0)
+    fresh = texts[:40] + ["", "x", "환불", "FREE money!!!"]
+    X = _features(model.impl, fresh)
+    lr = model.impl.pipeline.named_steps["model"]
+    np.testing.assert_allclose(linear_probabilities(lr, X), lr.predict_proba(X), rtol=1e-12, atol=1e-15)
