@@ -260,7 +260,7 @@ def test_live_probabilities_are_scikit_learns(generate):
 
     texts, labels = generate(per_class=30, seed=2) if generate is generate_spam else generate(per_desk=30, seed=2)
     model = train(texts, labels, task=TASK, seed=0)
-    fresh = texts[:40] + ["", "x", "환불", "FREE money!!!"]
+    fresh = [*texts[:40], "", "x", "환불", "FREE money!!!"]
     X = _features(model.impl, fresh)
     lr = model.impl.pipeline.named_steps["model"]
     np.testing.assert_allclose(linear_probabilities(lr, X), lr.predict_proba(X), rtol=1e-12, atol=1e-15)
