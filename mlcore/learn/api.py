@@ -231,13 +231,13 @@ def evaluate(model: Model, A: Any, B: Any) -> dict[str, Any]:
     return regression_metrics(np.array(truth_f), raw)
 
 
-def explain(model: Model, A: Any, *, top: int = 3, words: int = 5) -> list[dict[str, Any]]:
+def explain(model: Model, A: Any, *, top: int = 3, words: int = 5, ngrams: bool = True) -> list[dict[str, Any]]:
     """Text models: per text, the ``top`` labels with probabilities and the words and n-grams that
     pushed it toward the predicted label (``"환불"`` -> refund). See :func:`mlcore.learn.text.explain_batch`
     for the keys. A single string is a batch of one (the result is still a list)."""
     if model.task != TEXT:
         raise BadTask("Only text models explain their predictions with words.", task=model.task, allowed=[TEXT])
-    return explain_batch(model.impl, model.labels, read_texts(A), top=top, words=words)
+    return explain_batch(model.impl, model.labels, read_texts(A), top=top, words=words, ngrams=ngrams)
 
 
 # --------------------------------------------------------------------------- save / load / export

@@ -32,11 +32,13 @@ def _model(path: str) -> Model:
     return model
 
 
-def explain_file(path: str, texts: list[str], *, top: int, words: int) -> list[dict[str, Any]] | None:
+def explain_file(
+    path: str, texts: list[str], *, top: int, words: int, ngrams: bool = True
+) -> list[dict[str, Any]] | None:
     """:func:`mlcore.learn.explain` of the model saved at ``path``; ``None`` where it fails (the
     caller explains in its own process, where the error is raised and reported as usual)."""
     try:
-        return explain(_model(path), texts, top=top, words=words)
+        return explain(_model(path), texts, top=top, words=words, ngrams=ngrams)
     except Exception:  # noqa: BLE001 - any failure: the caller's own path raises it properly
         return None
 

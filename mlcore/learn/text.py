@@ -463,14 +463,15 @@ def _features(impl: TextImpl, texts: list[str]) -> Any:
 
 
 def explain_batch(
-    impl: TextImpl, labels: Sequence[Any], texts: Sequence[str], *, top: int = 3, words: int = 5
+    impl: TextImpl, labels: Sequence[Any], texts: Sequence[str], *, top: int = 3, words: int = 5, ngrams: bool = True
 ) -> list[dict[str, Any]]:
     """For each text: the ``top`` labels with probabilities, and what decided the first one.
 
     ``words``: the words that pushed the text toward the predicted label, strongest first
     (``{word, start, end, weight}``; ``start``/``end`` index the NFC text, for highlighting);
     ``spans``: every word in text order with its weight (negative pulls away); ``ngrams``: the
-    strongest single n-grams (``{ngram, kind: "char"|"word", weight}``). Weights are shares of the
+    strongest single n-grams (``{ngram, kind: "char"|"word", weight}``; left empty with
+    ``ngrams=False``: a live route shows the words only). Weights are shares of the
     class score (log-odds units), so they add up across words.
 
     One vectorised pass extracts the features and probabilities of the whole batch (far cheaper per
@@ -499,13 +500,13 @@ def explain_batch(
         for span in spans:  # report the words as written, not lower-cased
             span["word"] = text[span["start"] : span["end"]]
         pushing = sorted((s for s in spans if s["weight"] > 0), key=lambda s: -s["weight"])[:words]
-        ngrams = []
-        for k in np.argsort(-shares, kind="stable")[:words]:
+        strongest: list[dict[str, Any]] = []
+        for k in np.argsort(-shares, kind="stable")[:words] if ngrams else ():
             weight = float(shares[k])
             if weight <= 0:
                 break
             kind, gram = _split_name(str(names[columns[k]]))
-            ngrams.append({"ngram": gram.strip(), "kind": kind, "weight": round(weight, 6)})
+            strongest.append({"ngram": gram.strip(), "kind": kind, "weight": round(weight, 6)})
         results.append(
             {
                 "label": labels[best],
@@ -513,7 +514,7 @@ def explain_batch(
                 "top": [{"label": labels[int(j)], "probability": float(probabilities[i, j])} for j in order[:top]],
                 "words": pushing,
                 "spans": spans,
-                "ngrams": ngrams,
+                "ngrams": strongest,
             }
         )
     return results

@@ -209,7 +209,7 @@ def check_text(text: Any) -> str:
 
 
 def explain_texts(
-    *, model: TrainedModel, texts: list[str], top: int = TOP_K, words: int = TOP_WORDS
+    *, model: TrainedModel, texts: list[str], top: int = TOP_K, words: int = TOP_WORDS, ngrams: bool = True
 ) -> list[dict[str, Any]]:
     """Many (checked) texts in one pass: for each, ``label``, ``top`` [{label, probability}] and the
     words that decided it (``words``: [{word, start, end, weight}], ``spans``, ``ngrams``; see
@@ -220,7 +220,7 @@ def explain_texts(
         return []
     learned = model_load(model)
     try:
-        results = explain(learned, texts, top=top, words=words)
+        results = explain(learned, texts, top=top, words=words, ngrams=ngrams)
     except LearnError as exc:
         raise errors.from_learn_error(exc) from None
     return explained(results)

@@ -47,19 +47,25 @@ class TextExplainer:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
 
-    def explain(self, *, model: TrainedModel, texts: list[str], top: int, words: int) -> list[dict[str, Any]]:
+    def explain(
+        self, *, model: TrainedModel, texts: list[str], top: int, words: int, ngrams: bool = True
+    ) -> list[dict[str, Any]]:
         """What :func:`mlcore.services.registry.explain_texts` returns, computed in the child."""
         path = _local_file(model)
         if path is None or not getattr(settings, "MLCORE_TEXT_CHILD_PROCESS", False) or not texts:
-            return explain_texts(model=model, texts=texts, top=top, words=words)
+            return explain_texts(model=model, texts=texts, top=top, words=words, ngrams=ngrams)
         try:
-            raw = self._executor().submit(explain_file, path, list(texts), top=top, words=words).result(CHILD_TIMEOUT_S)
+            raw = (
+                self._executor()
+                .submit(explain_file, path, list(texts), top=top, words=words, ngrams=ngrams)
+                .result(CHILD_TIMEOUT_S)
+            )
         except (BrokenProcessPool, OSError, TimeoutError, RuntimeError) as exc:
             logger.warning("mlcore: the text child process failed (%s); explaining here", type(exc).__name__)
             self._reset()
             raw = None
         if raw is None:
-            return explain_texts(model=model, texts=texts, top=top, words=words)
+            return explain_texts(model=model, texts=texts, top=top, words=words, ngrams=ngrams)
         return explained(raw)
 
     def warm(self, model: TrainedModel) -> None:

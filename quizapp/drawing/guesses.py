@@ -82,7 +82,7 @@ def _route(model: Any, texts: list[str]) -> list[dict[str, Any]]:
     missing = [key for key in dict.fromkeys(keys) if key not in _routed]
     if missing:
         results = text_explainer.explain(
-            model=model, texts=[key[2] for key in missing], top=GUESS_TOP, words=ROUTE_WORDS
+            model=model, texts=[key[2] for key in missing], top=GUESS_TOP, words=ROUTE_WORDS, ngrams=False
         )
         for key, r in zip(missing, results, strict=True):
             _routed[key] = {"top": r["top"], "words": r["words"]}

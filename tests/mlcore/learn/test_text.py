@@ -264,3 +264,13 @@ def test_live_probabilities_are_scikit_learns(generate):
     X = _features(model.impl, fresh)
     lr = model.impl.pipeline.named_steps["model"]
     np.testing.assert_allclose(linear_probabilities(lr, X), lr.predict_proba(X), rtol=1e-12, atol=1e-15)
+
+
+def test_a_live_route_can_leave_the_ngrams_out(desks):
+    """The phone shows the desks and the deciding words only: the n-grams are not looked up."""
+    _, _, model = desks
+    text = "바지를 샀는데 살이 쪄서 환불하고 싶어요"
+    full, lean = explain(model, text)[0], explain(model, text, ngrams=False)[0]
+    assert full["ngrams"]
+    assert lean["ngrams"] == []
+    assert {k: v for k, v in lean.items() if k != "ngrams"} == {k: v for k, v in full.items() if k != "ngrams"}

@@ -101,7 +101,7 @@ async def test_routes_without_a_slot_are_all_answered(monkeypatch):
 def test_a_sentence_routed_before_is_answered_from_memory(monkeypatch):
     asked: list[list[str]] = []
 
-    def explain(*, model: Any, texts: list[str], top: int, words: int) -> list[dict[str, Any]]:
+    def explain(*, model: Any, texts: list[str], top: int, words: int, ngrams: bool = True) -> list[dict[str, Any]]:
         asked.append(list(texts))
         return [{"top": [{"label": t, "probability": 1.0}], "words": [{"word": t}], "label": t} for t in texts]
 
@@ -126,7 +126,7 @@ def test_the_route_memory_is_bounded(monkeypatch):
     monkeypatch.setattr(
         guesses.text_explainer,
         "explain",
-        lambda *, model, texts, top, words: [{"top": [], "words": []} for _ in texts],
+        lambda *, model, texts, top, words, ngrams=True: [{"top": [], "words": []} for _ in texts],
     )
     monkeypatch.setattr(guesses, "_routed", type(guesses._routed)())
     monkeypatch.setattr(guesses, "ROUTE_CACHE_SIZE", 10)
