@@ -18,16 +18,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["DANGEROUS_PREFIXES", "neutralise_cell", "neutralise_row"]
+__all__ = ["DANGEROUS_PREFIXES", "neutralise_cell", "neutralise_row", "restore_cell"]
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise_cell(value: Any) -> Any:
-    """``value`` made safe for a spreadsheet cell: risky strings get a leading ``'``."""
-    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
+    """``value`` made safe for a spreadsheet cell: risky strings get a leading ``'``. A string that
+    already starts with quotes before a risky character gets one more, so :func:`restore_cell` can
+    tell our quote from the text's own (``'=x`` is exported as ``''=x`` and read back as ``'=x``)."""
+    if isinstance(value, str) and value.lstrip("'").startswith(DANGEROUS_PREFIXES):
         return "'" + value
     return value
+
+
+def restore_cell(text: str) -> str:
+    """The text :func:`neutralise_cell` was given (a file we exported, read back)."""
+    if text.startswith("'") and text.lstrip("'").startswith(DANGEROUS_PREFIXES):
+        return text[1:]
+    return text
 
 
 def neutralise_row(values: Iterable[Any]) -> list[Any]:

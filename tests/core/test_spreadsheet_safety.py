@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from core.spreadsheet_safety import DANGEROUS_PREFIXES, neutralise_cell, neutralise_row
+from core.spreadsheet_safety import DANGEROUS_PREFIXES, neutralise_cell, neutralise_row, restore_cell
 
 FAST = settings(max_examples=60, deadline=None)
 
@@ -29,9 +29,15 @@ def test_dangerous_strings_get_a_quote(value):
     assert neutralise_cell(value) == "'" + value
 
 
-@pytest.mark.parametrize("value", ["Kim", "김민수", "", " =1", "1+1", "'=already", "a=b", "<script>"])
+@pytest.mark.parametrize("value", ["Kim", "김민수", "", " =1", "1+1", "'quoted", "a=b", "<script>"])
 def test_harmless_strings_unchanged(value):
     assert neutralise_cell(value) == value
+
+
+def test_a_text_that_looks_defused_gets_one_more_quote():
+    """``'=x`` typed by someone is not our defusing: it gets its own, so the import keeps its quote."""
+    assert neutralise_cell("'=already") == "''=already"
+    assert restore_cell("''=already") == "'=already"
 
 
 @pytest.mark.parametrize("value", [0, -5, 3.5, -0.25, True, None])
@@ -73,3 +79,11 @@ def test_csv_round_trip():
     csv.writer(buffer).writerow(neutralise_row(HOSTILE))
     read_back = next(csv.reader(io.StringIO(buffer.getvalue())))
     assert all(cell.startswith("'") for cell in read_back)
+
+
+@given(text=st.text(alphabet=st.sampled_from(["'", "=", "+", "-", "@", "a", "1", " ", "가"]), max_size=8))
+def test_a_defused_cell_reads_back_as_it_was(text):
+    """Our exports defuse with a leading quote; reading them back removes exactly that quote, also for
+    a text that itself starts with quotes before a formula character (``'=x``, ``''@y``)."""
+    assert restore_cell(neutralise_cell(text)) == text
+    assert not neutralise_cell(text).lstrip("'").startswith(DANGEROUS_PREFIXES) or neutralise_cell(text)[0] == "'"

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from core.spreadsheet_safety import DANGEROUS_PREFIXES, neutralise_cell
+from core.spreadsheet_safety import neutralise_cell, restore_cell
 from quizapp.authoring.formats import Parsed, Problem, Skipped, is_true_false_pair
 
 HEADER_SEARCH_ROWS = 30
@@ -34,10 +34,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
-    if text.startswith("'") and text[1:].startswith(DANGEROUS_PREFIXES):
-        text = text[1:]  # our own exports defuse formulas this way
-    return text
+    return restore_cell(str(value).strip())  # our own exports defuse formulas with a leading quote
 
 
 def _columns(row: tuple[Any, ...]) -> dict[str, int] | None:
