@@ -95,6 +95,11 @@ def _route(model: Any, texts: list[str]) -> list[dict[str, Any]]:
     return out
 
 
+def _batch_size(predict: Any) -> int:
+    """Sentences go through the model 128 at a time, drawings 32 (see the two constants)."""
+    return MAX_ROUTE_BATCH if predict is _route else MAX_BATCH
+
+
 class GuessQueue(BatchWorker):
     max_batch = MAX_ROUTE_BATCH  # drawings are split into batches of MAX_BATCH in handle()
 
@@ -145,9 +150,9 @@ class GuessQueue(BatchWorker):
             self._free(item[5], item[2])  # the model has it now: a newer route waits its turn
             by_model.setdefault((item[4], item[0].id), []).append(item)
         batches = [
-            items[start : start + (MAX_ROUTE_BATCH if predict is _route else MAX_BATCH)]
+            items[start : start + _batch_size(predict)]
             for (predict, _model_id), items in by_model.items()
-            for start in range(0, len(items), MAX_ROUTE_BATCH if predict is _route else MAX_BATCH)
+            for start in range(0, len(items), _batch_size(predict))
         ]
         for items in batches:
             predict = items[0][4]
