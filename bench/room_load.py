@@ -12,6 +12,10 @@ a bare ``websockets`` server broadcasting a message of the same size to the same
 ratio. Server memory per student is the growth of the web processes' RSS from before the joins to
 every socket connected, divided by N (the bare server's the same way).
 
+Both the students and the bare server's clients are :mod:`bench.wire` sockets (a frame parser in
+``data_received``): with the ``websockets`` client the bench's own process was the bottleneck at
+10,000 (bare p99 676 ms with it, 174 ms with the lean client, same machine and hour).
+
 Prints a table per N (and a summary row per N when several are given), then one JSON object as the
 last line. Loopback only; bounded in count and time.
 
@@ -43,6 +47,7 @@ import websockets
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench import wire  # noqa: E402
 from bench.harness import free_port, http_post_json, log, now_ms, pct, print_table, served  # noqa: E402
 
 #: The production shape's join limits: every bench client comes from 127.0.0.1, so the per-address
@@ -263,43 +268,43 @@ class Student:
         self.answered = 0
 
     async def run(self, ready: asyncio.Event, answer_window_s: float) -> None:
-        self.ws = await websockets.connect(
-            f"ws://127.0.0.1:{self.port}/ws/rooms/{self.code}/play/",
-            origin="http://127.0.0.1",
-            open_timeout=120,
-            ping_interval=None,
-            max_queue=None,
-        )
-        await self.ws.send(json.dumps({"type": "hello", "token": self.token}))
-        pending: dict[int, float] = {}
-        async for raw in self.ws:
-            msg = json.loads(raw)
-            kind = msg["type"]
-            if kind == "state":
-                ready.set()
-            elif kind == "question":
-                qid = msg["question"]["id"]
-                self.question_at[qid] = now_ms()
-                asyncio.get_running_loop().call_later(
-                    random.uniform(0.05, answer_window_s), lambda q=qid: asyncio.ensure_future(self.answer(q, pending))
-                )
-            elif kind == "answer_received":
-                sent = pending.pop(msg["question_id"], None)
-                if sent is not None:
-                    t = now_ms()
-                    self.acks.append(t - sent)
-                    self.ack_times.append(t)
-            elif kind == "reveal":
-                self.reveal_at[msg["question_id"]] = now_ms()
-            elif kind == "error":
-                self.errors.append(msg["code"])
-            elif kind == "session_ended":
-                break
+        """Connect, say hello and play until the session ends (messages handled in :meth:`on_text`)."""
+        self.ready, self.answer_window_s = ready, answer_window_s
+        self.pending: dict[int, float] = {}
+        self.ended = asyncio.get_running_loop().create_future()
+        self.ws = await wire.connect(self.port, f"/ws/rooms/{self.code}/play/", self.on_text, origin="http://127.0.0.1")
+        self.ws.send(json.dumps({"type": "hello", "token": self.token}))
+        await asyncio.wait([self.ended, self.ws.closed], return_when=asyncio.FIRST_COMPLETED)
+        if not self.ended.done():
+            raise RuntimeError(f"student {self.index}: the server closed the socket before the session ended")
+        await self.ws.close()
 
-    async def answer(self, question_id: int, pending: dict[int, float]) -> None:
-        pending[question_id] = now_ms()
+    def on_text(self, raw: str) -> None:
+        msg = json.loads(raw)
+        kind = msg["type"]
+        if kind == "state":
+            self.ready.set()
+        elif kind == "question":
+            qid = msg["question"]["id"]
+            self.question_at[qid] = now_ms()
+            asyncio.get_running_loop().call_later(random.uniform(0.05, self.answer_window_s), self.answer, qid)
+        elif kind == "answer_received":
+            sent = self.pending.pop(msg["question_id"], None)
+            if sent is not None:
+                t = now_ms()
+                self.acks.append(t - sent)
+                self.ack_times.append(t)
+        elif kind == "reveal":
+            self.reveal_at[msg["question_id"]] = now_ms()
+        elif kind == "error":
+            self.errors.append(msg["code"])
+        elif kind == "session_ended" and not self.ended.done():
+            self.ended.set_result(None)
+
+    def answer(self, question_id: int) -> None:
+        self.pending[question_id] = now_ms()
         self.answered += 1
-        await self.ws.send(json.dumps({"type": "answer", "question_id": question_id, "choices": [self.index % 2]}))
+        self.ws.send(json.dumps({"type": "answer", "question_id": question_id, "choices": [self.index % 2]}))
 
 
 async def warm_up(servers: list[tuple[int, int]]) -> None:
@@ -371,6 +376,14 @@ async def one_question(host: Any, host_events: asyncio.Queue, students: list, an
     while time.monotonic() < deadline and any(qid not in s.question_at for s in students):
         await asyncio.sleep(0.05)
     fanout += [s.question_at[qid] - t0 for s in students if qid in s.question_at]
+    by_port: dict[int, list[float]] = {}
+    for s in students:
+        if qid in s.question_at:
+            by_port.setdefault(s.port, []).append(s.question_at[qid] - t0)
+    log(
+        "  question fan-out p50/p99 ms by web process: "
+        + ", ".join(f":{port} {pct(v, 50):.0f}/{pct(v, 99):.0f}" for port, v in sorted(by_port.items()))
+    )
     await asyncio.sleep(answer_window_s)
     # Reveal once every answer is acknowledged (or refused), as an instructor waits for
     # "25 of 25 answered"; capped so a stuck run still ends.
@@ -422,6 +435,10 @@ async def play(servers: list[tuple[int, int]], cookie: str, n: int, questions: i
             await host_events.put(msg)
 
     reader_task = asyncio.create_task(host_reader())
+    # The instructor sees the console (its state: every student's row) before pressing "next";
+    # pressing it within the same millisecond queued the question behind that state's read.
+    while (await asyncio.wait_for(host_events.get(), 60))["type"] != "host_state":
+        pass
     fanout: list[float] = []
     reveal_fanout: list[float] = []
     question_ids: list[int] = []
@@ -501,34 +518,29 @@ async def bare_broadcast(n: int, rounds: int, size: int) -> tuple[list[float], i
         server.stdout.readline()
         rss_before = rss_kb(server.pid)
         received: dict[int, list[float]] = {}
+
+        def on_text(raw: str) -> None:
+            received.setdefault(json.loads(raw)["round"], []).append(now_ms())
+
         clients = []
         for i in range(n):
-            clients.append(await websockets.connect(f"ws://127.0.0.1:{port}/", ping_interval=None, max_queue=None))
+            clients.append(await wire.connect(port, "/", on_text))
             if i % 100 == 99:
                 await asyncio.sleep(0.02)
-        trigger = await websockets.connect(f"ws://127.0.0.1:{port}/trigger", ping_interval=None)
+        trigger = await wire.connect(port, "/trigger", on_text)
         rss_growth = rss_kb(server.pid) - rss_before
 
-        async def reader(ws) -> None:
-            async for raw in ws:
-                received.setdefault(json.loads(raw)["round"], []).append(now_ms())
-
-        readers = [asyncio.create_task(reader(ws)) for ws in clients]
         latencies: list[float] = []
         padding = "x" * max(0, size - 40)
         for r in range(rounds):
             t0 = now_ms()
-            await trigger.send(json.dumps({"round": r, "pad": padding}))
+            trigger.send(json.dumps({"round": r, "pad": padding}))
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline and len(received.get(r, [])) < n:
                 await asyncio.sleep(0.01)
             latencies += [t - t0 for t in received.get(r, [])]
             await asyncio.sleep(0.3)
-        for task in readers:
-            task.cancel()
-        for ws in clients:
-            await ws.close()
-        await trigger.close()
+        await asyncio.gather(*(ws.close() for ws in [*clients, trigger]))
         return latencies, rss_growth
     finally:
         server.terminate()

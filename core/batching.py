@@ -4,12 +4,19 @@ goes through together in the next one.
 Used for answers and drawings (one database transaction per round trip) and for live guesses (one
 forward pass per batch). An idle process pays nothing: a lone item is a batch of one. The worker
 is (re)started on the running loop when needed, so tests that run several loops get a fresh one.
+
+With :meth:`concurrency` above one, up to that many batches are handled at once: the next batch
+starts while the last waits on its database round trips (answers on PostgreSQL, where each batch
+has a connection of its own); what arrives meanwhile waits only for a free slot.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
+
+logger = logging.getLogger(__name__)
 
 
 class BatchWorker:
@@ -21,6 +28,12 @@ class BatchWorker:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.queue: asyncio.Queue[Any] | None = None
         self.worker: asyncio.Task[None] | None = None
+        #: Batches being handled (a reference each, so none is collected half-way).
+        self.running: set[asyncio.Task[None]] = set()
+
+    def concurrency(self) -> int:
+        """How many batches may be handled at once (read when the worker starts)."""
+        return 1
 
     def ensure_queue(self) -> asyncio.Queue[Any]:
         """The running loop's queue, with its worker started."""
@@ -40,8 +53,29 @@ class BatchWorker:
         raise NotImplementedError
 
     async def _run(self, queue: asyncio.Queue[Any]) -> None:
+        concurrency = max(1, self.concurrency())
+        slots = asyncio.Semaphore(concurrency)
+        loop = asyncio.get_running_loop()
         while True:
-            batch = [await queue.get()]
+            await slots.acquire()  # a free slot first: the batch then takes all that waited meanwhile
+            try:
+                batch = [await queue.get()]
+            except BaseException:
+                slots.release()
+                raise
             while not queue.empty() and len(batch) < self.max_batch:
                 batch.append(queue.get_nowait())
+            if concurrency == 1:  # in this task: the batch is taken up in the same step it is collected
+                await self._handle_in_slot(batch, slots)
+                continue
+            task = loop.create_task(self._handle_in_slot(batch, slots))
+            self.running.add(task)
+            task.add_done_callback(self.running.discard)
+
+    async def _handle_in_slot(self, batch: list[Any], slots: asyncio.Semaphore) -> None:
+        try:
             await self.handle(batch)
+        except Exception:  # a bug in a handler must not stop the queue: later items still get theirs
+            logger.exception("batch of %d failed", len(batch))
+        finally:
+            slots.release()

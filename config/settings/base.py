@@ -248,6 +248,12 @@ QUIZ_CODE_GUESS_RATE = env("QUIZ_CODE_GUESS_RATE", default="20/m")
 QUIZ_ANSWER_GRACE_MS = env.int("QUIZ_ANSWER_GRACE_MS", default=500)
 #: How often the instructor's tally is refreshed while answers arrive.
 QUIZ_TALLY_INTERVAL_S = env.float("QUIZ_TALLY_INTERVAL_S", default=0.25)
+# Answer batches a web process stores at once (quizapp.live.batching): on PostgreSQL each has a
+# thread and a pooled connection, so one batch's round trips no longer hold up the next (ack p50 at
+# 10,000 students: docs/operations.md). SQLite takes one writer at a time: one.
+QUIZ_ANSWER_STORE_THREADS = env.int(
+    "QUIZ_ANSWER_STORE_THREADS", default=1 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 3
+)
 #: A text round's live routing in a child process of each web process (mlcore.services.text_serving)
 #: instead of the web process's guess thread. Off by default: batched explanations are cheap, and a
 #: child spawned on a busy machine kept a class's first routes waiting for seconds (bench/text_load.py).

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 
 from core import fanout
 from core.batching import BatchWorker
@@ -35,11 +36,17 @@ class BatchQueue(BatchWorker):
         store: Callable[[list[Any]], list[Any]],
         not_stored: type[errors.QuizError],
         on_stored: Callable[[list[Any]], None] | None = None,
+        threads_setting: str = "",
     ) -> None:
         super().__init__()
         self.store = store
         self.not_stored = not_stored
         self.on_stored = on_stored
+        self.threads_setting = threads_setting
+
+    def concurrency(self) -> int:
+        """Batches stored at once: the setting named by ``threads_setting`` (else one)."""
+        return int(getattr(settings, self.threads_setting, 1)) if self.threads_setting else 1
 
     async def submit(self, request: Any) -> Any:
         """The receipt once stored; raises the QuizError that refused it."""
@@ -49,7 +56,10 @@ class BatchQueue(BatchWorker):
 
     async def handle(self, batch: list[Any]) -> None:
         try:
-            outcomes = await database_sync_to_async(self.store)([request for request, _ in batch])
+            # One batch at a time: Django's database thread, as every other call of the socket. Several:
+            # a thread (and a pooled connection) each, so their round trips overlap.
+            store = database_sync_to_async(self.store, thread_sensitive=self.concurrency() == 1)
+            outcomes = await store([request for request, _ in batch])
         except Exception:  # the database failed: every waiter hears it, the queue lives on
             logger.exception("batch of %d could not be stored", len(batch))
             outcomes = [self.not_stored() for _ in batch]
@@ -79,5 +89,7 @@ def wall_after_acks(receipts: list[DrawingReceipt]) -> None:
 #: Wall messages being published (a reference each, so none is collected half-way).
 _publishing: set[asyncio.Future[bool]] = set()
 
-answer_queue = BatchQueue(answers_submit, errors.NotStored, on_stored=tally.answers_stored)
+answer_queue = BatchQueue(
+    answers_submit, errors.NotStored, on_stored=tally.answers_stored, threads_setting="QUIZ_ANSWER_STORE_THREADS"
+)
 drawing_queue = BatchQueue(drawings_store, errors.DrawingNotStored, on_stored=wall_after_acks)
