@@ -80,6 +80,15 @@ def served(var_dir: str, *, worker: bool = True, env: dict[str, str] | None = No
                 os.killpg(server.pid, signal.SIGKILL)
 
 
+async def loop_lag(lags: list[float], until: float, every_s: float = 0.01) -> None:
+    """How late this (client) process's event loop runs a timer: the part of a measured latency that
+    is the bench's own (thousands of phones share one client loop; real phones do not)."""
+    while time.monotonic() < until:
+        asked = time.perf_counter()
+        await asyncio.sleep(every_s)
+        lags.append((time.perf_counter() - asked - every_s) * 1000)
+
+
 def print_table(rows: list[tuple[str, object]]) -> None:
     """``metric  value`` rows; a tuple prints as ``a / b / c``, floats rounded."""
     width = max(len(name) for name, _ in rows) + 2

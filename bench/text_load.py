@@ -38,6 +38,7 @@ from bench.harness import (  # noqa: E402
     host_connect,
     host_wait,
     log,
+    loop_lag,
     now_ms,
     pct,
     print_table,
@@ -206,15 +207,6 @@ class Student:
                 continue
             routed, last_at = text, now
             waiting = (await self.route(text), now)
-
-
-async def loop_lag(lags: list[float], until: float, every_s: float = 0.01) -> None:
-    """How late this process's event loop runs a timer while the phones type: the part of a route's
-    time that is the bench's own (500 phones share one client loop; real phones do not)."""
-    while time.monotonic() < until:
-        asked = time.perf_counter()
-        await asyncio.sleep(every_s)
-        lags.append((time.perf_counter() - asked - every_s) * 1000)
 
 
 async def _wait_event(event: asyncio.Event, within_s: float) -> None:

@@ -1,5 +1,6 @@
 """Fixed-window rate limits in the cache (Redis in production, local memory embedded)."""
 
+import contextlib
 import time
 
 from django.core.cache.backends.base import BaseCache
@@ -16,23 +17,41 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 def hit(key: str, rate: str) -> bool:
     """Count one attempt; True while within the rate, False once over it."""
-    limit, window = parse_rate(rate)
-    bucket = f"rl:{key}:{int(time.time() // window)}"
+    return hit_many([(key, rate)])[0]
+
+
+def hit_many(checks: list[tuple[str, str]]) -> list[bool]:
+    """Count one attempt against each (key, rate), in one Redis round trip (a join checks two
+    limits, at hundreds of joins a second); True for each limit still kept."""
+    buckets = [(_bucket(key, rate), *parse_rate(rate)) for key, rate in checks]
     cache = process_cache()
     if isinstance(cache, RedisCache):
-        return _count_on_redis(cache, bucket, window) <= limit
-    return _count(cache, bucket, window) <= limit
+        counts = _count_on_redis(cache, [(bucket, window) for bucket, _limit, window in buckets])
+    else:
+        counts = [_count(cache, bucket, window) for bucket, _limit, window in buckets]
+    return [count <= limit for count, (_bucket_key, limit, _window) in zip(counts, buckets, strict=True)]
 
 
-def _count_on_redis(cache: RedisCache, bucket: str, window: int) -> int:
-    """One round trip (a join checks two limits, at hundreds of joins a second): create the window's
-    counter with its expiry if it is new, then count. Django's Redis cache stores integers as such,
-    so ``cache.get`` reads the same number."""
-    key = cache.make_and_validate_key(bucket)
-    pipe = cache._cache.get_client(key, write=True).pipeline(transaction=False)  # noqa: SLF001 - no public pipeline
-    pipe.set(key, 0, ex=window + 1, nx=True)
-    pipe.incr(key)
-    return int(pipe.execute()[1])
+def undo(key: str, rate: str) -> None:
+    """Take back one attempt counted by :func:`hit_many` (it was refused by another limit)."""
+    with contextlib.suppress(ValueError):  # the window ended meanwhile: nothing to take back
+        process_cache().decr(_bucket(key, rate))
+
+
+def _bucket(key: str, rate: str) -> str:
+    _limit, window = parse_rate(rate)
+    return f"rl:{key}:{int(time.time() // window)}"
+
+
+def _count_on_redis(cache: RedisCache, buckets: list[tuple[str, int]]) -> list[int]:
+    """Create each window's counter with its expiry if it is new, then count: one round trip.
+    Django's Redis cache stores integers as such, so ``cache.get`` reads the same number."""
+    keys = [(cache.make_and_validate_key(bucket), window) for bucket, window in buckets]
+    pipe = cache._cache.get_client(keys[0][0], write=True).pipeline(transaction=False)  # noqa: SLF001 - no public pipeline
+    for key, window in keys:
+        pipe.set(key, 0, ex=window + 1, nx=True)
+        pipe.incr(key)
+    return [int(count) for count in pipe.execute()[1::2]]
 
 
 def _count(cache: BaseCache, bucket: str, window: int) -> int:

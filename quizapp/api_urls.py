@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from core.async_views import in_worker_threads
+from core.pooled_http import whole_in_worker_thread
 from quizapp.authoring import apis as authoring
 from quizapp.live import apis as live
 
@@ -19,7 +19,7 @@ urlpatterns = [
     path("rooms/<str:code>/", live.RoomDetailApi.as_view(), name="room_detail"),
     path("rooms/<str:code>/sessions/", live.RoomSessionStartApi.as_view(), name="room_session_start"),
     path("rooms/<str:code>/quick-question/", live.RoomQuickQuestionApi.as_view(), name="room_quick_question"),
-    path("rooms/<str:code>/join/", in_worker_threads(live.RoomJoinApi.as_view()), name="room_join"),
+    path("rooms/<str:code>/join/", whole_in_worker_thread(live.RoomJoinApi.as_view()), name="room_join"),
     path("sessions/", live.SessionListApi.as_view(), name="session_list"),
     path("sessions/<int:session_id>/results/", live.SessionResultsApi.as_view(), name="session_results"),
 ]

@@ -15,7 +15,7 @@ from core import rate_limits
 from core.ws_protocol import message
 from quizapp import broadcast, errors, groups, messages
 from quizapp.models import Participant, QuizSession, Room
-from quizapp.rules import nicknames, teams
+from quizapp.rules import nicknames, room_codes, teams
 from quizapp.selectors import room_get_by_code
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,17 @@ def participant_join(
 ) -> JoinResult:
     """A student joins the live session of the room ``code`` with a nickname. ``more_time``: they
     asked for more time (WCAG 2.2.1), which gives them twice the time at once (:data:`REQUESTED_FACTOR`)."""
-    if not rate_limits.hit(groups.join_rate_key("addr", address), settings.QUIZ_JOIN_RATE_PER_ADDRESS):
+    # Both limits in one round trip; the room's is keyed by the code as the lookup reads it (one
+    # key per room, look-alikes included). An address over its limit does not spend the room's.
+    room_key = groups.join_rate_key("room", room_codes.lookup_key(code))
+    address_ok, room_ok = rate_limits.hit_many(
+        [
+            (groups.join_rate_key("addr", address), settings.QUIZ_JOIN_RATE_PER_ADDRESS),
+            (room_key, settings.QUIZ_JOIN_RATE_PER_ROOM),
+        ]
+    )
+    if not address_ok:
+        rate_limits.undo(room_key, settings.QUIZ_JOIN_RATE_PER_ROOM)
         raise errors.RateLimited()
     room = room_get_by_code(code)
     if room is None:
@@ -74,7 +84,7 @@ def participant_join(
             logger.warning("quiz: room-code guessing throttled for %s", address)
             raise errors.RateLimited()
         raise errors.RoomNotFound()
-    if not rate_limits.hit(groups.join_rate_key("room", str(room.id)), settings.QUIZ_JOIN_RATE_PER_ROOM):
+    if not room_ok:
         raise errors.RateLimited()
     session = _live_sessions(room).first()
     if session is not None and session.friendly_nicknames:

@@ -17,6 +17,14 @@ def test_a_limit_lets_its_count_through_then_refuses():
     assert [rate_limits.hit("test:addr", "3/m") for _ in range(5)] == [True, True, True, False, False]
 
 
+def test_several_limits_count_together_and_one_attempt_can_be_taken_back():
+    assert rate_limits.hit_many([("test:x", "2/m"), ("test:y", "1/m")]) == [True, True]
+    assert rate_limits.hit_many([("test:x", "2/m"), ("test:y", "1/m")]) == [True, False]
+    rate_limits.undo("test:y", "1/m")
+    rate_limits.undo("test:y", "1/m")
+    assert rate_limits.hit_many([("test:x", "2/m"), ("test:y", "1/m")]) == [False, True]
+
+
 def test_limits_count_per_key_and_per_window(monkeypatch):
     now = [1_000_000.0]
     monkeypatch.setattr(rate_limits.time, "time", lambda: now[0])

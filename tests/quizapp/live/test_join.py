@@ -152,6 +152,24 @@ def test_joins_are_rate_limited_per_address(student, session, settings):
     assert spoofed.status_code == 429
 
 
+def test_joins_are_rate_limited_per_room_look_alike_codes_included(student, session, settings):
+    settings.QUIZ_JOIN_RATE_PER_ROOM = "3/m"
+    assert join(student, nickname="a", address="10.0.1.1").status_code == 201
+    assert join(student, nickname="b", address="10.0.1.2", code="modulabs").status_code == 201
+    assert join(student, nickname="c", address="10.0.1.3", code="M0DULABS").status_code == 201
+    assert join(student, nickname="d", address="10.0.1.4").status_code == 429
+
+
+def test_an_address_over_its_limit_does_not_spend_the_rooms(student, session, settings):
+    settings.QUIZ_JOIN_RATE_PER_ADDRESS = "2/m"
+    settings.QUIZ_JOIN_RATE_PER_ROOM = "4/m"
+    statuses = [join(student, nickname=f"n{n}", address="10.0.2.1").status_code for n in range(8)]
+    assert statuses == [201, 201] + [429] * 6
+    assert join(student, nickname="x", address="10.0.2.2").status_code == 201
+    assert join(student, nickname="y", address="10.0.2.3").status_code == 201
+    assert join(student, nickname="z", address="10.0.2.4").status_code == 429
+
+
 def test_guessing_room_codes_is_throttled(student, settings):
     settings.QUIZ_CODE_GUESS_RATE = "2/m"
     assert [join(student, code=f"GUESS{n}").status_code for n in range(3)] == [404, 404, 429]
