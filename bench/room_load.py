@@ -207,7 +207,7 @@ def web_processes(var_dir: str, count: int, env: dict[str, str]) -> Iterator[lis
             with open(Path(var_dir) / f"web{i + 1}.log", "ab") as server_log:
                 servers.append(
                     (port, subprocess.Popen(
-                        uvicorn_command("127.0.0.1", port), cwd=REPO, env=environment, stdout=server_log,
+                        uvicorn_command("127.0.0.1", port, environment), cwd=REPO, env=environment, stdout=server_log,
                         stderr=subprocess.STDOUT, start_new_session=True,
                     ))
                 )  # fmt: skip

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import threading
 import time
 import uuid
 import weakref
@@ -33,7 +35,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import SyncToAsync, async_to_sync, sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 from core.process_cache import process_cache
@@ -564,3 +566,62 @@ def publish_sync(group: str, text: str, *, audience: str = EVERYONE, personal: d
         _publishing.failed("allocating a seq")
         return False
     return async_to_sync(_send)(group, text, audience, personal, seqs)
+
+
+def _loop_of_this_thread() -> asyncio.AbstractEventLoop | None:
+    """The running event loop this code can hand work to: its own, or, in one of its worker threads
+    (``sync_to_async``, core/pooled_http.py), the loop that thread works for (as ``async_to_sync`` finds it)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    threadlocal = SyncToAsync.threadlocal
+    if getattr(threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    loop = getattr(threadlocal, "main_event_loop", None)
+    return loop if loop is not None and loop.is_running() else None
+
+
+class Gathered:
+    """Items for a group gathered for ``window_s`` and published as one message (``text_for(items)``).
+
+    For notices many writers make at once: a class of 10,000 joining sends the console a few
+    messages a second instead of one per student, and pays one ``seq`` and one layer publish per
+    window instead of per join (docs/operations.md, "Joins"). Gathering needs the process's event
+    loop; code without one (a WSGI server, a shell) publishes each item at once."""
+
+    def __init__(self, text_for: Callable[[list[Any]], str], *, audience: str, window_s: float) -> None:
+        self._text_for = text_for
+        self._audience = audience
+        self._window_s = window_s
+        self._waiting: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, list[Any]]] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._lock = threading.Lock()
+        self._flushes: set[asyncio.Task[bool]] = set()
+
+    def add(self, group: str, item: Any) -> None:
+        loop = _loop_of_this_thread()
+        if loop is None:
+            publish_sync(group, self._text_for([item]), audience=self._audience)
+            return
+        with self._lock:
+            items = self._waiting.setdefault(loop, {}).setdefault(group, [])
+            items.append(item)
+            if len(items) > 1:
+                return  # the first item's flush takes this one too
+        try:
+            loop.call_soon_threadsafe(loop.call_later, self._window_s, self._flush, loop, group)
+        except RuntimeError:  # the loop closed meanwhile: publish what waited here
+            with self._lock:
+                items = self._waiting.get(loop, {}).pop(group, [])
+            if items:
+                publish_sync(group, self._text_for(items), audience=self._audience)
+
+    def _flush(self, loop: asyncio.AbstractEventLoop, group: str) -> None:
+        with self._lock:
+            items = self._waiting.get(loop, {}).pop(group, [])
+        if items:
+            task = loop.create_task(publish(group, self._text_for(items), audience=self._audience))
+            self._flushes.add(task)
+            task.add_done_callback(self._flushes.discard)

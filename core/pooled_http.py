@@ -17,6 +17,7 @@ ordinary synchronous view.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Iterable
 from tempfile import SpooledTemporaryFile
@@ -64,7 +65,9 @@ class PooledHttpRouter:
         await send({"type": "http.response.body", "body": content})
 
     @staticmethod
+    @functools.lru_cache(maxsize=1024)
     def _marked(path: str) -> bool:
+        """Whether the path's view is marked (remembered per path: URL patterns do not change at run time)."""
         try:
             return bool(getattr(resolve(path).func, MARK, False))
         except Resolver404:

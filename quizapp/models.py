@@ -208,6 +208,9 @@ class QuizSession(models.Model):
     friendly_nicknames = models.BooleanField(_("friendly nicknames"), default=False)
     #: 0: everyone for themselves; 2-6: team mode, students balanced into that many teams.
     team_count = models.PositiveSmallIntegerField(_("teams"), default=0)
+    #: Joins that reached the room's limit check, never fewer than the participants the session has
+    #: had: while it stays far under the limit a join needs no count (quizapp/live/join.py).
+    seats_claimed = models.PositiveIntegerField(default=0, editable=False)
     question_opened_at = models.DateTimeField(null=True, blank=True)
     question_deadline = models.DateTimeField(null=True, blank=True)
     #: Word clouds: the words the instructor hid, ``{"<question id>": [word keys]}``

@@ -5,8 +5,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
+from core.prepared import PreparedQuery, loaded_instance
 from quizapp import errors, messages
 from quizapp.models import Answer, Participant, Question, Quiz, QuizSession, Room
 from quizapp.rules import answer_matching, calibration, ordering, room_codes, scale, scoring, teams, word_cloud
@@ -15,6 +16,67 @@ from quizapp.rules import answer_matching, calibration, ordering, room_codes, sc
 def room_get_by_code(code: str) -> Room | None:
     """The room a typed code reaches, look-alikes and case forgiven."""
     return Room.objects.filter(code_key=room_codes.lookup_key(code)).select_related("owner").first()
+
+
+#: What a join reads of a room's live session, its room and its quiz (one row, by the room's code key).
+_JOIN_SESSION_FIELDS = ("id", "mode", "state", "locked", "friendly_nicknames", "team_count", "room_id", "quiz_id")
+_JOIN_ROOM_FIELDS = ("id", "code", "code_key", "max_participants", "owner_id")
+_JOIN_QUIZ_FIELDS = ("id", "title", "language", "ask_confidence")
+_LIVE_SESSION_BY_CODE = PreparedQuery(
+    lambda key: (
+        QuizSession.objects.filter(room__code_key=key, ended_at__isnull=True)
+        .order_by("pk")
+        .values_list(
+            *_JOIN_SESSION_FIELDS,
+            *(f"room__{name}" for name in _JOIN_ROOM_FIELDS),
+            *(f"quiz__{name}" for name in _JOIN_QUIZ_FIELDS),
+        )[:1]
+    ),
+    str,
+)
+_PRESENT = PreparedQuery(
+    lambda session_id: Participant.objects.filter(session_id=session_id, removed=False).values_list("id"), int
+)
+_BANNED_NICKNAME = PreparedQuery(
+    lambda session_id, key: Participant.objects.filter(
+        session_id=session_id, banned=True, nickname_key=key
+    ).values_list("id")[:1],
+    int,
+    str,
+)
+_BANNED_NICKNAME_OR_DEVICE = PreparedQuery(
+    lambda session_id, key, device_id: Participant.objects.filter(
+        Q(nickname_key=key) | Q(device_id=device_id), session_id=session_id, banned=True
+    ).values_list("id")[:1],
+    int,
+    str,
+    str,
+)
+
+
+def live_session_for_code(code: str) -> QuizSession | None:
+    """The live session of the room a typed code reaches, with its room and quiz, in one prepared read
+    (a join's hot path: core/prepared.py). Fields a join does not read are deferred, not defaulted."""
+    row = _LIVE_SESSION_BY_CODE.first(room_codes.lookup_key(code))
+    if row is None:
+        return None
+    rooms_at, quizzes_at = len(_JOIN_SESSION_FIELDS), len(_JOIN_SESSION_FIELDS) + len(_JOIN_ROOM_FIELDS)
+    session = loaded_instance(QuizSession, _JOIN_SESSION_FIELDS, row[:rooms_at])
+    session.room = loaded_instance(Room, _JOIN_ROOM_FIELDS, row[rooms_at:quizzes_at])
+    session.quiz = loaded_instance(Quiz, _JOIN_QUIZ_FIELDS, row[quizzes_at:])
+    return session
+
+
+def participants_present(session_id: int) -> int:
+    """Students in the session, removed ones not counted."""
+    return _PRESENT.count(session_id)
+
+
+def participant_banned(*, session_id: int, nickname_key: str, device_id: str = "") -> bool:
+    """Whether a student with this nickname (or this browser, when it sent its id) was banned from the session."""
+    if device_id:
+        return _BANNED_NICKNAME_OR_DEVICE.first(session_id, nickname_key, device_id) is not None
+    return _BANNED_NICKNAME.first(session_id, nickname_key) is not None
 
 
 def room_get_for_host(*, user: User, code: str) -> Room | None:

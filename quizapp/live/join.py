@@ -3,20 +3,20 @@
 import logging
 import secrets
 from collections.abc import Hashable
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from core import rate_limits
-from core.ws_protocol import message
 from quizapp import broadcast, errors, groups, messages
 from quizapp.models import Participant, QuizSession, Room
 from quizapp.rules import nicknames, room_codes, teams
-from quizapp.selectors import room_get_by_code
+from quizapp.selectors import live_session_for_code, participant_banned, participants_present, room_get_by_code
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +78,8 @@ def participant_join(
     if not address_ok:
         rate_limits.undo(room_key, settings.QUIZ_JOIN_RATE_PER_ROOM)
         raise errors.RateLimited()
-    room = room_get_by_code(code)
+    session = live_session_for_code(code)
+    room = session.room if session is not None else room_get_by_code(code)
     if room is None:
         if not rate_limits.hit(groups.join_rate_key("guess", address), settings.QUIZ_CODE_GUESS_RATE):
             logger.warning("quiz: room-code guessing throttled for %s", address)
@@ -86,7 +87,6 @@ def participant_join(
         raise errors.RoomNotFound()
     if not room_ok:
         raise errors.RateLimited()
-    session = _live_sessions(room).first()
     if session is not None and session.friendly_nicknames:
         return _join(session, room=room, nickname=None, device_id=device_id[:64], team=team, more_time=more_time)
     cleaned, problem = nicknames.validate_nickname(nickname)
@@ -109,18 +109,38 @@ def _nickname_message(code: str) -> str:
     }.get(str(code), str(errors.NicknameInvalid.default_message))
 
 
-def _needs_lock(session: QuizSession, room: Room, nickname: str | None, present: int) -> bool:
-    """Whether a join must hold the session's row lock. A named join far from the room's limit needs
-    none: joins then run side by side (one lock per join let a class of 2,000 join at 35 a second,
-    docs/operations.md). Far means more places left than joins can be in flight at once, which is at
-    most the database's connections (``QUIZ_JOIN_UNLOCKED_MARGIN`` >= PostgreSQL's max_connections;
-    SQLite's writers queue anyway). Friendly nicknames and team balancing read the others: locked."""
-    if nickname is None or session.team_count:
-        return True
-    return present + settings.QUIZ_JOIN_UNLOCKED_MARGIN >= room.max_participants
+def _reads_the_others(session: QuizSession, nickname: str | None) -> bool:
+    """Whether a join reads the other participants (a friendly nickname is chosen from theirs, the
+    smallest team gets the newcomer): it then holds the session's row lock."""
+    return nickname is None or bool(session.team_count)
 
 
-@transaction.atomic
+def _far_from_full(room: Room, seats_claimed: int) -> bool:
+    """Whether a join may go without the session's lock: one lock per join let a class of 2,000 join
+    at 35 a second (docs/operations.md). ``seats_claimed`` (every join claims a seat before it
+    inserts, see :func:`_claim_seat`) is never less than the participants present *and* in flight,
+    so far means more places left than joins can be in flight at once, which is at most the
+    database's connections (``QUIZ_JOIN_UNLOCKED_MARGIN`` >= PostgreSQL's max_connections)."""
+    return seats_claimed + settings.QUIZ_JOIN_UNLOCKED_MARGIN < room.max_participants
+
+
+def _claim_seat(session_id: int) -> int:
+    """Count one more join against the session and return the count: one UPDATE in autocommit
+    instead of counting the participants (a count is O(class size), and a class of 10,000 joining
+    made PostgreSQL count 50 million rows). It never decreases: removals leave it high, which only
+    sends joins near the limit to the exact, locked count sooner."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM_SEAT_SQL, [session_id])
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+_CLAIM_SEAT_SQL = (
+    f"UPDATE {QuizSession._meta.db_table} SET seats_claimed = seats_claimed + 1 "  # noqa: SLF001, S608 - names from the model
+    "WHERE id = %s RETURNING seats_claimed"
+)
+
+
 def _join(
     session: QuizSession,
     *,
@@ -133,20 +153,41 @@ def _join(
     """``session``: the room's live session as read just before. ``nickname=None``: the session
     hands out a friendly one. ``team``: the team chosen at join (team sessions); without one, the
     smallest team gets the newcomer."""
-    present = session.participants.filter(removed=False).count()
-    if _needs_lock(session, room, nickname, present):
+
+    def admit(target: QuizSession, present: int) -> JoinResult:
+        return _admit(
+            target, present=present, room=room, nickname=nickname, device_id=device_id, team=team, more_time=more_time
+        )
+
+    if not _reads_the_others(session, nickname):
+        claimed = _claim_seat(session.id)
+        if _far_from_full(room, claimed):
+            # One INSERT in autocommit: a ban or lock that lands meanwhile is read committed either way.
+            return admit(session, claimed)
+    with transaction.atomic():
         # Joins queue on the session's row: the count, the friendly nickname and the team are exact.
-        locked = _live_sessions(room).select_for_update().first()
+        locked = _live_sessions(room).select_related("room").select_for_update(of=("self",)).first()
         if locked is None:
             raise errors.NoLiveSession()
-        session = locked
-        present = session.participants.filter(removed=False).count()
+        return admit(locked, participants_present(locked.id))
+
+
+def _admit(
+    session: QuizSession,
+    *,
+    present: int,
+    room: Room,
+    nickname: str | None,
+    device_id: str,
+    team: int | None,
+    more_time: bool,
+) -> JoinResult:
+    """The rules of a join, given the session and how many are in it (at most ``present``); stores the participant."""
     if nickname is None:
         taken = set(session.participants.values_list("nickname_key", flat=True))
         nickname = nicknames.friendly_nickname(secrets.SystemRandom(), session.quiz.language, taken=taken)
     key = nicknames.nickname_key(nickname)
-    same_student = Q(nickname_key=key) | Q(device_id=device_id) if device_id else Q(nickname_key=key)
-    if session.participants.filter(same_student, banned=True).exists():
+    if participant_banned(session_id=session.id, nickname_key=key, device_id=device_id):
         raise errors.Banned()
     if session.locked:
         raise errors.RoomLocked()
@@ -162,23 +203,22 @@ def _join(
             if member_team is not None
         }
         team = teams.balanced_assignment([None], session.team_count, existing=current)[None]
+    # A taken nickname ends the join; inside a caller's transaction (the locked path, a test) a
+    # savepoint keeps that transaction usable, in autocommit there is nothing to keep.
+    in_transaction = transaction.get_connection().in_atomic_block
     try:
-        # No savepoint: a taken nickname ends the join, and its transaction rolls back whole.
-        participant = Participant.objects.create(
-            session=session,
-            nickname=nickname,
-            nickname_key=key,
-            device_id=device_id,
-            team=team,
-            time_requested=more_time,
-            time_factor=REQUESTED_FACTOR if more_time else 1,
-        )
+        with transaction.atomic() if in_transaction else nullcontext():
+            participant = Participant.objects.create(
+                session=session,
+                nickname=nickname,
+                nickname_key=key,
+                device_id=device_id,
+                team=team,
+                time_requested=more_time,
+                time_factor=REQUESTED_FACTOR if more_time else 1,
+            )
     except IntegrityError:
         raise errors.NicknameTaken() from None
     participant.session = session
-    broadcast.after_commit(
-        session.id,
-        message("participant_joined", participant=messages.participant_public(participant)),
-        audience=groups.HOSTS,
-    )
+    broadcast.participant_joined_after_commit(session.id, messages.participant_public(participant))
     return JoinResult(participant=participant, token=participant_token(participant))

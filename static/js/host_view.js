@@ -53,9 +53,12 @@ export class HostState {
           };
         }
         break;
-      case "participant_joined":
-        this.people.set(data.participant.id, data.participant);
-        this.grid.rows.push({ participant: data.participant, removed: false, cells: this.grid.questions.map(() => null) });
+      case "participants_joined":
+        for (const participant of data.participants) {
+          if (this.people.has(participant.id)) continue;
+          this.people.set(participant.id, participant);
+          this.grid.rows.push({ participant, removed: false, cells: this.grid.questions.map(() => null) });
+        }
         break;
       case "participant_accommodated":
         this.people.set(data.participant.id, { ...this.people.get(data.participant.id), ...data.participant });

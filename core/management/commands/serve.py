@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -29,8 +30,10 @@ def _lan_addresses() -> list[str]:
     return sorted(a for a in addresses if not a.startswith("127."))
 
 
-def uvicorn_command(host: str, port: int) -> list[str]:
-    """The web process as ``make run`` starts it (bench/room_load.py starts several of these)."""
+def uvicorn_command(host: str, port: int, env: Mapping[str, str] | None = None) -> list[str]:
+    """The web process as ``make run`` starts it (bench/room_load.py starts several of these), for
+    the environment it will run in (``env``; this process's by default)."""
+    env = os.environ if env is None else env
     return [
         sys.executable,
         "-m",
@@ -52,7 +55,7 @@ def uvicorn_command(host: str, port: int) -> list[str]:
         # The server's own lines (one per request and per socket opened) follow LOG_LEVEL as the
         # app's do: at WARNING a class of 10,000 joining writes no 20,000 access lines.
         "--log-level",
-        os.environ.get("LOG_LEVEL", "INFO").lower(),
+        env.get("LOG_LEVEL", "INFO").lower(),
     ]
 
 

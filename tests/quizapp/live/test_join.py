@@ -7,6 +7,7 @@ from django.test import Client
 from quizapp.authoring.services import quiz_create
 from quizapp.live import join as joining
 from quizapp.live import session as live
+from quizapp.live.apis import JoinOutputSerializer
 from quizapp.live.rooms import room_create
 from quizapp.models import Participant, QuizSession
 
@@ -70,7 +71,9 @@ def test_join_returns_a_token_the_socket_accepts(student, session):
         "quiz": "Lecture quiz",
         "ask_confidence": False,
         "room": "MODULABS",
+        "team_count": 0,
     }
+    assert JoinOutputSerializer(body).data == body  # the documented shape, nothing more
     assert participant.device_id == "device-1"
     assert joining.participant_from_token(body["token"]) == participant
 
@@ -203,7 +206,7 @@ def test_a_hostile_nickname_is_kept_as_typed_and_escaped_on_pages(student, clien
 
 
 @pytest.mark.parametrize(
-    ("nickname", "team_count", "present", "limit", "locked"),
+    ("nickname", "team_count", "claimed", "limit", "locked"),
     [
         ("Mina", 0, 10, 5000, False),  # a named join far from the limit: side by side, no lock
         ("Mina", 0, 4800, 5000, True),  # within the margin (200): joins queue, the count is exact
@@ -212,10 +215,28 @@ def test_a_hostile_nickname_is_kept_as_typed_and_escaped_on_pages(student, clien
         ("Mina", 3, 10, 5000, True),  # the smallest team gets the newcomer: locked
     ],
 )
-def test_only_joins_that_read_the_others_hold_the_session_lock(nickname, team_count, present, limit, locked, settings):
+def test_only_joins_that_read_the_others_hold_the_session_lock(nickname, team_count, claimed, limit, locked, settings):
     settings.QUIZ_JOIN_UNLOCKED_MARGIN = 200
     session, room = QuizSession(team_count=team_count), joining.Room(max_participants=limit)
-    assert joining._needs_lock(session, room, nickname, present) is locked
+    unlocked = not joining._reads_the_others(session, nickname) and joining._far_from_full(room, claimed)
+    assert unlocked is not locked
+
+
+def test_every_join_claims_a_seat_and_a_removal_gives_none_back(student, session, room, settings):
+    settings.QUIZ_JOIN_UNLOCKED_MARGIN = 1
+    room.max_participants = 4
+    room.save()
+    assert [join(student, nickname=name).status_code for name in ("A", "B")] == [201, 201]
+    session.refresh_from_db()
+    assert session.seats_claimed == 2  # claimed: 2 + margin 1 < 4, both joined without the lock
+    session.participants.filter(nickname="A").update(removed=True)
+    assert [join(student, nickname=name).status_code for name in ("C", "D")] == [201, 201]
+    session.refresh_from_db()
+    assert session.seats_claimed == 4  # near the limit: C and D were counted exactly (B, C, D present)
+    assert join(student, nickname="E").status_code == 201  # A's place, found by the exact count
+    assert session.participants.filter(removed=False).count() == 4
+    refused = join(student, nickname="F")
+    assert (refused.status_code, refused.json()["error"]["code"]) == (403, "room_full")
 
 
 @pytest.mark.parametrize("margin", [0, 200])

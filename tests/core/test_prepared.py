@@ -1,0 +1,128 @@
+"""core.prepared: a read compiled once returns what the ORM returns, on SQLite and PostgreSQL."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.models import Count, Q
+from django.test.utils import CaptureQueriesContext
+
+from core.prepared import PreparedQuery, loaded_instance
+from quizapp import selectors
+from quizapp.authoring.services import quiz_create
+from quizapp.live import join as joining
+from quizapp.live import session as live
+from quizapp.live.rooms import room_create
+from quizapp.models import Participant, QuizSession, Room
+from tests.factories import InstructorFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
+
+
+@pytest.fixture
+def session():
+    teacher = InstructorFactory()
+    room = room_create(owner=teacher, code="MODULABS")
+    quiz = quiz_create(
+        owner=teacher,
+        title="가능할까?",
+        questions=[{"kind": "true_false", "prompt": "Q", "options": [{"text": "a", "correct": True}, {"text": "b"}]}],
+    )
+    return live.session_start(room=room, quiz=quiz, mode="instructor_paced", user=teacher)
+
+
+PARTICIPANTS = PreparedQuery(
+    lambda session_id, key: (
+        Participant.objects.filter(session_id=session_id, removed=False, nickname_key__gt=key)
+        .order_by("id")
+        .values_list("id", "nickname", "removed", "joined_at", "team")
+    ),
+    int,
+    str,
+)
+
+
+def test_rows_are_the_orms_rows_with_its_types(session):
+    for i, name in enumerate(["Kim", "Lee", "Park"]):
+        Participant.objects.create(session=session, nickname=name, nickname_key=name.lower(), team=i or None)
+    Participant.objects.filter(nickname="Lee").update(removed=True)
+    orm = list(
+        Participant.objects.filter(session_id=session.id, removed=False, nickname_key__gt="a")
+        .order_by("id")
+        .values_list("id", "nickname", "removed", "joined_at", "team")
+    )
+    rows = PARTICIPANTS.rows(session.id, "a")
+    assert rows == orm
+    assert len(rows) == 2
+    assert rows[0][2] is False  # SQLite's 0 comes back a bool, as the ORM converts it
+    assert isinstance(rows[0][3], datetime.datetime)
+    assert rows[0][3].tzinfo is not None
+    assert PARTICIPANTS.count(session.id, "a") == 2
+    assert PARTICIPANTS.first(session.id, "kim") == orm[1]
+    assert PARTICIPANTS.first(session.id + 1, "a") is None
+
+
+def test_a_call_compiles_nothing(session):
+    PARTICIPANTS.rows(session.id, "a")  # compiled once here
+    with CaptureQueriesContext(connection) as queries:
+        PARTICIPANTS.rows(session.id, "b'); DROP TABLE quizapp_participant; --")
+    assert len(queries) == 1
+    assert "DROP" not in queries[0]["sql"].split("WHERE")[0]
+    assert Participant.objects.count() == 0  # the value went as a parameter
+
+
+def test_what_the_trick_would_change_is_refused():
+    with pytest.raises(TypeError):  # not values_list
+        PreparedQuery(lambda key: Room.objects.filter(code_key=key), str).compile()
+    with pytest.raises(TypeError):  # annotations
+        PreparedQuery(
+            lambda key: Room.objects.filter(code_key=key).annotate(n=Count("sessions")).values_list("n"), str
+        ).compile()
+    with pytest.raises(
+        ValueError, match="once, unchanged"
+    ):  # the ORM wraps a contains value in %...%: not the caller's value any more
+        PreparedQuery(lambda key: Room.objects.filter(code__contains=key).values_list("id"), str).compile()
+    with pytest.raises(ValueError, match="once, unchanged"):  # a value that never reaches the SQL
+        PreparedQuery(lambda key, unused: Room.objects.filter(code_key=key).values_list("id"), str, int).compile()
+    with pytest.raises(TypeError):
+        PreparedQuery(lambda when: Room.objects.filter(created_at=when).values_list("id"), datetime.datetime).compile()
+    with pytest.raises(TypeError):
+        PARTICIPANTS.rows(1)
+
+
+def test_loaded_instance_defers_what_it_was_not_given(session):
+    loaded = loaded_instance(QuizSession, ["team_count", "id", "locked"], [0, session.id, False])
+    assert (loaded.id, loaded.locked, loaded.team_count) == (session.id, False, 0)
+    assert {"mode", "state", "quiz_id", "room_id"} <= loaded.get_deferred_fields()
+    assert loaded.state == session.state  # read on first use, not a default
+
+
+def test_the_joins_reads_match_the_orm(session):
+    found = selectors.live_session_for_code("m0dulabs")  # a look-alike reaches the room
+    assert found == session
+    assert found.room == session.room
+    assert found.quiz == session.quiz
+    with CaptureQueriesContext(connection) as queries:
+        assert (found.mode, found.state, found.locked, found.team_count) == ("instructor_paced", "lobby", False, 0)
+        assert (found.quiz.title, found.quiz.language, found.room.code, found.room.max_participants) == (
+            "가능할까?",
+            session.quiz.language,
+            "MODULABS",
+            session.room.max_participants,
+        )
+    assert len(queries) == 0
+    assert selectors.live_session_for_code("NOSUCH") is None
+    live.session_end(session_id=session.id, user=session.room.owner)
+    assert selectors.live_session_for_code("MODULABS") is None
+
+
+def test_present_and_banned_match_the_orm(session):
+    kim = joining.participant_join(code="MODULABS", nickname="Kim", address="10.0.0.1", device_id="d-kim").participant
+    joining.participant_join(code="MODULABS", nickname="Lee", address="10.0.0.1")
+    assert selectors.participants_present(session.id) == 2
+    Participant.objects.filter(id=kim.id).update(removed=True, banned=True)
+    assert selectors.participants_present(session.id) == 1
+    for key, device in [("kim", ""), ("kim", "other"), ("someone", "d-kim"), ("lee", ""), ("lee", "d-lee"), ("x", "")]:
+        same = Q(nickname_key=key) | Q(device_id=device) if device else Q(nickname_key=key)
+        expected = Participant.objects.filter(same, session=session, banned=True).exists()
+        assert selectors.participant_banned(session_id=session.id, nickname_key=key, device_id=device) is expected
