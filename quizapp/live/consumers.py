@@ -241,7 +241,9 @@ class StudentConsumer(QuizSocket):
 
     def _state(self) -> dict[str, Any]:
         seq = self.current_seq()
-        participant = Participant.objects.select_related("session__quiz", "session__room").get(id=self.participant_id)
+        participant = selectors.participant_with_session(self.participant_id)
+        if participant is None:  # deleted with its session
+            raise errors.BadToken()
         if participant.removed:
             return message("removed", banned=participant.banned, seq=seq)
         return message("state", **state.student_state(participant), seq=seq)

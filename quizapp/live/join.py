@@ -16,7 +16,13 @@ from core import rate_limits
 from quizapp import broadcast, errors, groups, messages
 from quizapp.models import Participant, QuizSession, Room
 from quizapp.rules import nicknames, room_codes, teams
-from quizapp.selectors import live_session_for_code, participant_banned, participants_present, room_get_by_code
+from quizapp.selectors import (
+    live_session_for_code,
+    participant_banned,
+    participant_with_session,
+    participants_present,
+    room_get_by_code,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -45,12 +51,11 @@ def participant_from_token(token: str, *, ended_ok: bool = False) -> Participant
         data = signing.loads(str(token)[:500], salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE_S)
     except signing.BadSignature:
         raise errors.BadToken() from None
-    participant = (
-        Participant.objects.select_related("session", "session__quiz", "session__room")
-        .filter(id=data.get("p"), session_id=data.get("s"))
-        .first()
-    )
-    if participant is None:
+    participant_id, session_id = data.get("p"), data.get("s")
+    if not isinstance(participant_id, int) or isinstance(participant_id, bool):
+        raise errors.BadToken()
+    participant = participant_with_session(participant_id)
+    if participant is None or participant.session_id != session_id:
         raise errors.BadToken()
     if participant.banned:
         raise errors.Banned()

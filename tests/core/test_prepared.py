@@ -126,3 +126,21 @@ def test_present_and_banned_match_the_orm(session):
         same = Q(nickname_key=key) | Q(device_id=device) if device else Q(nickname_key=key)
         expected = Participant.objects.filter(same, session=session, banned=True).exists()
         assert selectors.participant_banned(session_id=session.id, nickname_key=key, device_id=device) is expected
+
+
+def test_a_participant_with_their_session_reads_as_the_orm_reads_them(session):
+    session.hidden_words = {"7": ["cat"]}
+    session.save()
+    kim = joining.participant_join(code="MODULABS", nickname="Kim", address="10.0.0.1", more_time=True).participant
+    orm = Participant.objects.select_related("session__quiz", "session__room").get(id=kim.id)
+    with CaptureQueriesContext(connection) as queries:
+        found = selectors.participant_with_session(kim.id)
+        for a, b in [(found, orm), (found.session, orm.session), (found.session.quiz, orm.session.quiz)]:
+            assert {f.attname: getattr(a, f.attname) for f in type(a)._meta.concrete_fields} == {
+                f.attname: getattr(b, f.attname) for f in type(b)._meta.concrete_fields
+            }
+        assert found.session.room.code == "MODULABS"
+        assert found.session.hidden_words == {"7": ["cat"]}
+    assert len(queries) == 1
+    assert not found.get_deferred_fields()
+    assert selectors.participant_with_session(kim.id + 1000) is None
