@@ -34,16 +34,26 @@ class _Fixed:
 
 
 @dataclass(frozen=True)
+class _Slot:
+    """Where the caller's value number ``index`` goes, and the type the backend wraps it in."""
+
+    index: int
+    wrap: Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True)
 class Compiled:
     sql: str
-    slots: tuple[int | _Fixed, ...]
+    slots: tuple[_Slot | _Fixed, ...]
     #: position in the row -> (converters, expression), as the ORM's compiler applies them
     converters: dict[int, tuple[list[Callable[..., Any]], Any]]
 
 
 def _stand_in(kind: type, index: int) -> Any:
     if kind is int:
-        return -7_770_000_000 - index
+        # Within every integer column's range: Django turns a lookup past it (5.0+) into "no rows"
+        # or "all rows", and the value would never reach the SQL.
+        return 32_000 + index
     if kind is str:
         return f"\x00prepared-{index}\x00"
     raise TypeError(f"a prepared value is an int or a str, not {kind.__name__}")
@@ -73,11 +83,21 @@ class PreparedQuery:
             raise TypeError("a PreparedQuery is a values_list() of fields, without annotations")
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
-        slots: list[int | _Fixed] = []
+        slots: list[_Slot | _Fixed] = []
         for param in params:
-            found = [i for i, stand_in in enumerate(stand_ins) if type(param) is type(stand_in) and param == stand_in]
-            slots.append(found[0] if found else _Fixed(param))
-        if sorted(slot for slot in slots if isinstance(slot, int)) != list(range(len(stand_ins))):
+            found = [
+                i
+                for i, (kind, stand_in) in enumerate(zip(self._kinds, stand_ins, strict=True))
+                if isinstance(param, kind) and not isinstance(param, bool) and param == stand_in
+            ]
+            # The backend may wrap a value in a type of its own (psycopg's Int4 for an integer
+            # column on PostgreSQL): the caller's value is wrapped the same way.
+            slots.append(
+                _Slot(found[0], None if type(param) is self._kinds[found[0]] else type(param))
+                if found
+                else _Fixed(param)
+            )
+        if sorted(slot.index for slot in slots if isinstance(slot, _Slot)) != list(range(len(stand_ins))):
             raise ValueError("each value must reach the SQL once, unchanged (field=value)")
         fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
         return Compiled(sql=sql, slots=tuple(slots), converters=compiler.get_converters(fields))
@@ -85,7 +105,14 @@ class PreparedQuery:
     def _params(self, compiled: Compiled, values: Sequence[Any]) -> list[Any]:
         if len(values) != len(self._kinds):
             raise TypeError(f"expected {len(self._kinds)} values, got {len(values)}")
-        return [values[slot] if isinstance(slot, int) else slot.value for slot in compiled.slots]
+        params = []
+        for slot in compiled.slots:
+            if isinstance(slot, _Fixed):
+                params.append(slot.value)
+            else:
+                value = values[slot.index]
+                params.append(value if slot.wrap is None else slot.wrap(value))
+        return params
 
     def rows(self, *values: Any, using: str = "default") -> list[tuple[Any, ...]]:
         """The rows, as ``values_list`` would return them."""

@@ -187,8 +187,16 @@ def participant_rank(participant: Participant) -> int | None:
     """Competition rank (ties share) by counting who is ahead: one query, not the whole board."""
     if participant.removed:
         return None
-    ahead = participant.session.participants.filter(removed=False, score__gt=participant.score).count()
-    return ahead + 1
+    return _AHEAD.count(participant.session_id, participant.score) + 1
+
+
+_AHEAD = PreparedQuery(
+    lambda session_id, score: (
+        Participant.objects.filter(session_id=session_id, removed=False, score__gt=score).order_by().values_list("id")
+    ),
+    int,
+    int,
+)
 
 
 def results_grid(session: QuizSession) -> dict[str, Any]:

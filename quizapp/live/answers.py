@@ -96,12 +96,7 @@ def answers_submit(requests: list[AnswerRequest]) -> list[AnswerReceipt | errors
 def _answers_store(requests: list[AnswerRequest]) -> list[AnswerReceipt | errors.QuizError]:
     now = timezone.now()
     participant_ids = {r.participant_id for r in requests}
-    participants = {
-        p.id: p
-        for p in Participant.objects.select_for_update()
-        .filter(id__in=participant_ids)
-        .only("id", "session_id", "removed", "score", "streak", "current_index", "question_opened_at", "time_factor")
-    }
+    participants = {p.id: p for p in _participants_locked(participant_ids)}
     sessions = {
         s.id: s
         for s in QuizSession.objects.select_related("quiz").filter(id__in={p.session_id for p in participants.values()})
@@ -133,18 +128,48 @@ def _answers_store(requests: list[AnswerRequest]) -> list[AnswerReceipt | errors
     return outcomes
 
 
+#: What a batch reads of its students (and writes back: score, streak).
+LOCKED_PARTICIPANT_FIELDS = (
+    "id",
+    "session_id",
+    "removed",
+    "score",
+    "streak",
+    "current_index",
+    "question_opened_at",
+    "time_factor",
+)
+
+
+def _participants_locked(ids: set[int]) -> list[Participant]:
+    """The batch's students, locked for its transaction. On PostgreSQL one statement with the ids as
+    one array (the ORM's ``IN`` of hundreds of placeholders cost more to compile and bind than to
+    run), in id order so that batches side by side lock in the same order."""
+    if connection.vendor != "postgresql":
+        return list(Participant.objects.select_for_update().filter(id__in=ids).only(*LOCKED_PARTICIPANT_FIELDS))
+    names = [f.attname for f in Participant._meta.concrete_fields if f.attname in LOCKED_PARTICIPANT_FIELDS]  # noqa: SLF001
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(names)} FROM {PARTICIPANT_TABLE} WHERE id = ANY(%s::bigint[]) ORDER BY id FOR UPDATE",  # noqa: S608 - names are the model's
+            ["{" + ",".join(str(int(i)) for i in ids) + "}"],
+        )
+        rows = cursor.fetchall()
+    return [Participant.from_db(connection.alias, names, row) for row in rows]
+
+
 def _scores_update(participants: list[Participant]) -> None:
-    """Write the batch's new scores and streaks: on PostgreSQL one statement joined to arrays (a
-    statement per row was a quarter of a batch's database time), elsewhere one prepared statement
-    run per row; both far cheaper than ``bulk_update``'s CASE for hundreds."""
+    """Write the batch's new scores and streaks: on PostgreSQL one statement joined to the rows sent
+    as one JSON document (a statement per row was a quarter of a batch's database time, and psycopg
+    dumping arrays element by element most of the rest), elsewhere one prepared statement run per
+    row; both far cheaper than ``bulk_update``'s CASE for hundreds."""
     if not participants:
         return
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"UPDATE {PARTICIPANT_TABLE} AS p SET score = v.score, streak = v.streak"  # noqa: S608
-                " FROM unnest(%s::bigint[], %s::integer[], %s::integer[]) AS v(id, score, streak) WHERE p.id = v.id",
-                [[p.id for p in participants], [p.score for p in participants], [p.streak for p in participants]],
+                " FROM json_to_recordset(%s::json) AS v(id bigint, score integer, streak integer) WHERE p.id = v.id",
+                [json.dumps([{"id": p.id, "score": p.score, "streak": p.streak} for p in participants])],
             )
         else:
             cursor.executemany(
@@ -154,62 +179,83 @@ def _scores_update(participants: list[Participant]) -> None:
 
 
 #: The columns :func:`_answers_insert` writes: every concrete field of Answer but its id (a test
-#: keeps the list equal to the model's, so a new field cannot be left out silently), with the
-#: PostgreSQL array type each is sent as.
-INSERTED_COLUMNS = {
-    "session_id": "bigint[]",
-    "participant_id": "bigint[]",
-    "question_id": "bigint[]",
-    "vote": "smallint[]",
-    "choices": "jsonb[]",
-    "ratings": "jsonb[]",
-    "text": "text[]",
-    "correct": "boolean[]",
-    "response_ms": "integer[]",
-    "points": "integer[]",
-    "streak_bonus": "integer[]",
-    "confidence": "double precision[]",
-    "answered_at": "timestamptz[]",
-}
+#: keeps the list equal to the model's, so a new field cannot be left out silently).
+INSERTED_COLUMNS = (
+    "session_id",
+    "participant_id",
+    "question_id",
+    "vote",
+    "choices",
+    "ratings",
+    "text",
+    "correct",
+    "response_ms",
+    "points",
+    "streak_bonus",
+    "confidence",
+    "answered_at",
+)
 
 
 def _answers_insert(new_answers: list[Answer], now: datetime) -> None:
     """Insert a batch and set each answer's id. ``bulk_create`` prepared the values field by field,
     a third of storing a class's answers (docs/operations.md); here PostgreSQL gets one statement
-    of one array per column (the same text every time, so parsed once), SQLite one of rows. The
-    ids come back with the answers' unique key, so nothing depends on the order rows return in."""
+    with the rows as one JSON document, read into the table's own row type (the same text every
+    time, so parsed once; json.dumps is C, where psycopg dumped arrays element by element in
+    Python), SQLite one of rows. The ids come back with the answers' unique key, so nothing depends
+    on the order rows return in."""
     if not new_answers:
         return
     columns = ", ".join(INSERTED_COLUMNS)
-    answered_at = connection.ops.adapt_datetimefield_value(now)
-    values = [
-        (
-            a.session_id,
-            a.participant_id,
-            a.question_id,
-            a.vote,
-            json.dumps(a.choices),
-            json.dumps(a.ratings),
-            a.text,
-            a.correct,
-            a.response_ms,
-            a.points,
-            a.streak_bonus,
-            a.confidence,
-            answered_at,
-        )
-        for a in new_answers
-    ]
     returning = " RETURNING id, participant_id, question_id, vote"
     ids: dict[tuple[int, int, int], int] = {}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            arrays = [list(column) for column in zip(*values, strict=True)]
-            unnest = ", ".join(f"%s::{kind}" for kind in INSERTED_COLUMNS.values())
-            sql = f"INSERT INTO {ANSWER_TABLE} ({columns}) SELECT * FROM unnest({unnest}){returning}"  # noqa: S608 - names are this module's constants; values are parameters
-            cursor.execute(sql, arrays)
+            stamp = now.isoformat()
+            rows = [
+                {
+                    "session_id": a.session_id,
+                    "participant_id": a.participant_id,
+                    "question_id": a.question_id,
+                    "vote": a.vote,
+                    "choices": a.choices,
+                    "ratings": a.ratings,
+                    "text": a.text,
+                    "correct": a.correct,
+                    "response_ms": a.response_ms,
+                    "points": a.points,
+                    "streak_bonus": a.streak_bonus,
+                    "confidence": a.confidence,
+                    "answered_at": stamp,
+                }
+                for a in new_answers
+            ]
+            sql = (
+                f"INSERT INTO {ANSWER_TABLE} ({columns}) SELECT {columns}"  # noqa: S608 - names are this module's constants; values are one parameter
+                f" FROM json_populate_recordset(NULL::{ANSWER_TABLE}, %s::json){returning}"
+            )
+            cursor.execute(sql, [json.dumps(rows)])
             ids.update(((p, q, v), i) for i, p, q, v in cursor.fetchall())
         else:
+            answered_at = connection.ops.adapt_datetimefield_value(now)
+            values = [
+                (
+                    a.session_id,
+                    a.participant_id,
+                    a.question_id,
+                    a.vote,
+                    json.dumps(a.choices),
+                    json.dumps(a.ratings),
+                    a.text,
+                    a.correct,
+                    a.response_ms,
+                    a.points,
+                    a.streak_bonus,
+                    a.confidence,
+                    answered_at,
+                )
+                for a in new_answers
+            ]
             row = "(" + ", ".join(["%s"] * len(INSERTED_COLUMNS)) + ")"
             per_statement = max(1, (connection.features.max_query_params or 999) // len(INSERTED_COLUMNS))
             for start in range(0, len(values), per_statement):

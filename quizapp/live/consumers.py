@@ -241,7 +241,7 @@ class StudentConsumer(QuizSocket):
 
     def _state(self) -> dict[str, Any]:
         seq = self.current_seq()
-        participant = selectors.participant_with_session(self.participant_id)
+        participant = selectors.participant_with_session(self._require_joined())
         if participant is None:  # deleted with its session
             raise errors.BadToken()
         if participant.removed:

@@ -144,3 +144,11 @@ def test_a_participant_with_their_session_reads_as_the_orm_reads_them(session):
     assert len(queries) == 1
     assert not found.get_deferred_fields()
     assert selectors.participant_with_session(kim.id + 1000) is None
+
+
+def test_an_integer_column_the_backend_wraps_takes_the_callers_value(session):
+    """PostgreSQL's backend wraps an integer column's value (psycopg's Int4): so is the caller's."""
+    for name, score in [("A", 10), ("B", 30), ("C", 30), ("D", 50)]:
+        Participant.objects.create(session=session, nickname=name, nickname_key=name.lower(), score=score)
+    ranks = {p.nickname: selectors.participant_rank(p) for p in Participant.objects.filter(session=session)}
+    assert ranks == {"D": 1, "B": 2, "C": 2, "A": 4}
