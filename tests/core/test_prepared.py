@@ -3,11 +3,11 @@
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 
-from core.prepared import PreparedQuery, loaded_instance
+from core.prepared import PreparedInsert, PreparedQuery, loaded_instance
 from quizapp import selectors
 from quizapp.authoring.services import quiz_create
 from quizapp.live import join as joining
@@ -152,3 +152,22 @@ def test_an_integer_column_the_backend_wraps_takes_the_callers_value(session):
         Participant.objects.create(session=session, nickname=name, nickname_key=name.lower(), score=score)
     ranks = {p.nickname: selectors.participant_rank(p) for p in Participant.objects.filter(session=session)}
     assert ranks == {"D": 1, "B": 2, "C": 2, "A": 4}
+
+
+def test_a_prepared_insert_stores_what_save_stores(session):
+    saved = Participant(session=session, nickname="Kim", nickname_key="kim", device_id="d1", team=2, time_factor=10)
+    saved.save()
+    inserted = Participant(session=session, nickname="Lee", nickname_key="lee", device_id="d2", team=2, time_factor=10)
+    PreparedInsert(Participant).insert(inserted)
+    assert inserted.pk is not None
+    assert not inserted._state.adding
+    assert inserted.joined_at is not None  # auto_now_add, as save() sets it
+    stored = {p.nickname: p for p in Participant.objects.filter(session=session)}
+    skip = {"id", "nickname", "nickname_key", "device_id", "joined_at"}
+    for field in Participant._meta.concrete_fields:
+        if field.attname not in skip:
+            assert getattr(stored["Lee"], field.attname) == getattr(stored["Kim"], field.attname), field.attname
+    assert stored["Lee"].id == inserted.pk
+    assert stored["Lee"].joined_at == inserted.joined_at
+    with pytest.raises(IntegrityError), transaction.atomic():  # the unique nickname, as save() raises it
+        PreparedInsert(Participant).insert(Participant(session=session, nickname="LEE", nickname_key="lee"))
