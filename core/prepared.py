@@ -172,9 +172,9 @@ class PreparedInsert:
             connection = connections[using]
             quote = connection.ops.quote_name
             meta = self._model._meta  # noqa: SLF001
-            columns = ", ".join(quote(field.column) for field in self._fields)
+            columns = ", ".join(quote(str(field.column)) for field in self._fields)
             placeholders = ", ".join(["%s"] * len(self._fields))
-            table, pk = quote(meta.db_table), quote(meta.pk.column)
+            table, pk = quote(meta.db_table), quote(str(meta.pk.column if meta.pk else "id"))
             sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING {pk}"  # noqa: S608 - names from the model
             self._sql[using] = sql
         return sql
