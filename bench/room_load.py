@@ -29,6 +29,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -554,11 +555,31 @@ async def bare_broadcast(n: int, rounds: int, size: int) -> tuple[list[float], i
 # --- main ------------------------------------------------------------------------------------------
 
 
-def measure(servers_for: Any, n: int, args: argparse.Namespace) -> dict[str, Any]:
+#: What core.collector logs for a full collection that stopped a web process.
+FULL_COLLECTION = re.compile(rb"a full collection stopped this process for (\d+) ms")
+
+
+def log_sizes(var_dir: str) -> dict[Path, int]:
+    return {path: path.stat().st_size for path in Path(var_dir).glob("*.log")}
+
+
+def full_collections(var_dir: str, since: dict[Path, int]) -> list[int]:
+    """The web processes' full-collection pauses (ms) logged since ``since`` (core/collector.py)."""
+    pauses = []
+    for path in Path(var_dir).glob("*.log"):
+        with open(path, "rb") as server_log:
+            server_log.seek(since.get(path, 0))
+            pauses += [int(ms) for ms in FULL_COLLECTION.findall(server_log.read())]
+    return pauses
+
+
+def measure(servers_for: Any, n: int, args: argparse.Namespace, var_dir: str) -> dict[str, Any]:
     """One row: a fresh live session, N students on the app's processes, then the bare server."""
     cookie, session_id = prepare(args.questions, n)
+    logged = log_sizes(var_dir)
     with servers_for() as servers:
         room = asyncio.run(play(servers, cookie, n, args.questions, args.answer_window))
+    pauses = full_collections(var_dir, logged)
     stored, duplicates = stored_answers(session_id)
     bare, bare_rss_kb = asyncio.run(bare_broadcast(n, args.questions, size=400))
     fanout_p99 = pct(room["fanout"], 99)
@@ -591,6 +612,8 @@ def measure(servers_for: Any, n: int, args: argparse.Namespace) -> dict[str, Any
         "bare_fanout_p99_ms": round(bare_p99, 1),
         "bare_rss_kb_per_student": round(bare_rss_kb / n, 1),
         "ratio_vs_bare": round(fanout_p99 / bare_p99, 2) if bare_p99 else None,
+        "full_gc_pauses": len(pauses),
+        "full_gc_max_ms": max(pauses, default=0),
         "errors": room["errors"],
     }
 
@@ -615,6 +638,7 @@ def print_row(r: dict[str, Any]) -> None:
             ("bare websockets fan-out p50 / p99 ms", (r["bare_fanout_p50_ms"], r["bare_fanout_p99_ms"])),
             ("ratio (fan-out p99 / bare p99)", r["ratio_vs_bare"]),
             ("server RSS per student KB (app / bare)", (r["rss_kb_per_student"], r["bare_rss_kb_per_student"])),
+            ("web processes' full GC pauses >= 50 ms: count / max ms", (r["full_gc_pauses"], r["full_gc_max_ms"])),
             ("student errors", ", ".join(r["errors"]) or "none"),
         ]
     )  # fmt: skip
@@ -716,7 +740,7 @@ def main() -> None:
 
         for n in counts:
             log(f"--- {n} students ({args.shape}, {processes} process{'es' if processes > 1 else ''})")
-            results.append(measure(servers_for, n, args))
+            results.append(measure(servers_for, n, args, var_dir))
             print_row(results[-1])
             print()
     limits = PRODUCTION_JOIN_LIMITS if args.shape == "production" else EMBEDDED_JOIN_LIMITS

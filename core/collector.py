@@ -14,9 +14,42 @@ production shape at 2,000: question p99 376 -> 160 ms, no full collection while 
 from __future__ import annotations
 
 import gc
+import logging
+import time
+from typing import Any
+
+logger = logging.getLogger(__name__)
 
 #: (generation 0, 1, 2) thresholds; Python's defaults are (700, 10, 10).
 THRESHOLDS = (20_000, 20, 20)
+#: A full collection at least this long is logged: the event loop stood still that long, every
+#: socket of the process waiting (a question's fan-out in one process slower than in the others).
+SLOW_FULL_COLLECTION_MS = 50.0
+
+
+class FullCollectionLog:
+    """A ``gc.callbacks`` entry that logs each full collection that took long."""
+
+    def __init__(self, slow_ms: float = SLOW_FULL_COLLECTION_MS) -> None:
+        self.slow_ms = slow_ms
+        self.started: float | None = None
+
+    def __call__(self, phase: str, info: dict[str, Any]) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            self.started = time.perf_counter()
+            return
+        if self.started is None:
+            return
+        took_ms = (time.perf_counter() - self.started) * 1000
+        self.started = None
+        if took_ms >= self.slow_ms:
+            logger.warning(
+                "gc: a full collection stopped this process for %.0f ms (%d objects freed)",
+                took_ms,
+                info.get("collected", 0),
+            )
 
 
 def tune_for_a_room() -> None:
@@ -24,3 +57,5 @@ def tune_for_a_room() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(*THRESHOLDS)
+    if not any(isinstance(callback, FullCollectionLog) for callback in gc.callbacks):
+        gc.callbacks.append(FullCollectionLog())
