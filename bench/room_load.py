@@ -37,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -402,7 +402,14 @@ async def one_question(host: Any, host_events: asyncio.Queue, students: list, an
     return qid, fanout, reveal_fanout
 
 
-async def play(servers: list[tuple[int, int]], cookie: str, n: int, questions: int, answer_window_s: float) -> dict:
+async def play(
+    servers: list[tuple[int, int]],
+    cookie: str,
+    n: int,
+    questions: int,
+    answer_window_s: float,
+    played: Callable[[], None] = lambda: None,
+) -> dict:
     """``servers``: (port, pid) of each web process; student i goes to process i mod P (a load
     balancer's round-robin), the host to the first."""
     students = [Student(i) for i in range(n)]
@@ -450,6 +457,7 @@ async def play(servers: list[tuple[int, int]], cookie: str, n: int, questions: i
         question_ids.append(qid)
         fanout += question_fanout
         reveal_fanout += question_reveal
+    played()  # the questions are over; the class leaves next
 
     watching.cancel()
     # Tally lag: for the k-th acknowledged answer of a question, the time until the host
@@ -563,13 +571,15 @@ def log_sizes(var_dir: str) -> dict[Path, int]:
     return {path: path.stat().st_size for path in Path(var_dir).glob("*.log")}
 
 
-def full_collections(var_dir: str, since: dict[Path, int]) -> list[int]:
-    """The web processes' full-collection pauses (ms) logged since ``since`` (core/collector.py)."""
+def full_collections(var_dir: str, since: dict[Path, int], until: dict[Path, int] | None = None) -> list[int]:
+    """The web processes' full-collection pauses (ms) logged between two ``log_sizes`` (core/collector.py)."""
     pauses = []
     for path in Path(var_dir).glob("*.log"):
         with open(path, "rb") as server_log:
-            server_log.seek(since.get(path, 0))
-            pauses += [int(ms) for ms in FULL_COLLECTION.findall(server_log.read())]
+            start = since.get(path, 0)
+            server_log.seek(start)
+            text = server_log.read() if until is None else server_log.read(max(0, until.get(path, start) - start))
+            pauses += [int(ms) for ms in FULL_COLLECTION.findall(text)]
     return pauses
 
 
@@ -577,9 +587,13 @@ def measure(servers_for: Any, n: int, args: argparse.Namespace, var_dir: str) ->
     """One row: a fresh live session, N students on the app's processes, then the bare server."""
     cookie, session_id = prepare(args.questions, n)
     logged = log_sizes(var_dir)
+    at_the_end: dict[Path, int] = {}
     with servers_for() as servers:
-        room = asyncio.run(play(servers, cookie, n, args.questions, args.answer_window))
-    pauses = full_collections(var_dir, logged)
+        room = asyncio.run(
+            play(servers, cookie, n, args.questions, args.answer_window, lambda: at_the_end.update(log_sizes(var_dir)))
+        )
+    playing = full_collections(var_dir, logged, until=at_the_end)
+    leaving = full_collections(var_dir, at_the_end)
     stored, duplicates = stored_answers(session_id)
     bare, bare_rss_kb = asyncio.run(bare_broadcast(n, args.questions, size=400))
     fanout_p99 = pct(room["fanout"], 99)
@@ -612,8 +626,11 @@ def measure(servers_for: Any, n: int, args: argparse.Namespace, var_dir: str) ->
         "bare_fanout_p99_ms": round(bare_p99, 1),
         "bare_rss_kb_per_student": round(bare_rss_kb / n, 1),
         "ratio_vs_bare": round(fanout_p99 / bare_p99, 2) if bare_p99 else None,
-        "full_gc_pauses": len(pauses),
-        "full_gc_max_ms": max(pauses, default=0),
+        # The web processes' full collections of 50 ms or more while the class played, and once it left.
+        "full_gc_pauses_playing": len(playing),
+        "full_gc_max_ms_playing": max(playing, default=0),
+        "full_gc_pauses_leaving": len(leaving),
+        "full_gc_max_ms_leaving": max(leaving, default=0),
         "errors": room["errors"],
     }
 
@@ -638,7 +655,10 @@ def print_row(r: dict[str, Any]) -> None:
             ("bare websockets fan-out p50 / p99 ms", (r["bare_fanout_p50_ms"], r["bare_fanout_p99_ms"])),
             ("ratio (fan-out p99 / bare p99)", r["ratio_vs_bare"]),
             ("server RSS per student KB (app / bare)", (r["rss_kb_per_student"], r["bare_rss_kb_per_student"])),
-            ("web processes' full GC pauses >= 50 ms: count / max ms", (r["full_gc_pauses"], r["full_gc_max_ms"])),
+            ("full GCs >= 50 ms while playing: count / max ms", (r["full_gc_pauses_playing"],
+                                                                  r["full_gc_max_ms_playing"])),
+            ("full GCs >= 50 ms as the class left: count / max ms", (r["full_gc_pauses_leaving"],
+                                                                      r["full_gc_max_ms_leaving"])),
             ("student errors", ", ".join(r["errors"]) or "none"),
         ]
     )  # fmt: skip
