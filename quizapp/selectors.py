@@ -187,6 +187,10 @@ def participant_rank(participant: Participant) -> int | None:
     """Competition rank (ties share) by counting who is ahead: one query, not the whole board."""
     if participant.removed:
         return None
+    if participant.session.state == QuizSession.State.LOBBY:
+        # Before the first question nobody has scored: everyone shares first place, no count (a
+        # class of 10,000 connecting in the lobby made PostgreSQL count the class 10,000 times).
+        return 1
     return _AHEAD.count(participant.session_id, participant.score) + 1
 
 

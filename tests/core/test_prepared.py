@@ -148,6 +148,7 @@ def test_a_participant_with_their_session_reads_as_the_orm_reads_them(session):
 
 def test_an_integer_column_the_backend_wraps_takes_the_callers_value(session):
     """PostgreSQL's backend wraps an integer column's value (psycopg's Int4): so is the caller's."""
+    live.session_next(session_id=session.id, user=session.room.owner)  # past the lobby: ranks are counted
     for name, score in [("A", 10), ("B", 30), ("C", 30), ("D", 50)]:
         Participant.objects.create(session=session, nickname=name, nickname_key=name.lower(), score=score)
     ranks = {p.nickname: selectors.participant_rank(p) for p in Participant.objects.filter(session=session)}
@@ -171,3 +172,13 @@ def test_a_prepared_insert_stores_what_save_stores(session):
     assert stored["Lee"].joined_at == inserted.joined_at
     with pytest.raises(IntegrityError), transaction.atomic():  # the unique nickname, as save() raises it
         PreparedInsert(Participant).insert(Participant(session=session, nickname="LEE", nickname_key="lee"))
+
+
+def test_in_the_lobby_everyone_is_first_without_a_count(session):
+    kim = joining.participant_join(code="MODULABS", nickname="Kim", address="10.0.0.1").participant
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.participant_rank(selectors.participant_with_session(kim.id)) == 1
+    assert len(queries) == 1  # the participant's read; no count
+    live.session_next(session_id=session.id, user=session.room.owner)
+    Participant.objects.create(session=session, nickname="Lee", nickname_key="lee", score=900)
+    assert selectors.participant_rank(selectors.participant_with_session(kim.id)) == 2
