@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
 import time
 from typing import Any
 
@@ -44,7 +45,9 @@ class FullCollectionLog:
             return
         took_ms = (time.perf_counter() - self.started) * 1000
         self.started = None
-        if took_ms >= self.slow_ms:
+        # Not as the interpreter exits: its last collections are nobody's pause, and the log's
+        # stream may be closed by then (pytest's capture: "--- Logging error ---" after a run).
+        if took_ms >= self.slow_ms and not sys.is_finalizing():
             logger.warning(
                 "gc: a full collection stopped this process for %.0f ms (%d objects freed)",
                 took_ms,

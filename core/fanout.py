@@ -39,6 +39,7 @@ from asgiref.sync import SyncToAsync, async_to_sync, sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 from core.process_cache import process_cache
+from core.ws_direct import FrameWriter, text_frame
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,8 @@ class LocalSocket:
     on_overflow: Callable[[], Awaitable[None]] | None = None
     #: Sends this socket its whole current state (after a lost subscription or a lost message).
     on_resync: Callable[[], Awaitable[None]] | None = None
+    #: Writes a whole frame now if the socket can take it (core.ws_direct); None: the ASGI path only.
+    write_frame: FrameWriter | None = None
     outbox: deque = field(default_factory=deque)
     writer: asyncio.Task | None = None
     closed: bool = False
@@ -77,7 +80,8 @@ class LocalSocket:
             self.writer.cancel()
             self.writer = None
 
-    def offer(self, text: str) -> None:
+    def offer(self, text: str, frame: bytes | None = None) -> None:
+        """Send ``text`` (``frame``: its frame, when the caller built it once for many sockets)."""
         if self.closed:
             return
         if self.writer is not None:  # busy: keep the order, within bounds
@@ -88,6 +92,8 @@ class LocalSocket:
                     asyncio.get_running_loop().create_task(self.on_overflow())
                 return
             self.outbox.append(text)
+            return
+        if self.write_frame is not None and self.write_frame(text_frame(text) if frame is None else frame):
             return
         sending = self.send_text(text)
         try:
@@ -518,7 +524,8 @@ async def deliver_locally(message: dict[str, Any]) -> None:
     audience: str = message.get("audience", EVERYONE)
     personal: dict[str, str] = message.get("personal") or {}
     base = text[:-1]  # the shared object without its closing brace
-    shared: dict[str, str] = {}  # per stream: the text every socket without a personal part gets
+    # Per stream: the text every socket without a personal part gets, and its frame (built once).
+    shared: dict[str, tuple[str, bytes]] = {}
     for socket in list(members):
         if _wants(socket, audience):
             # A message for one member does not advance the stream: it carries the last number.
@@ -529,8 +536,9 @@ async def deliver_locally(message: dict[str, Any]) -> None:
                 continue
             same = shared.get(socket.audience)
             if same is None:
-                same = shared[socket.audience] = f'{base},"seq":{seq}}}'
-            socket.offer(same)
+                same_text = f'{base},"seq":{seq}}}'
+                same = shared[socket.audience] = (same_text, text_frame(same_text))
+            socket.offer(*same)
 
 
 async def publish(group: str, text: str, *, audience: str = EVERYONE, personal: dict[str, str] | None = None) -> bool:

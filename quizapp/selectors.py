@@ -246,16 +246,22 @@ def answer_cell(answer: Answer) -> dict[str, Any]:
     }
 
 
-def tally(session: QuizSession, question: Question) -> dict[str, Any]:
-    """Counts grouped in the database: cheap enough to run a few times a second."""
-    if question.kind == Question.Kind.SCALE:
-        return scale_tally(session, question)
-    grouped = list(
-        Answer.objects.filter(session=session, question=question, vote=session.current_vote)
+def answers_grouped(session: QuizSession, question: Question, vote: int) -> list[tuple[Any, str, int]]:
+    """A vote's answers as ``(choices, text, count)`` rows, grouped in the database (what the
+    distributions take: a class of 10,000 on a two-option question is two rows)."""
+    return list(
+        Answer.objects.filter(session=session, question=question, vote=vote)
         .values_list("choices", "text")
         .annotate(n=Count("id"))
         .order_by()
     )
+
+
+def tally(session: QuizSession, question: Question) -> dict[str, Any]:
+    """Counts grouped in the database: cheap enough to run a few times a second."""
+    if question.kind == Question.Kind.SCALE:
+        return scale_tally(session, question)
+    grouped = answers_grouped(session, question, session.current_vote)
     counts = {
         "question_id": question.id,
         "vote": session.current_vote,
@@ -309,12 +315,7 @@ def hidden_words(session: QuizSession, question: Question) -> list[str]:
 
 def word_cloud_counts(session: QuizSession, question: Question) -> dict[str, Any]:
     """The cloud of the open vote's words (for the hosts: hidden words listed apart)."""
-    grouped = list(
-        Answer.objects.filter(session=session, question=question, vote=session.current_vote)
-        .values_list("choices", "text")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    grouped = answers_grouped(session, question, session.current_vote)
     return _cloud_public(session, question, grouped)
 
 

@@ -120,7 +120,14 @@ class ThreadedServer:
     def __init__(self, app, port: int | None = None) -> None:
         self.port = port or free_port()
         config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, lifespan="off", log_level="warning", ws="websockets-sansio"
+            app,
+            host="127.0.0.1",
+            port=self.port,
+            lifespan="off",
+            log_level="warning",
+            # As core/management/commands/serve.py runs it (so sockets take core.ws_direct's path).
+            ws="websockets-sansio",
+            ws_per_message_deflate=False,
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

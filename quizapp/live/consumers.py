@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from core import fanout
 from core.frame_limits import CLOSE_RATE_LIMITED, FrameLimiter
+from core.ws_direct import FrameWriter, direct_writer, text_frame
 from core.ws_protocol import (
     ProtocolError,
     error_message,
@@ -55,6 +56,8 @@ class QuizSocket(AsyncWebsocketConsumer):
     group: str | None = None
     member: fanout.LocalSocket | None = None
     limiter: FrameLimiter | None = None
+    #: Writes a frame to the connection now when it can take it (core.ws_direct; None: ASGI only).
+    direct: FrameWriter | None = None
 
     async def __call__(self, scope: dict[str, Any], receive: Callable[[], Awaitable[Any]], send: Any) -> None:
         """Channels' consumer loop, without what these sockets never use: a channel-layer channel of
@@ -75,6 +78,7 @@ class QuizSocket(AsyncWebsocketConsumer):
         self.language = socket_language(self.scope)
         self.limiter = FrameLimiter(name=f"{type(self).__name__} {self.scope.get('path', '')}")
         await self.accept()
+        self.direct = direct_writer(self.base_send)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Channels' dispatch without its ``close_old_connections`` hop before every message.
@@ -98,19 +102,27 @@ class QuizSocket(AsyncWebsocketConsumer):
         # connection (uvicorn's protocol, its parser, the transport: ~66 objects) for the cycle
         # collector, which then froze the process for ~0.2 ms per socket when a class left at once.
         self.member = None
+        self.direct = None
 
     async def send_json(self, payload: dict[str, Any]) -> None:
-        # Straight to the ASGI server: Channels' two ``send`` layers add nothing for a text frame.
-        await self.base_send({"type": "websocket.send", "text": messages.dumps(payload)})
+        await self.send_text(messages.dumps(payload))
 
     async def send_text(self, text: str) -> None:
-        """A prepared JSON text, straight to the ASGI server (the fan-out's hot path)."""
+        """A prepared JSON text, as a frame written now when the connection can take it, else
+        straight to the ASGI server (Channels' two ``send`` layers add nothing for a text frame)."""
+        if self.direct is not None and self.direct(text_frame(text)):
+            return
         await self.base_send({"type": "websocket.send", "text": text})
 
     async def join_group(self, session_id: int, key: str = "") -> None:
         self.group = groups.session_group(session_id)
         self.member = fanout.LocalSocket(
-            self.send_text, self.audience, key, on_overflow=self.close, on_resync=self.resync
+            self.send_text,
+            self.audience,
+            key,
+            on_overflow=self.close,
+            on_resync=self.resync,
+            write_frame=self.direct,
         )
         await fanout.join(self.group, self.member)
 

@@ -24,6 +24,7 @@ from quizapp.models import Answer, DrawingRound, Participant, Question, Quiz, Qu
 from quizapp.rules import scoring
 from quizapp.selectors import (
     answer_distribution,
+    answers_grouped,
     leaderboard_rows,
     ordering_tally,
     participant_calibrations,
@@ -266,15 +267,12 @@ def session_reveal(*, session_id: int, user: User) -> QuizSession:
 
 
 class _RevealedAnswer(NamedTuple):
-    """What the reveal reads of each answer."""
+    """What the reveal reads of each answer (what was chosen is read grouped: no JSON per answer)."""
 
     participant_id: int
     correct: bool | None
     points: int
     streak_bonus: int
-    choices: list[int]
-    text: str
-    ratings: list[int]
 
 
 def _reveal(session: QuizSession) -> None:
@@ -286,35 +284,29 @@ def _reveal(session: QuizSession) -> None:
     session.save(update_fields=["state", "question_deadline"])
     vote = session.current_vote
     # Rows, not model instances: building 2,000 Answer objects was most of a 2,000-student reveal.
-    answers = [
-        _RevealedAnswer(*row)
-        for row in Answer.objects.filter(session=session, question=question, vote=vote).values_list(
-            *_RevealedAnswer._fields
-        )
-    ]
+    answered = Answer.objects.filter(session=session, question=question, vote=vote)
+    answers = [_RevealedAnswer(*row) for row in answered.values_list(*_RevealedAnswer._fields)]
+    grouped = answers_grouped(session, question, vote)
     # A missing answer breaks a streak, as a wrong one does (polls and 0-point questions do not count).
+    # Who answered is asked of the database, not sent to it: a list of 10,000 ids was half a reveal.
     if vote == 1 and question.has_correct_answer and question.points > 0:
-        answered = {a.participant_id for a in answers}
-        session.participants.exclude(id__in=answered).update(streak=0)
+        session.participants.filter(streak__gt=0).exclude(id__in=answered.values("participant_id")).update(streak=0)
     rows = leaderboard_rows(session)
-    ranks = {r["id"]: r for r in rows}
     by_participant = {a.participant_id: a for a in answers}
     personal = {}
-    for pid, row in ranks.items():
-        answer = by_participant.get(pid)
-        personal[groups.member_key(pid)] = messages.dumps(
-            {
-                "answered": answer is not None,
-                "correct": answer.correct if answer else None,
-                "points": (answer.points + answer.streak_bonus) if answer else 0,
-                "score": row["score"],
-                "rank": row["rank"],
-                "streak": row["streak"],
-            }
+    for row in rows:
+        answer = by_participant.get(row["id"])
+        personal[groups.member_key(row["id"])] = messages.personal_result(
+            answered=answer is not None,
+            correct=answer.correct if answer else None,
+            points=(answer.points + answer.streak_bonus) if answer else 0,
+            score=row["score"],
+            rank=row["rank"],
+            streak=row["streak"],
         )
     extra: dict[str, Any] = {"teams": team_standings(session)} if session.team_count else {}
     if question.is_ordering:  # how many exact, partly right, wrong
-        extra["ordering"] = ordering_tally([(a.choices, a.text, 1) for a in answers])
+        extra["ordering"] = ordering_tally(grouped)
     shift = None
     if vote == 2 and question.has_correct_answer:
         first = list(
@@ -327,14 +319,14 @@ def _reveal(session: QuizSession) -> None:
         vote=vote,
         shift=shift,
         **messages.question_reveal(question),
-        distribution=answer_distribution(question, [(a.choices, a.text, 1) for a in answers]),
+        distribution=answer_distribution(question, grouped),
         answered=len(answers),
         participants=len(rows),
         top=rows[:5],
         **extra,
     )
     if question.kind == Question.Kind.SCALE:  # the class's mean, spread and distribution per statement
-        payload["scale_stats"] = scale_stats(question, [a.ratings for a in answers])
+        payload["scale_stats"] = scale_stats(question, answered.values_list("ratings", flat=True))
         payload["distribution"] = [s["n"] for s in payload["scale_stats"]]
     if question.is_round:
         payload["drawing"] = drawing_selectors.round_public(rounds.round_open(session, question))
