@@ -49,7 +49,17 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench import wire  # noqa: E402
-from bench.harness import free_port, http_post_json, log, loop_lag, now_ms, pct, print_table, served  # noqa: E402
+from bench.harness import (  # noqa: E402
+    ClientCollections,
+    free_port,
+    http_post_json,
+    log,
+    loop_lag,
+    now_ms,
+    pct,
+    print_table,
+    served,
+)
 
 #: The production shape's join limits: every bench client comes from 127.0.0.1, so the per-address
 #: limit (default 300/m) is raised; the per-room limit stays on, sized for a class of 10,000 joining
@@ -452,11 +462,12 @@ async def play(
     question_ids: list[int] = []
     client_lags: list[float] = []  # the bench's own loop while the class plays (its share of every latency)
     watching = asyncio.ensure_future(loop_lag(client_lags, time.monotonic() + 3600))
-    for _ in range(questions):
-        qid, question_fanout, question_reveal = await one_question(host, host_events, students, answer_window_s)
-        question_ids.append(qid)
-        fanout += question_fanout
-        reveal_fanout += question_reveal
+    with ClientCollections() as client_collections:
+        for _ in range(questions):
+            qid, question_fanout, question_reveal = await one_question(host, host_events, students, answer_window_s)
+            question_ids.append(qid)
+            fanout += question_fanout
+            reveal_fanout += question_reveal
     played()  # the questions are over; the class leaves next
 
     watching.cancel()
@@ -492,6 +503,7 @@ async def play(
         "acks": [a for s in students for a in s.acks],
         "tally_lags": tally_lags,
         "client_lags": client_lags,
+        "client_full_gcs": client_collections.pauses,
         "answers_sent": sent,
         "errors": sorted({e for s in students for e in s.errors}),
         "deliveries": len(fanout),
@@ -545,14 +557,15 @@ async def bare_broadcast(n: int, rounds: int, size: int) -> tuple[list[float], i
 
         latencies: list[float] = []
         padding = "x" * max(0, size - 40)
-        for r in range(rounds):
-            t0 = now_ms()
-            trigger.send(json.dumps({"round": r, "pad": padding}))
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and len(received.get(r, [])) < n:
-                await asyncio.sleep(0.01)
-            latencies += [t - t0 for t in received.get(r, [])]
-            await asyncio.sleep(0.3)
+        with ClientCollections():  # as for the app's row: the client's heap is not the server's latency
+            for r in range(rounds):
+                t0 = now_ms()
+                trigger.send(json.dumps({"round": r, "pad": padding}))
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline and len(received.get(r, [])) < n:
+                    await asyncio.sleep(0.01)
+                latencies += [t - t0 for t in received.get(r, [])]
+                await asyncio.sleep(0.3)
         await asyncio.gather(*(ws.close() for ws in [*clients, trigger]))
         return latencies, rss_growth
     finally:
@@ -616,6 +629,9 @@ def measure(servers_for: Any, n: int, args: argparse.Namespace, var_dir: str) ->
         "tally_lag_p50_ms": round(pct(room["tally_lags"], 50), 1),
         "tally_lag_p95_ms": round(pct(room["tally_lags"], 95), 1),
         "client_lag_p95_ms": round(pct(room["client_lags"], 95), 1),
+        # The client's own full collections while the class played (its heap frozen first).
+        "client_full_gcs": len(room["client_full_gcs"]),
+        "client_full_gc_max_ms": round(max(room["client_full_gcs"], default=0), 1),
         "answers_sent": room["answers_sent"],
         "answers_acked": room["answers_acked"],
         "answers_stored": stored,
@@ -649,6 +665,8 @@ def print_row(r: dict[str, Any]) -> None:
             ("answer ack p50 / p95 ms", (r["ack_p50_ms"], r["ack_p95_ms"])),
             ("instructor tally lag p50 / p95 ms", (r["tally_lag_p50_ms"], r["tally_lag_p95_ms"])),
             ("the bench's own client loop, lag p95 ms", r["client_lag_p95_ms"]),
+            ("the bench client's full GCs while playing: count / max ms", (r["client_full_gcs"],
+                                                                          r["client_full_gc_max_ms"])),
             ("answers sent / acked / stored / duplicates", (r["answers_sent"], r["answers_acked"],
                                                             r["answers_stored"], r["duplicates"])),
             ("question deliveries", f"{r['deliveries']} of {n * r['questions']}"),
@@ -677,6 +695,7 @@ SUMMARY_COLUMNS = [
     ("ack p95", "ack_p95_ms", "{:.0f}"),
     ("tally p95", "tally_lag_p95_ms", "{:.0f}"),
     ("client lag p95", "client_lag_p95_ms", "{:.0f}"),
+    ("client GCs", "client_full_gcs", "{:.0f}"),
     ("sent", "answers_sent", "{:.0f}"),
     ("acked", "answers_acked", "{:.0f}"),
     ("stored", "answers_stored", "{:.0f}"),
