@@ -102,6 +102,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+#: PostgreSQL with parameters bound by the server and a statement run twice on a connection prepared
+#: there (parsed and planned once): for pooled connections (config/settings/production.py), and in
+#: the PostgreSQL test pass so that a query this binding breaks fails there first.
+POSTGRES_PREPARED_STATEMENTS = {"server_side_binding": True, "prepare_threshold": 2}
 
 # --- Redis: channel layer, cache, broker ------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")

@@ -7,7 +7,7 @@ that sets ``X-Forwarded-Proto``), so cookies are secure and HSTS is on.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import POSTGRES_PREPARED_STATEMENTS, env
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
@@ -30,6 +30,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
         "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
         "timeout": env.float("DATABASE_POOL_TIMEOUT_S", default=10.0),
     }
+    # A pooled connection lives long enough to keep its statements: parameters bound by the server and
+    # a statement run twice prepared (parsed and planned once per connection). A join's four
+    # statements cost PostgreSQL 0.9 ms of CPU each time as text with the values inlined, 0.5 ms
+    # prepared (docs/operations.md). Off for a pgbouncer in transaction mode older than 1.21 (or one
+    # without ``max_prepared_statements``): ``DATABASE_PREPARED_STATEMENTS=false``.
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"]["OPTIONS"].update(POSTGRES_PREPARED_STATEMENTS)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
