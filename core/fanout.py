@@ -546,12 +546,28 @@ async def publish(group: str, text: str, *, audience: str = EVERYONE, personal: 
 
     Never raises for a layer or cache outage: it logs once per outage and answers False (the
     sockets resync once the layer is back, see the module's docstring)."""
-    try:
-        seqs = await sync_to_async(_allocate, thread_sensitive=False)(group, _streams_for(audience))
-    except Exception:  # noqa: BLE001 - the counters' cache is down
-        _publishing.failed("allocating a seq")
-        return False
-    return await _send(group, text, audience, personal, seqs)
+    # A process's messages take their numbers and leave in one order: two publishes side by side
+    # (the console's gathered joins on the loop, a question from the database thread) could take
+    # 502 and 503 and reach the layer as 503, 502, and a console then resynced for a gap it did not have.
+    async with _publishing_order():
+        try:
+            seqs = await sync_to_async(_allocate, thread_sensitive=False)(group, _streams_for(audience))
+        except Exception:  # noqa: BLE001 - the counters' cache is down
+            _publishing.failed("allocating a seq")
+            return False
+        return await _send(group, text, audience, personal, seqs)
+
+
+_publishing_orders: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def _publishing_order() -> asyncio.Lock:
+    """The running loop's lock over numbering and sending (every publish of a process runs on its loop)."""
+    loop = asyncio.get_running_loop()
+    lock = _publishing_orders.get(loop)
+    if lock is None:
+        lock = _publishing_orders[loop] = asyncio.Lock()
+    return lock
 
 
 async def _send(group: str, text: str, audience: str, personal: dict[str, str] | None, seqs: dict[str, int]) -> bool:
@@ -567,13 +583,9 @@ async def _send(group: str, text: str, audience: str, personal: dict[str, str] |
 
 
 def publish_sync(group: str, text: str, *, audience: str = EVERYONE, personal: dict[str, str] | None = None) -> bool:
-    """:func:`publish` from synchronous code (services, after their transaction commits)."""
-    try:
-        seqs = _allocate(group, _streams_for(audience))
-    except Exception:  # noqa: BLE001 - the counters' cache is down
-        _publishing.failed("allocating a seq")
-        return False
-    return async_to_sync(_send)(group, text, audience, personal, seqs)
+    """:func:`publish` from synchronous code (services, after their transaction commits): on the
+    process's loop when this thread works for one (so in order with its other publishes)."""
+    return async_to_sync(publish)(group, text, audience=audience, personal=personal)
 
 
 def _loop_of_this_thread() -> asyncio.AbstractEventLoop | None:

@@ -145,3 +145,29 @@ async def test_a_link_back_resyncs_only_rooms_that_missed_a_message(monkeypatch,
     assert fanout.link_up() is True
     assert phone.received[-1] == '{"v":1,"type":"link","up":true}'
     assert resyncs == ([1] if lost else [])
+
+
+async def test_publishes_side_by_side_leave_in_the_order_of_their_numbers(monkeypatch):
+    """A publish whose send is slow (its layer round trip) holds back the one numbered after it:
+    a console saw 501, 503, 502 and resynced for a gap it did not have."""
+    phone = Phone()
+    socket = fanout.LocalSocket(phone.send_text, "hosts")
+    await fanout.join("room.order", socket)
+    real_send = fanout._send
+
+    async def slow_first(group, text, *args):
+        if '"first"' in text:
+            await asyncio.sleep(0.1)
+        return await real_send(group, text, *args)
+
+    monkeypatch.setattr(fanout, "_send", slow_first)
+    try:
+        first = asyncio.ensure_future(fanout.publish("room.order", '{"type":"first"}', audience="hosts"))
+        await asyncio.sleep(0.02)  # the first has its number and is sending
+        await fanout.publish("room.order", '{"type":"second"}', audience="hosts")
+        await first
+        await wait_until(lambda: len(phone.received) == 2)
+        received = [json.loads(text) for text in phone.received]
+        assert [m["type"] for m in received] == ["first", "second"]
+    finally:
+        await fanout.leave("room.order", socket)
