@@ -1,4 +1,4 @@
-"""Text frames written straight to the connection: the fan-out's and the acks' hot path.
+"""Text frames written straight to the connection: the fan-out's hot path.
 
 A message a room sends to 5,000 sockets of one process went, per socket, through two coroutines,
 an ASGI message dict, uvicorn's ``send`` (an ``Event.wait``, its checks, ``str.encode``) and the

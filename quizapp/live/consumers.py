@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from core import fanout
 from core.frame_limits import CLOSE_RATE_LIMITED, FrameLimiter
-from core.ws_direct import FrameWriter, direct_writer, text_frame
+from core.ws_direct import FrameWriter, direct_writer
 from core.ws_protocol import (
     ProtocolError,
     error_message,
@@ -56,7 +56,7 @@ class QuizSocket(AsyncWebsocketConsumer):
     group: str | None = None
     member: fanout.LocalSocket | None = None
     limiter: FrameLimiter | None = None
-    #: Writes a frame to the connection now when it can take it (core.ws_direct; None: ASGI only).
+    #: Writes a broadcast's frame to the connection now when it can take it (core.ws_direct; None: ASGI only).
     direct: FrameWriter | None = None
 
     async def __call__(self, scope: dict[str, Any], receive: Callable[[], Awaitable[Any]], send: Any) -> None:
@@ -108,10 +108,10 @@ class QuizSocket(AsyncWebsocketConsumer):
         await self.send_text(messages.dumps(payload))
 
     async def send_text(self, text: str) -> None:
-        """A prepared JSON text, as a frame written now when the connection can take it, else
-        straight to the ASGI server (Channels' two ``send`` layers add nothing for a text frame)."""
-        if self.direct is not None and self.direct(text_frame(text)):
-            return
+        """A prepared JSON text, straight to the ASGI server (Channels' two ``send`` layers add
+        nothing for a text frame). The socket's own replies keep this path: written directly
+        (core.ws_direct) a text round's routes answered later at p95 (49-83 ms against 37-48,
+        bench/text_load.py, alternating runs); the room's broadcasts take the direct path."""
         await self.base_send({"type": "websocket.send", "text": text})
 
     async def join_group(self, session_id: int, key: str = "") -> None:
