@@ -286,8 +286,11 @@ class Participant(models.Model):
 class Answer(models.Model):
     """One answer; the unique constraint makes a second answer to the same question impossible."""
 
-    session = models.ForeignKey(QuizSession, on_delete=models.CASCADE, related_name="answers")
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="answers")
+    # No index of their own for session and participant: the (session, question) index and the
+    # unique (participant, question, vote) one begin with them, and every index more is written
+    # again for each of a class's answers.
+    session = models.ForeignKey(QuizSession, on_delete=models.CASCADE, related_name="answers", db_index=False)
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="answers", db_index=False)
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     #: 1 for the first vote; 2 for a peer-instruction re-vote.
     vote = models.PositiveSmallIntegerField(default=1)

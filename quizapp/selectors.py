@@ -94,6 +94,24 @@ def participant_with_session(participant_id: int) -> Participant | None:
     return participant
 
 
+_SESSION_WITH_QUIZ = PreparedQuery(
+    lambda session_id: QuizSession.objects.filter(id=session_id).values_list(
+        *_SESSION_FIELDS, *(f"quiz__{name}" for name in _QUIZ_FIELDS)
+    ),
+    int,
+)
+
+
+def session_with_quiz(session_id: int) -> QuizSession | None:
+    """The session and its quiz, whole, in one prepared read (each batch of answers reads it)."""
+    row = _SESSION_WITH_QUIZ.first(session_id)
+    if row is None:
+        return None
+    session = loaded_instance(QuizSession, _SESSION_FIELDS, row[: len(_SESSION_FIELDS)])
+    session.quiz = loaded_instance(Quiz, _QUIZ_FIELDS, row[len(_SESSION_FIELDS) :])
+    return session
+
+
 def live_session_for_code(code: str) -> QuizSession | None:
     """The live session of the room a typed code reaches, with its room and quiz, in one prepared read
     (a join's hot path: core/prepared.py). Fields a join does not read are deferred, not defaulted."""
@@ -149,12 +167,20 @@ def live_session(room: Room) -> QuizSession | None:
 QUESTIONS_CACHE = "questions_in_order"
 
 
+_QUESTION_FIELDS = _all_fields(Question)
+_QUIZ_QUESTIONS = PreparedQuery(
+    lambda quiz_id: Question.objects.filter(quiz_id=quiz_id).order_by("position", "id").values_list(*_QUESTION_FIELDS),
+    int,
+)
+
+
 def session_questions(session: QuizSession) -> list[Question]:
     """The session's items (its lesson's questions and slides) in order, loaded once per session
-    object; ``session.current_index`` indexes this list."""
+    object; ``session.current_index`` indexes this list. A prepared read: every batch of answers
+    reads them (the ORM compiled the same query for each, core/prepared.py)."""
     cached = getattr(session, QUESTIONS_CACHE, None)
     if cached is None:
-        cached = list(session.quiz.questions.order_by("position", "id"))
+        cached = [loaded_instance(Question, _QUESTION_FIELDS, row) for row in _QUIZ_QUESTIONS.rows(session.quiz_id)]
         setattr(session, QUESTIONS_CACHE, cached)
     return cached
 
@@ -232,7 +258,8 @@ def results_grid(session: QuizSession) -> dict[str, Any]:
     }
 
 
-def answer_cell(answer: Answer) -> dict[str, Any]:
+def answer_cell(answer: Any) -> dict[str, Any]:
+    """One results-grid cell: an :class:`Answer` or a just-stored answer (quizapp.live.answers)."""
     return {
         "participant_id": answer.participant_id,
         "question_id": answer.question_id,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from quizapp import errors, messages
 from quizapp.models import Answer, Participant, Question, Quiz, QuizSession
 from quizapp.rules import answer_matching, ordering, scale, scoring, slider, word_cloud
-from quizapp.selectors import session_questions
+from quizapp.selectors import session_questions, session_with_quiz
 
 PARTICIPANT_TABLE = Participant._meta.db_table  # noqa: SLF001 - Django's documented Model._meta API
 ANSWER_TABLE = Answer._meta.db_table  # noqa: SLF001
@@ -29,9 +29,35 @@ def rules_for(quiz: Quiz) -> scoring.ScoringRules:
     return scoring.ScoringRules(speed_points=quiz.speed_points, streaks=quiz.streaks)
 
 
+@dataclass(slots=True)
+class StoredAnswer:
+    """An answer as the batch stored it (its id set once inserted): the acknowledgement and the
+    tally read it; the ORM reads the row back as :class:`Answer`. Not a model instance: building
+    one per answer was a fifth of storing a class's answers (docs/operations.md)."""
+
+    session_id: int
+    participant_id: int
+    question: Question
+    vote: int
+    choices: list[int]
+    ratings: list[int]
+    text: str
+    correct: bool | None
+    response_ms: int
+    points: int
+    streak_bonus: int
+    confidence: float | None
+    answered_at: datetime
+    id: int | None = None
+
+    @property
+    def question_id(self) -> int:
+        return self.question.id
+
+
 @dataclass(frozen=True)
 class AnswerReceipt:
-    answer: Answer
+    answer: StoredAnswer
     #: Shown to the student at once only in student-paced mode (else at the reveal).
     immediate_result: dict[str, Any] | None
 
@@ -96,85 +122,109 @@ def answers_submit(requests: list[AnswerRequest]) -> list[AnswerReceipt | errors
 def _answers_store(requests: list[AnswerRequest]) -> list[AnswerReceipt | errors.QuizError]:
     now = timezone.now()
     participant_ids = {r.participant_id for r in requests}
-    participants = {p.id: p for p in _participants_locked(participant_ids)}
-    sessions = {
-        s.id: s
-        for s in QuizSession.objects.select_related("quiz").filter(id__in={p.session_id for p in participants.values()})
-    }
-    existing = set(
-        Answer.objects.filter(
-            participant_id__in=participant_ids, question_id__in={r.question_id for r in requests}
-        ).values_list("participant_id", "question_id", "vote")
-    )
+    seats = {seat.id: seat for seat in _seats_locked(participant_ids)}
+    sessions = {}
+    for session_id in {seat.session_id for seat in seats.values()}:
+        session = session_with_quiz(session_id)
+        if session is not None:
+            sessions[session_id] = session
+    existing = _answered(participant_ids, {r.question_id for r in requests})
     outcomes: list[AnswerReceipt | errors.QuizError] = []
-    new_answers: list[Answer] = []
-    changed: dict[int, Participant] = {}
+    new_answers: list[StoredAnswer] = []
+    changed: dict[int, Seat] = {}
     for request in requests:
-        participant = participants.get(request.participant_id)
+        seat = seats.get(request.participant_id)
         try:
-            if participant is None:
+            if seat is None or seat.session_id not in sessions:
                 raise errors.BadToken()
-            session = sessions[participant.session_id]
-            receipt = _answer_build(participant, session, request, now, existing)
+            receipt = _answer_build(seat, sessions[seat.session_id], request, now, existing)
         except errors.QuizError as exc:
             outcomes.append(exc)
             continue
-        existing.add((participant.id, request.question_id, receipt.answer.vote))
+        existing.add((seat.id, request.question_id, receipt.answer.vote))
         new_answers.append(receipt.answer)
-        changed[participant.id] = participant
+        changed[seat.id] = seat
         outcomes.append(receipt)
     _answers_insert(new_answers, now)
     _scores_update(list(changed.values()))
     return outcomes
 
 
-#: What a batch reads of its students (and writes back: score, streak).
-LOCKED_PARTICIPANT_FIELDS = (
-    "id",
-    "session_id",
-    "removed",
-    "score",
-    "streak",
-    "current_index",
-    "question_opened_at",
-    "time_factor",
-)
+@dataclass(slots=True)
+class Seat:
+    """What a batch reads of a student, locked for its transaction (and writes back: score, streak).
+    Not a model instance: building hundreds of those per batch was a tenth of storing them."""
+
+    id: int
+    session_id: int
+    removed: bool
+    score: int
+    streak: int
+    current_index: int
+    question_opened_at: datetime | None
+    time_factor: int
 
 
-def _participants_locked(ids: set[int]) -> list[Participant]:
+#: The columns of :class:`Seat`, in its order.
+SEAT_FIELDS = tuple(Seat.__dataclass_fields__)
+
+
+def _seats_locked(ids: set[int]) -> list[Seat]:
     """The batch's students, locked for its transaction. On PostgreSQL one statement with the ids as
     one array (the ORM's ``IN`` of hundreds of placeholders cost more to compile and bind than to
     run), in id order so that batches side by side lock in the same order."""
     if connection.vendor != "postgresql":
-        return list(Participant.objects.select_for_update().filter(id__in=ids).only(*LOCKED_PARTICIPANT_FIELDS))
-    names = [f.attname for f in Participant._meta.concrete_fields if f.attname in LOCKED_PARTICIPANT_FIELDS]  # noqa: SLF001
+        rows = Participant.objects.select_for_update().filter(id__in=ids).order_by("id").values_list(*SEAT_FIELDS)
+        return [Seat(*row) for row in rows]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {', '.join(names)} FROM {PARTICIPANT_TABLE} WHERE id = ANY(%s::bigint[]) ORDER BY id FOR UPDATE",  # noqa: S608 - names are the model's
-            ["{" + ",".join(str(int(i)) for i in ids) + "}"],
+            f"SELECT {', '.join(SEAT_FIELDS)} FROM {PARTICIPANT_TABLE}"  # noqa: S608 - names are the model's
+            " WHERE id = ANY(%s::bigint[]) ORDER BY id FOR UPDATE",
+            [_int_array(ids)],
         )
-        rows = cursor.fetchall()
-    return [Participant.from_db(connection.alias, names, row) for row in rows]
+        return [Seat(*row) for row in cursor.fetchall()]
 
 
-def _scores_update(participants: list[Participant]) -> None:
+def _answered(participant_ids: set[int], question_ids: set[int]) -> set[tuple[int, int, int]]:
+    """(participant, question, vote) of the answers these students already gave these questions."""
+    if connection.vendor != "postgresql":
+        return set(
+            Answer.objects.filter(participant_id__in=participant_ids, question_id__in=question_ids).values_list(
+                "participant_id", "question_id", "vote"
+            )
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT participant_id, question_id, vote FROM {ANSWER_TABLE}"  # noqa: S608 - names are the model's
+            " WHERE participant_id = ANY(%s::bigint[]) AND question_id = ANY(%s::bigint[])",
+            [_int_array(participant_ids), _int_array(question_ids)],
+        )
+        return set(cursor.fetchall())
+
+
+def _int_array(ids: set[int]) -> str:
+    """A PostgreSQL array literal: one text parameter (psycopg dumps a list element by element)."""
+    return "{" + ",".join(str(int(i)) for i in ids) + "}"
+
+
+def _scores_update(seats: list[Seat]) -> None:
     """Write the batch's new scores and streaks: on PostgreSQL one statement joined to the rows sent
     as one JSON document (a statement per row was a quarter of a batch's database time, and psycopg
     dumping arrays element by element most of the rest), elsewhere one prepared statement run per
     row; both far cheaper than ``bulk_update``'s CASE for hundreds."""
-    if not participants:
+    if not seats:
         return
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"UPDATE {PARTICIPANT_TABLE} AS p SET score = v.score, streak = v.streak"  # noqa: S608
                 " FROM json_to_recordset(%s::json) AS v(id bigint, score integer, streak integer) WHERE p.id = v.id",
-                [json.dumps([{"id": p.id, "score": p.score, "streak": p.streak} for p in participants])],
+                [json.dumps([{"id": s.id, "score": s.score, "streak": s.streak} for s in seats])],
             )
         else:
             cursor.executemany(
                 f"UPDATE {PARTICIPANT_TABLE} SET score = %s, streak = %s WHERE id = %s",  # noqa: S608
-                [(p.score, p.streak, p.id) for p in participants],
+                [(s.score, s.streak, s.id) for s in seats],
             )
 
 
@@ -197,7 +247,7 @@ INSERTED_COLUMNS = (
 )
 
 
-def _answers_insert(new_answers: list[Answer], now: datetime) -> None:
+def _answers_insert(new_answers: list["StoredAnswer"], now: datetime) -> None:
     """Insert a batch and set each answer's id. ``bulk_create`` prepared the values field by field,
     a third of storing a class's answers (docs/operations.md); here PostgreSQL gets one statement
     with the rows as one JSON document, read into the table's own row type (the same text every
@@ -266,13 +316,10 @@ def _answers_insert(new_answers: list[Answer], now: datetime) -> None:
                 ids.update(((p, q, v), i) for i, p, q, v in cursor.fetchall())
     for answer in new_answers:
         answer.id = ids[(answer.participant_id, answer.question_id, answer.vote)]
-        answer.answered_at = now
-        answer._state.adding = False  # noqa: SLF001 - as bulk_create marks what it saved
-        answer._state.db = connection.alias  # noqa: SLF001
 
 
 def _answer_build(
-    participant: Participant,
+    participant: "Seat",
     session: QuizSession,
     request: AnswerRequest,
     now: datetime,
@@ -328,7 +375,7 @@ def _answer_build(
     bonus, streak = (0, participant.streak)
     if counts:
         bonus, streak = scoring.streak_bonus(participant.streak, bool(correct), rules)
-    answer = Answer(
+    answer = StoredAnswer(
         session_id=session.id,
         participant_id=participant.id,
         question=question,
@@ -341,6 +388,7 @@ def _answer_build(
         streak_bonus=bonus,
         confidence=confidence_value,
         vote=vote,
+        answered_at=now,
     )
     participant.score += base + bonus
     participant.streak = streak
@@ -357,7 +405,7 @@ def _answer_build(
     return AnswerReceipt(answer=answer, immediate_result=immediate)
 
 
-def _open_question(participant: Participant, session: QuizSession, question_id: int) -> tuple[Question, datetime]:
+def _open_question(participant: "Seat", session: QuizSession, question_id: int) -> tuple[Question, datetime]:
     """The question this participant may answer now and when it opened for them, or the refusal."""
     questions = session_questions(session)
     if session.mode == QuizSession.Mode.STUDENT_PACED:
@@ -374,7 +422,7 @@ def _open_question(participant: Participant, session: QuizSession, question_id: 
 
 
 def own_deadline(
-    participant: Participant, session: QuizSession, question: Question, opened_at: datetime
+    participant: "Participant | Seat", session: QuizSession, question: Question, opened_at: datetime
 ) -> datetime | None:
     """When this student's time on the open question runs out; ``None``: no time limit (the
     answer is taken until the instructor reveals or moves on, or, student-paced, until they do).
@@ -390,8 +438,8 @@ def own_deadline(
     return None if own_ms is None else opened_at + timedelta(milliseconds=own_ms)
 
 
-def _not_open_or_answered(participant: Participant, question_id: int) -> errors.QuizError:
-    if Answer.objects.filter(participant=participant, question_id=question_id).exists():
+def _not_open_or_answered(participant: "Seat", question_id: int) -> errors.QuizError:
+    if Answer.objects.filter(participant_id=participant.id, question_id=question_id).exists():
         return errors.AlreadyAnswered()
     return errors.QuestionNotOpen()
 
