@@ -48,7 +48,8 @@ class StoredAnswer:
     streak_bonus: int
     confidence: float | None
     answered_at: datetime
-    id: int | None = None
+    #: Set once inserted.
+    id: int = 0
 
     @property
     def question_id(self) -> int:
