@@ -58,6 +58,8 @@ class QuizSocket(AsyncWebsocketConsumer):
     limiter: FrameLimiter | None = None
     #: Writes a broadcast's frame to the connection now when it can take it (core.ws_direct; None: ASGI only).
     direct: FrameWriter | None = None
+    #: Whether this socket's task has its language switched on (:meth:`receive`).
+    language_on = False
 
     async def __call__(self, scope: dict[str, Any], receive: Callable[[], Awaitable[Any]], send: Any) -> None:
         """Channels' consumer loop, without what these sockets never use: a channel-layer channel of
@@ -149,10 +151,11 @@ class QuizSocket(AsyncWebsocketConsumer):
         if self.limiter is None:  # closed for flooding: what was still queued is not read
             return
         # The socket's language, switched on once for its task (frames are handled one by one in it)
-        # rather than overridden per frame: the switch is a context-variable write each way, a
-        # noticeable share of a class routing hundreds of frames a second.
-        if translation.get_language() != self.language:
+        # rather than overridden per frame: the switch is a context-variable write each way, and
+        # even reading it back a few microseconds of every answer of a class.
+        if not self.language_on:
             translation.activate(self.language)
+            self.language_on = True
         ref = None
         try:
             frame = self._frame(text_data, bytes_data)
