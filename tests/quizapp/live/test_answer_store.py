@@ -95,3 +95,35 @@ def test_a_batch_larger_than_one_statement_takes_is_stored_whole():
     assert len(set(ids)) == len(everyone)
     rows = dict(Answer.objects.filter(question=question).values_list("id", "participant_id"))
     assert [rows[i] for i in ids] == [s.id for s in everyone]
+
+
+def test_a_batch_with_a_student_who_answered_earlier_stores_the_rest_and_refuses_that_one():
+    """The batch is first stored without looking up earlier answers: the unique constraint refuses
+    the whole insert, and the batch is stored again with the lookup; nothing is lost or scored twice."""
+    students, question = _class_of(3)
+    first = live_answers.answers_submit([live_answers.AnswerRequest(students[0].id, question.id, choices=[0])])
+    assert not isinstance(first[0], errors.QuizError)
+    students[0].refresh_from_db()
+    score_after_first = students[0].score
+
+    outcomes = live_answers.answers_submit(
+        [
+            live_answers.AnswerRequest(students[1].id, question.id, choices=[0]),
+            live_answers.AnswerRequest(students[0].id, question.id, choices=[0]),  # answered in an earlier batch
+            live_answers.AnswerRequest(students[2].id, question.id, choices=[1]),
+        ]
+    )
+
+    assert isinstance(outcomes[1], errors.AlreadyAnswered)
+    assert not isinstance(outcomes[0], errors.QuizError) and not isinstance(outcomes[2], errors.QuizError)
+    rows = dict(Answer.objects.filter(question=question).values_list("participant_id", "id"))
+    assert rows == {
+        students[0].id: first[0].answer.id,
+        students[1].id: outcomes[0].answer.id,
+        students[2].id: outcomes[2].answer.id,
+    }
+    for student in students:
+        student.refresh_from_db()
+    assert students[0].score == score_after_first
+    assert students[1].score == outcomes[0].answer.points + outcomes[0].answer.streak_bonus > 0
+    assert students[2].score == 0
