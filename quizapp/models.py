@@ -278,6 +278,9 @@ class Participant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "nickname_key"], name="unique_nickname_per_session"),
         ]
+        # Every join asks whether its nickname or browser was banned: read from the session's few
+        # banned rows, not from all of its participants (O(class) per join before).
+        indexes = [models.Index(fields=["session"], condition=models.Q(banned=True), name="banned_in_session")]
 
     def __str__(self) -> str:
         return self.nickname

@@ -248,3 +248,25 @@ def test_a_full_room_refuses_with_or_without_the_lock(student, session, room, se
     full = join(student, nickname="C")
     assert (full.status_code, full.json()["error"]["code"]) == (403, "room_full")
     assert session.participants.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_seat_claim_does_not_wait_for_the_disk_and_leaves_the_connection_as_it_was(session):
+    """On PostgreSQL a join's claim commits asynchronously (every join of a class updates that one
+    row); the setting is the claim's own transaction's, so the connection, back in the pool,
+    commits the next join's participant durably, and inside a caller's transaction it is not used."""
+    from django.db import connection, transaction
+
+    def synchronous_commit() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit" if connection.vendor == "postgresql" else "SELECT 'on'")
+            return cursor.fetchone()[0]
+
+    before = session.seats_claimed
+    assert joining._claim_seat(session.id) == before + 1
+    assert synchronous_commit() == "on"
+    with transaction.atomic():
+        assert joining._claim_seat(session.id) == before + 2
+        assert synchronous_commit() == "on"
+    session.refresh_from_db()
+    assert session.seats_claimed == before + 2
