@@ -293,7 +293,7 @@ def tally(session: QuizSession, question: Question) -> dict[str, Any]:
         "question_id": question.id,
         "vote": session.current_vote,
         "answered": sum(n for _c, _t, n in grouped),
-        "participants": session.participants.filter(removed=False).count(),
+        "participants": participants_present(session.id),
         "distribution": answer_distribution(question, grouped),
     }
     if question.is_ordering:
@@ -327,7 +327,7 @@ def scale_tally(session: QuizSession, question: Question) -> dict[str, Any]:
         "question_id": question.id,
         "vote": session.current_vote,
         "answered": len(ratings),
-        "participants": session.participants.filter(removed=False).count(),
+        "participants": participants_present(session.id),
         "distribution": [s["n"] for s in stats],
         "scale_stats": stats,
     }
@@ -353,11 +353,15 @@ def _cloud_public(session: QuizSession, question: Question, grouped: Iterable[tu
 
 
 def current_tally(session_id: int) -> dict[str, Any] | None:
-    session = QuizSession.objects.select_related("quiz").get(id=session_id)
+    """The open question's tally, read a few times a second per web process while a class answers
+    (prepared reads: the ORM compiled the same queries for every one)."""
+    session = session_with_quiz(session_id)
+    if session is None:
+        raise QuizSession.DoesNotExist
     questions = session_questions(session)
     if session.mode == QuizSession.Mode.STUDENT_PACED:
         return {
-            "participants": session.participants.filter(removed=False).count(),
+            "participants": participants_present(session.id),
             "answered": Answer.objects.filter(session=session).count(),
         }
     if not 0 <= session.current_index < len(questions) or questions[session.current_index].is_slide:
