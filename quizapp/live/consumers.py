@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from core import fanout
 from core.frame_limits import CLOSE_RATE_LIMITED, FrameLimiter
-from core.ws_direct import FrameWriter, direct_writer, text_frame
+from core.ws_direct import FrameWriter, direct_writer
 from core.ws_protocol import (
     ProtocolError,
     error_message,
@@ -56,7 +56,7 @@ class QuizSocket(AsyncWebsocketConsumer):
     group: str | None = None
     member: fanout.LocalSocket | None = None
     limiter: FrameLimiter | None = None
-    #: Writes a broadcast's frame (or an ack) to the connection now if it can take it (core.ws_direct; None: ASGI).
+    #: Writes a broadcast's frame to the connection now when it can take it (core.ws_direct; None: ASGI only).
     direct: FrameWriter | None = None
     #: Whether this socket's task has its language switched on (:meth:`receive`).
     language_on = False
@@ -111,23 +111,10 @@ class QuizSocket(AsyncWebsocketConsumer):
 
     async def send_text(self, text: str) -> None:
         """A prepared JSON text, straight to the ASGI server (Channels' two ``send`` layers add
-        nothing for a text frame). The socket's own replies keep this path (but an answer's ack,
-        :meth:`send_ack`): written directly (core.ws_direct) a text round's routes seemed to answer
-        later at p95 (49-83 ms against 37-48, bench/text_load.py, alternating runs; not seen again
-        the day after, docs/operations.md); the room's broadcasts take the direct path."""
+        nothing for a text frame). The socket's own replies keep this path: written directly
+        (core.ws_direct) a text round's routes answered later at p95 (49-83 ms against 37-48,
+        bench/text_load.py, alternating runs); the room's broadcasts take the direct path."""
         await self.base_send({"type": "websocket.send", "text": text})
-
-    async def send_ack(self, payload: dict[str, Any]) -> None:
-        """An answer's acknowledgement, written directly when the socket can take it now
-        (core.ws_direct): a class of 10,000 answering within two seconds is 10,000 of them, and
-        uvicorn's send (its ASGI message, its checks, the frame built by ``websockets``) was half of
-        each. Not while a room message waits for this socket (its fan-out writer): the ack then
-        takes the ASGI path, as every other reply does."""
-        text = messages.dumps(payload)
-        member = self.member
-        if self.direct is not None and (member is None or member.writer is None) and self.direct(text_frame(text)):
-            return
-        await self.send_text(text)
 
     async def join_group(self, session_id: int, key: str = "") -> None:
         self.group = groups.session_group(session_id)
@@ -303,7 +290,7 @@ class StudentConsumer(QuizSocket):
             ack["words"] = word_cloud.split_stored(receipt.answer.text)
         if receipt.immediate_result is not None:
             ack["result"] = receipt.immediate_result
-        await self.send_ack(message("answer_received", **ack))
+        await self.send_json(message("answer_received", **ack))
 
     async def on_next(self, frame: dict[str, Any]) -> None:
         participant_id = self._require_joined()
