@@ -260,7 +260,7 @@ INSERTED_COLUMNS = (
 )
 
 
-def _answers_insert(new_answers: list["StoredAnswer"], now: datetime) -> None:
+def _answers_insert(new_answers: list[StoredAnswer], now: datetime) -> None:
     """Insert a batch and set each answer's id. ``bulk_create`` prepared the values field by field,
     a third of storing a class's answers (docs/operations.md); here PostgreSQL gets one statement
     with the rows as one JSON document, read into the table's own row type (the same text every
@@ -332,7 +332,7 @@ def _answers_insert(new_answers: list["StoredAnswer"], now: datetime) -> None:
 
 
 def _answer_build(
-    participant: "Seat",
+    participant: Seat,
     session: QuizSession,
     request: AnswerRequest,
     now: datetime,
@@ -418,7 +418,7 @@ def _answer_build(
     return AnswerReceipt(answer=answer, immediate_result=immediate)
 
 
-def _open_question(participant: "Seat", session: QuizSession, question_id: int) -> tuple[Question, datetime]:
+def _open_question(participant: Seat, session: QuizSession, question_id: int) -> tuple[Question, datetime]:
     """The question this participant may answer now and when it opened for them, or the refusal."""
     questions = session_questions(session)
     if session.mode == QuizSession.Mode.STUDENT_PACED:
@@ -435,7 +435,7 @@ def _open_question(participant: "Seat", session: QuizSession, question_id: int) 
 
 
 def own_deadline(
-    participant: "Participant | Seat", session: QuizSession, question: Question, opened_at: datetime
+    participant: Participant | Seat, session: QuizSession, question: Question, opened_at: datetime
 ) -> datetime | None:
     """When this student's time on the open question runs out; ``None``: no time limit (the
     answer is taken until the instructor reveals or moves on, or, student-paced, until they do).
@@ -451,7 +451,7 @@ def own_deadline(
     return None if own_ms is None else opened_at + timedelta(milliseconds=own_ms)
 
 
-def _not_open_or_answered(participant: "Seat", question_id: int) -> errors.QuizError:
+def _not_open_or_answered(participant: Seat, question_id: int) -> errors.QuizError:
     if Answer.objects.filter(participant_id=participant.id, question_id=question_id).exists():
         return errors.AlreadyAnswered()
     return errors.QuestionNotOpen()
