@@ -124,6 +124,67 @@ class ClientCollections:
             self._started = None
 
 
+#: Linux clock ticks per second (``/proc/<pid>/stat`` counts CPU time in them).
+_TICKS_PER_S = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def process_cpu_ms(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, in ms; 0 when it is gone or not on Linux."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) * 1000 / _TICKS_PER_S
+
+
+def pids_named(prefix: str) -> list[int]:
+    """Processes whose command name starts with ``prefix`` (``postgres``: the server and every backend)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().startswith(prefix):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+class CpuBudget:
+    """CPU time each process group spends over measured spans, per unit of work (a join, an answer).
+
+    The client and the servers share this machine's cores, so a latency target is met or missed by
+    the sum of every group's CPU per answer: this says where it goes. Groups are lists of pids read
+    at each span's start (``pids_named`` for PostgreSQL: the bench's backends come and go); a
+    PostgreSQL serving others on the same machine counts their work too."""
+
+    def __init__(self, groups: Callable[[], dict[str, list[int]]]) -> None:
+        self.groups = groups
+        self.spent: dict[str, float] = {}
+        self.units = 0
+        self._start: dict[str, dict[int, float]] | None = None
+
+    def start(self) -> None:
+        self._start = {name: {pid: process_cpu_ms(pid) for pid in pids} for name, pids in self.groups().items()}
+
+    def stop(self, units: int) -> None:
+        """End the span begun by :meth:`start`; ``units`` of work were done in it."""
+        if self._start is None:
+            return
+        for name, before in self._start.items():
+            used = sum(max(0.0, process_cpu_ms(pid) - ms) for pid, ms in before.items())
+            self.spent[name] = self.spent.get(name, 0.0) + used
+        self.units += units
+        self._start = None
+
+    def per_unit_us(self) -> dict[str, float]:
+        """µs of CPU per unit by group, and their ``total``."""
+        if not self.units:
+            return {}
+        per = {name: round(ms * 1000 / self.units) for name, ms in self.spent.items()}
+        return {**per, "total": sum(per.values())}
+
+
 def print_table(rows: list[tuple[str, object]]) -> None:
     """``metric  value`` rows; a tuple prints as ``a / b / c``, floats rounded."""
     width = max(len(name) for name, _ in rows) + 2

@@ -51,12 +51,14 @@ sys.path.insert(0, str(REPO))
 from bench import wire  # noqa: E402
 from bench.harness import (  # noqa: E402
     ClientCollections,
+    CpuBudget,
     free_port,
     http_post_json,
     log,
     loop_lag,
     now_ms,
     pct,
+    pids_named,
     print_table,
     served,
 )
@@ -318,6 +320,17 @@ class Student:
         self.ws.send(json.dumps({"type": "answer", "question_id": question_id, "choices": [self.index % 2]}))
 
 
+def cpu_groups(servers: list[tuple[int, int]]) -> Callable[[], dict[str, list[int]]]:
+    """The process groups whose CPU a row reports: the web processes, PostgreSQL and Redis (every
+    process of theirs on this machine) and this client."""
+    return lambda: {
+        "web": [pid for _port, pid in servers],
+        "postgresql": pids_named("postgres"),
+        "redis": pids_named("redis-server"),
+        "client": [os.getpid()],
+    }
+
+
 async def warm_up(servers: list[tuple[int, int]]) -> None:
     """Run the join and socket code once in each process without a student (a refused join, a
     refused ``hello``), so its first-use imports count in neither the joins' time nor the memory per student."""
@@ -372,10 +385,16 @@ async def connect_all(students: list, answer_window_s: float) -> tuple[list, flo
     return tasks, now_ms() - connect_start
 
 
-async def one_question(host: Any, host_events: asyncio.Queue, students: list, answer_window_s: float) -> tuple:
-    """Open the next question, wait for the answers, reveal: the question's id and its two fan-outs."""
+async def one_question(
+    host: Any, host_events: asyncio.Queue, students: list, answer_window_s: float, cpu: CpuBudget | None = None
+) -> tuple:
+    """Open the next question, wait for the answers, reveal: the question's id and its two fan-outs.
+    ``cpu``: counts the span from ``next`` to the last acknowledgement (the question's fan-out included)."""
     fanout: list[float] = []
     reveal_fanout: list[float] = []
+    answered_before = sum(s.answered for s in students)
+    if cpu is not None:
+        cpu.start()
     t0 = now_ms()
     await host.send(json.dumps({"type": "next"}))
     qid = None
@@ -401,6 +420,8 @@ async def one_question(host: Any, host_events: asyncio.Queue, students: list, an
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and any(s.answered > len(s.acks) + len(s.errors) for s in students):
         await asyncio.sleep(0.05)
+    if cpu is not None:
+        cpu.stop(sum(s.answered for s in students) - answered_before)
     await asyncio.sleep(0.6)  # the last tally lands
     r0 = now_ms()
     await host.send(json.dumps({"type": "reveal"}))
@@ -428,7 +449,10 @@ async def play(
     await warm_up(servers)
     rss_before = [rss_kb(pid) for _port, pid in servers]
     log(f"web process ids (for py-spy): {' '.join(str(pid) for _port, pid in servers)}")
+    join_cpu, answer_cpu = CpuBudget(cpu_groups(servers)), CpuBudget(cpu_groups(servers))
+    join_cpu.start()
     join_ms = await join_all(students)
+    join_cpu.stop(n)
     log(f"{n} students joined over HTTP in {join_ms / 1000:.1f} s; connecting sockets")
     tasks, connect_ms = await connect_all(students, answer_window_s)
     rss_after = [rss_kb(pid) for _port, pid in servers]
@@ -464,7 +488,9 @@ async def play(
     watching = asyncio.ensure_future(loop_lag(client_lags, time.monotonic() + 3600))
     with ClientCollections() as client_collections:
         for _ in range(questions):
-            qid, question_fanout, question_reveal = await one_question(host, host_events, students, answer_window_s)
+            qid, question_fanout, question_reveal = await one_question(
+                host, host_events, students, answer_window_s, answer_cpu
+            )
             question_ids.append(qid)
             fanout += question_fanout
             reveal_fanout += question_reveal
@@ -504,6 +530,8 @@ async def play(
         "tally_lags": tally_lags,
         "client_lags": client_lags,
         "client_full_gcs": client_collections.pauses,
+        "cpu_per_join_us": join_cpu.per_unit_us(),
+        "cpu_per_answer_us": answer_cpu.per_unit_us(),
         "answers_sent": sent,
         "errors": sorted({e for s in students for e in s.errors}),
         "deliveries": len(fanout),
@@ -635,6 +663,11 @@ def measure(servers_for: Any, n: int, args: argparse.Namespace, var_dir: str) ->
         "answers_sent": room["answers_sent"],
         "answers_acked": room["answers_acked"],
         "answers_stored": stored,
+        # CPU time by process group (this machine's cores are shared by all of them: the sum decides).
+        "cpu_per_join_us": room["cpu_per_join_us"],
+        "cpu_per_answer_us": room["cpu_per_answer_us"],
+        "cpu_join_us": room["cpu_per_join_us"].get("total"),
+        "cpu_answer_us": room["cpu_per_answer_us"].get("total"),
         "duplicates": duplicates,
         "deliveries": room["deliveries"],
         "rss_kb_per_student": round(room["rss_growth_kb"] / n, 1),
@@ -670,6 +703,9 @@ def print_row(r: dict[str, Any]) -> None:
             ("answers sent / acked / stored / duplicates", (r["answers_sent"], r["answers_acked"],
                                                             r["answers_stored"], r["duplicates"])),
             ("question deliveries", f"{r['deliveries']} of {n * r['questions']}"),
+            ("CPU µs per join: " + " / ".join(r["cpu_per_join_us"]), tuple(r["cpu_per_join_us"].values())),
+            ("CPU µs per answer (question to last ack): " + " / ".join(r["cpu_per_answer_us"]),
+             tuple(r["cpu_per_answer_us"].values())),
             ("bare websockets fan-out p50 / p99 ms", (r["bare_fanout_p50_ms"], r["bare_fanout_p99_ms"])),
             ("ratio (fan-out p99 / bare p99)", r["ratio_vs_bare"]),
             ("server RSS per student KB (app / bare)", (r["rss_kb_per_student"], r["bare_rss_kb_per_student"])),
@@ -700,6 +736,8 @@ SUMMARY_COLUMNS = [
     ("acked", "answers_acked", "{:.0f}"),
     ("stored", "answers_stored", "{:.0f}"),
     ("dup", "duplicates", "{:.0f}"),
+    ("join CPU µs", "cpu_join_us", "{:.0f}"),
+    ("ans CPU µs", "cpu_answer_us", "{:.0f}"),
     ("KB/stu", "rss_kb_per_student", "{:.1f}"),
     ("bare KB", "bare_rss_kb_per_student", "{:.1f}"),
 ]
