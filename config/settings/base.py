@@ -258,6 +258,11 @@ QUIZ_TALLY_INTERVAL_S = env.float("QUIZ_TALLY_INTERVAL_S", default=0.25)
 QUIZ_ANSWER_STORE_THREADS = env.int(
     "QUIZ_ANSWER_STORE_THREADS", default=1 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 3
 )
+#: The least time between two answer batches of a web process, in ms (core.batching): a busy room's
+#: answers go a few dozen to a batch instead of one or two, each batch costing a fixed few ms of CPU
+#: (1,000 students: web and PostgreSQL CPU per question halved, docs/operations.md); a lone answer
+#: in a quiet room is stored at once. 0: no interval.
+QUIZ_ANSWER_BATCH_INTERVAL_MS = env.float("QUIZ_ANSWER_BATCH_INTERVAL_MS", default=30.0)
 #: A text round's live routing in a child process of each web process (mlcore.services.text_serving)
 #: instead of the web process's guess thread. Off by default: batched explanations are cheap, and a
 #: child spawned on a busy machine kept a class's first routes waiting for seconds (bench/text_load.py).

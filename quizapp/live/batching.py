@@ -37,16 +37,22 @@ class BatchQueue(BatchWorker):
         not_stored: type[errors.QuizError],
         on_stored: Callable[[list[Any]], None] | None = None,
         threads_setting: str = "",
+        interval_setting: str = "",
     ) -> None:
         super().__init__()
         self.store = store
         self.not_stored = not_stored
         self.on_stored = on_stored
         self.threads_setting = threads_setting
+        self.interval_setting = interval_setting
 
     def concurrency(self) -> int:
         """Batches stored at once: the setting named by ``threads_setting`` (else one)."""
         return int(getattr(settings, self.threads_setting, 1)) if self.threads_setting else 1
+
+    def min_interval_s(self) -> float:
+        """The least time between two batches: the setting named by ``interval_setting``, in ms (else none)."""
+        return float(getattr(settings, self.interval_setting, 0)) / 1000 if self.interval_setting else 0.0
 
     async def submit(self, request: Any) -> Any:
         """The receipt once stored; raises the QuizError that refused it."""
@@ -90,6 +96,10 @@ def wall_after_acks(receipts: list[DrawingReceipt]) -> None:
 _publishing: set[asyncio.Future[bool]] = set()
 
 answer_queue = BatchQueue(
-    answers_submit, errors.NotStored, on_stored=tally.answers_stored, threads_setting="QUIZ_ANSWER_STORE_THREADS"
+    answers_submit,
+    errors.NotStored,
+    on_stored=tally.answers_stored,
+    threads_setting="QUIZ_ANSWER_STORE_THREADS",
+    interval_setting="QUIZ_ANSWER_BATCH_INTERVAL_MS",
 )
 drawing_queue = BatchQueue(drawings_store, errors.DrawingNotStored, on_stored=wall_after_acks)

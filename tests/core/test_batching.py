@@ -72,3 +72,36 @@ async def test_a_failing_batch_does_not_stop_the_queue(caplog):
     await _until_all(worker, 2)
     assert worker.batches == [[1], [2]]
     assert "batch of 1 failed" in caplog.text
+
+
+class Paced(Recorder):
+    def __init__(self, slots: int, interval_s: float) -> None:
+        super().__init__(slots)
+        self.interval_s = interval_s
+        self.started: list[float] = []
+
+    def min_interval_s(self) -> float:
+        return self.interval_s
+
+    async def handle(self, batch: list[int]) -> None:
+        self.started.append(asyncio.get_running_loop().time())
+        await super().handle(batch)
+
+
+async def test_with_a_minimum_interval_a_busy_stream_goes_in_fewer_batches_and_none_is_lost():
+    worker = Paced(slots=3, interval_s=0.2)
+    await _feed(worker, range(20))  # one item every 10 ms for 200 ms
+    await _until_all(worker, 20)
+    assert sorted(i for b in worker.batches for i in b) == list(range(20))
+    assert len(worker.batches) <= 3, worker.batches
+    gaps = [later - earlier for earlier, later in zip(worker.started, worker.started[1:], strict=False)]
+    assert all(gap >= 0.19 for gap in gaps), gaps
+
+
+async def test_with_a_minimum_interval_a_lone_item_goes_at_once_and_the_next_waits_out_the_rest():
+    worker = Paced(slots=1, interval_s=5.0)
+    worker.put(1)
+    await _until_all(worker, 1)  # within two seconds: the first batch does not wait out the interval
+    worker.put(2)
+    await asyncio.sleep(0.3)
+    assert worker.batches == [[1]], "an item right after a batch waits for the interval"
