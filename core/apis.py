@@ -9,7 +9,7 @@ it through and the project's exception handler (``REST_FRAMEWORK["EXCEPTION_HAND
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
@@ -175,7 +175,7 @@ class InputSerializer(serializers.Serializer):
             super().to_internal_value({k: v for k, v in data.items() if k not in errors})
         except serializers.ValidationError as exc:
             if isinstance(exc.detail, dict):
-                errors = {**exc.detail, **errors}
+                errors = {**cast(dict[str, Any], exc.detail), **errors}
         raise serializers.ValidationError(errors)
 
 
