@@ -7,8 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from core.media import serve_media
 
 api_urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("quizapp.api_urls")),  # first: it holds the join a whole class makes at once
     path("", include("accounts.api_urls")),
-    path("", include("quizapp.api_urls")),
     path("", include("mlcore.api_urls")),
     path("projects/", include("projects.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -16,6 +16,7 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
+    path("api/", include((api_urlpatterns, "api"))),  # first: the hot paths (joining) resolve in a few steps
     path("", include("core.urls")),
     path("sessions/", include("quizapp.reporting.urls")),
     path("", include("quizapp.urls")),
@@ -23,7 +24,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("ml/", include("mlcore.urls")),
     path("projects/", include("projects.urls")),
-    path("api/", include((api_urlpatterns, "api"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

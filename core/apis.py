@@ -8,11 +8,12 @@ it through and the project's exception handler (``REST_FRAMEWORK["EXCEPTION_HAND
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema
@@ -206,6 +207,72 @@ class AppApiView(APIView):
         if isinstance(exc, AppError):
             exc = ApiRefusal(exc)
         return super().handle_exception(exc)
+
+
+#: A larger body takes DRF's way (and its limits): a hot endpoint's input is a few fields.
+HOT_BODY_MAX_BYTES = 16 * 1024
+_HOT_VALIDATORS: dict[type[serializers.Serializer], serializers.Serializer] = {}
+
+
+class HotJsonPost:
+    """For an :class:`AppApiView` whose POST a whole class makes at once (10,000 students joining):
+    a JSON body that its input serializer accepts skips DRF's request wrapping, content negotiation
+    and per-request copy of the serializer's fields (an eighth of a join's CPU in the web process,
+    docs/operations.md). Anything else (another method, content type or ``Accept``, a body that does
+    not parse or validate) goes through DRF unchanged, so every refusal is DRF's own answer; a
+    service's refusal keeps the one error shape.
+
+    The view sets ``hot_input`` and implements ``hot_post(request, data, **kwargs) -> (status,
+    body)``, which its DRF ``post`` calls too: one path for the work, two ways in."""
+
+    hot_input: ClassVar[type[serializers.Serializer]]
+
+    def hot_post(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: Any) -> tuple[int, dict[str, Any]]:
+        raise NotImplementedError
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        data = self._hot_data(request)
+        if data is None:
+            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        self.args, self.kwargs = args, kwargs
+        try:
+            status, body = self.hot_post(request, data, **kwargs)
+        except Exception as exc:  # only a service's refusal is answered here; the rest is re-raised
+            refusal = as_app_error(exc)
+            if not isinstance(refusal, AppError):
+                raise
+            status, body = refusal.status, {"error": refusal.as_dict()}
+        response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+        response["Allow"] = ", ".join(self.allowed_methods)  # type: ignore[attr-defined]
+        response["Vary"] = "Accept"  # as DRF's answer says
+        return response
+
+    def _hot_data(self, request: HttpRequest) -> Mapping[str, Any] | None:
+        """The validated input when the request can take the short way, else None."""
+        if request.method != "POST" or request.content_type != "application/json":
+            return None
+        try:
+            if int(request.META.get("CONTENT_LENGTH") or 0) > HOT_BODY_MAX_BYTES:
+                return None
+        except ValueError:
+            return None
+        accept = request.headers.get("Accept", "*/*")
+        if accept not in ("*/*", "application/json"):
+            return None  # DRF negotiates the rest (and answers 406 where nothing fits)
+        try:
+            data = json.loads(request.body)
+        except ValueError:  # UnicodeDecodeError too
+            return None
+        if not isinstance(data, dict):
+            return None
+        validator = _HOT_VALIDATORS.get(self.hot_input)
+        if validator is None:
+            # One instance per input class: validating reads its bound fields and changes nothing.
+            validator = _HOT_VALIDATORS[self.hot_input] = self.hot_input()
+        try:
+            return cast(Mapping[str, Any], validator.run_validation(data))
+        except serializers.ValidationError:
+            return None
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -5,9 +5,11 @@ result. Someone else's room or session is a 404; joining is open to anyone with 
 the rate limits. Refusals keep the project's one error shape (:mod:`core.apis`).
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -15,7 +17,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.apis import AppApiView, InputSerializer, found_or_404
+from core.apis import AppApiView, HotJsonPost, InputSerializer, found_or_404
 from quizapp import messages
 from quizapp.authoring.apis import QuestionOptionSerializer, error_responses, owned_quiz
 from quizapp.live import join
@@ -235,24 +237,26 @@ class SessionResultsApi(AppApiView):
 # --- students -----------------------------------------------------------------------------------
 
 
-class RoomJoinApi(AppApiView):
+class JoinInputSerializer(InputSerializer):
+    # min_length is for the schema (a blank nickname is the service's `nickname_invalid`, as the socket says)
+    nickname = serializers.CharField(max_length=200, min_length=1, allow_blank=True, trim_whitespace=False)
+    device_id = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, default="", help_text="A random id kept by the browser."
+    )
+    team = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="Team sessions: the team chosen (0-based)."
+    )
+    more_time = serializers.BooleanField(
+        required=False, default=False, help_text="The student asks for more time (twice the time at once)."
+    )
+
+
+class RoomJoinApi(HotJsonPost, AppApiView):
     """Students have no account: anyone with the room code may try, within the rate limits."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-
-    class JoinInputSerializer(InputSerializer):
-        # min_length is for the schema (a blank nickname is the service's `nickname_invalid`, as the socket says)
-        nickname = serializers.CharField(max_length=200, min_length=1, allow_blank=True, trim_whitespace=False)
-        device_id = serializers.CharField(
-            max_length=64, required=False, allow_blank=True, default="", help_text="A random id kept by the browser."
-        )
-        team = serializers.IntegerField(
-            required=False, allow_null=True, default=None, help_text="Team sessions: the team chosen (0-based)."
-        )
-        more_time = serializers.BooleanField(
-            required=False, default=False, help_text="The student asks for more time (twice the time at once)."
-        )
+    hot_input = JoinInputSerializer
 
     @extend_schema(
         summary="Join the live session of a room with a nickname",
@@ -261,15 +265,19 @@ class RoomJoinApi(AppApiView):
         auth=[],
     )
     def post(self, request: Request, code: str) -> Response:
-        data = self.JoinInputSerializer(data=request.data)
+        data = JoinInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        status_code, body = self.hot_post(request, data.validated_data, code=code)
+        return Response(body, status=status_code)
+
+    def hot_post(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: Any) -> tuple[int, dict[str, Any]]:
         joined = join.participant_join(
-            code=code,
-            nickname=data.validated_data["nickname"],
+            code=kwargs["code"],
+            nickname=data["nickname"],
             address=request.META.get("REMOTE_ADDR", ""),
-            device_id=data.validated_data["device_id"],
-            team=data.validated_data["team"],
-            more_time=data.validated_data["more_time"],
+            device_id=data["device_id"],
+            team=data["team"],
+            more_time=data["more_time"],
         )
         body = {
             "token": joined.token,
@@ -277,4 +285,4 @@ class RoomJoinApi(AppApiView):
             "session": messages.session_public(joined.participant.session),
         }
         # Already in JoinOutputSerializer's shape (the schema's): a class joining at once skips its copy.
-        return Response(body, status=status.HTTP_201_CREATED)
+        return status.HTTP_201_CREATED, body
