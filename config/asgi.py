@@ -5,11 +5,9 @@ auth checks to the consumers each app lists in its ``routing.py``."""
 import os
 
 from django.core.asgi import get_asgi_application
-from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 django_asgi_app = get_asgi_application()
-django_wsgi_app = get_wsgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
@@ -17,12 +15,12 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from channels.sessions import CookieMiddleware  # noqa: E402
 
 from config.routing import token_websocket_urlpatterns, websocket_urlpatterns  # noqa: E402
-from core.pooled_http import PooledHttpRouter  # noqa: E402
+from core.pooled_http import PooledHttpHandler, PooledHttpRouter  # noqa: E402
 from core.socket_routing import TokenSocketsFirst  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": PooledHttpRouter(django_asgi_app, django_wsgi_app),
+        "http": PooledHttpRouter(django_asgi_app, PooledHttpHandler()),
         "websocket": AllowedHostsOriginValidator(
             TokenSocketsFirst(
                 token_routes=token_websocket_urlpatterns,

@@ -24,6 +24,8 @@ from tempfile import SpooledTemporaryFile
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.handlers.wsgi import WSGIHandler
 from django.urls import Resolver404, resolve
 
 #: The attribute :func:`whole_in_worker_thread` sets on a view.
@@ -34,9 +36,24 @@ BODY_IN_MEMORY = 64 * 1024
 
 
 def whole_in_worker_thread(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark a synchronous view to be served by :class:`PooledHttpRouter` in a worker thread."""
+    """Mark a synchronous view to be served by :class:`PooledHttpRouter` in a worker thread, through
+    ``settings.POOLED_HTTP_MIDDLEWARE`` (no session, user, messages or CSRF: an anonymous JSON endpoint)."""
     setattr(view, MARK, True)
     return view
+
+
+class PooledHttpHandler(WSGIHandler):
+    """Django's WSGI handler with the marked views' own middleware list (``POOLED_HTTP_MIDDLEWARE``)."""
+
+    def load_middleware(self, is_async: bool = False) -> None:
+        # Django builds the chain from settings.MIDDLEWARE: the list is swapped in for that, once,
+        # when the process starts (config/asgi.py), before any request runs.
+        every = settings.MIDDLEWARE
+        settings.MIDDLEWARE = settings.POOLED_HTTP_MIDDLEWARE
+        try:
+            super().load_middleware(is_async)
+        finally:
+            settings.MIDDLEWARE = every
 
 
 class PooledHttpRouter:

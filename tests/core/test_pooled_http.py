@@ -9,7 +9,7 @@ from channels.db import database_sync_to_async
 from channels.testing import ApplicationCommunicator
 
 from accounts.services import demo_load_all
-from core.pooled_http import PooledHttpRouter, wsgi_environ
+from core.pooled_http import PooledHttpHandler, PooledHttpRouter, wsgi_environ
 from quizapp.live import session as live
 from quizapp.models import Participant, Quiz
 from quizapp.selectors import room_get_by_code
@@ -104,7 +104,7 @@ def _live_demo_room() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_a_student_joins_through_the_application_with_every_middleware():
+async def test_a_student_joins_through_the_application_with_its_middleware():
     from config import asgi
 
     await database_sync_to_async(_live_demo_room)()
@@ -116,6 +116,9 @@ async def test_a_student_joins_through_the_application_with_every_middleware():
     assert data["token"]
     assert joined["headers"][b"content-type"].startswith(b"application/json")
     assert joined["headers"][b"x-content-type-options"] == b"nosniff", "the security middleware ran"
+    assert joined["headers"][b"x-frame-options"] == b"DENY"
+    assert b"Accept-Language" in joined["headers"][b"vary"], "the locale middleware ran"
+    assert b"set-cookie" not in joined["headers"], "no session or CSRF cookie for an anonymous join"
     assert await database_sync_to_async(Participant.objects.filter(nickname="민지").count)() == 1
 
     refused = await _call(
@@ -126,3 +129,30 @@ async def test_a_student_joins_through_the_application_with_every_middleware():
     )
     assert refused["status"] == 400
     assert json.loads(refused["body"])["error"]["code"]
+
+    taken = await _call(
+        asgi.application,
+        "/api/rooms/MODULABS/join/",
+        json.dumps({"nickname": "민지"}).encode(),
+        headers=[(b"content-type", b"application/json"), (b"accept-language", b"ko")],
+    )
+    assert taken["status"] == 409
+    assert "닉네임" in json.loads(taken["body"])["error"]["message"], "translated: the locale middleware ran"
+
+
+def test_marked_views_skip_the_middleware_of_signed_in_pages(settings):
+    every = list(settings.MIDDLEWARE)
+    handler = PooledHttpHandler()
+    assert every == settings.MIDDLEWARE, "the process's own list is back"
+    chain = []
+    layer = handler._middleware_chain
+    while layer is not None:
+        inner = getattr(layer, "__wrapped__", layer)
+        if hasattr(inner, "get_response"):
+            chain.append(type(inner).__name__)
+        layer = getattr(inner, "get_response", None)
+    assert "SecurityMiddleware" in chain
+    assert "LocaleMiddleware" in chain
+    assert "XFrameOptionsMiddleware" in chain
+    for signed_in in ("SessionMiddleware", "CsrfViewMiddleware", "AuthenticationMiddleware", "MessageMiddleware"):
+        assert signed_in not in chain
