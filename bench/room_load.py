@@ -26,6 +26,7 @@ last line. Loopback only; bounded in count and time.
 
 import argparse
 import asyncio
+import bisect
 import json
 import os
 import random
@@ -276,6 +277,7 @@ class Student:
         self.reveal_at: dict[int, float] = {}
         self.port = 0
         self.acks: list[float] = []
+        self.ack_sent: list[float] = []  # when each acknowledged answer was sent (as acks)
         self.ack_times: list[float] = []
         self.errors: list[str] = []
         self.answered = 0
@@ -306,6 +308,7 @@ class Student:
             if sent is not None:
                 t = now_ms()
                 self.acks.append(t - sent)
+                self.ack_sent.append(sent)
                 self.ack_times.append(t)
         elif kind == "reveal":
             self.reveal_at[msg["question_id"]] = now_ms()
@@ -386,16 +389,24 @@ async def connect_all(students: list, answer_window_s: float) -> tuple[list, flo
 
 
 async def one_question(
-    host: Any, host_events: asyncio.Queue, students: list, answer_window_s: float, cpu: CpuBudget | None = None
+    host: Any,
+    host_events: asyncio.Queue,
+    students: list,
+    answer_window_s: float,
+    cpu: CpuBudget | None = None,
+    opened: list[float] | None = None,
 ) -> tuple:
     """Open the next question, wait for the answers, reveal: the question's id and its two fan-outs.
-    ``cpu``: counts the span from ``next`` to the last acknowledgement (the question's fan-out included)."""
+    ``cpu``: counts the span from ``next`` to the last acknowledgement (the question's fan-out included);
+    ``opened``: gets the time ``next`` was sent."""
     fanout: list[float] = []
     reveal_fanout: list[float] = []
     answered_before = sum(s.answered for s in students)
     if cpu is not None:
         cpu.start()
     t0 = now_ms()
+    if opened is not None:
+        opened.append(t0)
     await host.send(json.dumps({"type": "next"}))
     qid = None
     while qid is None:
@@ -484,12 +495,13 @@ async def play(
     fanout: list[float] = []
     reveal_fanout: list[float] = []
     question_ids: list[int] = []
+    opened: list[float] = []
     client_lags: list[float] = []  # the bench's own loop while the class plays (its share of every latency)
     watching = asyncio.ensure_future(loop_lag(client_lags, time.monotonic() + 3600))
     with ClientCollections() as client_collections:
         for _ in range(questions):
             qid, question_fanout, question_reveal = await one_question(
-                host, host_events, students, answer_window_s, answer_cpu
+                host, host_events, students, answer_window_s, answer_cpu, opened
             )
             question_ids.append(qid)
             fanout += question_fanout
@@ -527,6 +539,7 @@ async def play(
         "fanout": fanout,
         "reveal_fanout": reveal_fanout,
         "acks": [a for s in students for a in s.acks],
+        "ack_p95_by_half_s": acks_by_half_second(students, opened),
         "tally_lags": tally_lags,
         "client_lags": client_lags,
         "client_full_gcs": client_collections.pauses,
@@ -536,6 +549,19 @@ async def play(
         "errors": sorted({e for s in students for e in s.errors}),
         "deliveries": len(fanout),
     }
+
+
+def acks_by_half_second(students: list[Student], opened: list[float]) -> list[float]:
+    """Answer ack p95 (ms) by the half-second of the question in which the answer was sent (from
+    ``next``): high only at the start is the question's fan-out in the way; high throughout, the
+    answers alone are more work than the cores do."""
+    by_slot: dict[int, list[float]] = {}
+    for s in students:
+        for sent, latency in zip(s.ack_sent, s.acks, strict=True):
+            started = opened[max(0, bisect.bisect_right(opened, sent) - 1)]
+            by_slot.setdefault(int((sent - started) // 500), []).append(latency)
+    slots = range(max(by_slot, default=-1) + 1)
+    return [round(pct(by_slot[slot], 95), 1) if slot in by_slot else 0.0 for slot in slots]
 
 
 # --- the bare baseline -------------------------------------------------------------------------
@@ -654,6 +680,7 @@ def measure(servers_for: Any, n: int, args: argparse.Namespace, var_dir: str) ->
         "reveal_vs_question_p99": round(reveal_p99 / fanout_p99, 2) if fanout_p99 else None,
         "ack_p50_ms": round(pct(room["acks"], 50), 1),
         "ack_p95_ms": round(pct(room["acks"], 95), 1),
+        "ack_p95_by_half_s_ms": room["ack_p95_by_half_s"],
         "tally_lag_p50_ms": round(pct(room["tally_lags"], 50), 1),
         "tally_lag_p95_ms": round(pct(room["tally_lags"], 95), 1),
         "client_lag_p95_ms": round(pct(room["client_lags"], 95), 1),
@@ -696,6 +723,8 @@ def print_row(r: dict[str, Any]) -> None:
             ("reveal fan-out p50 / p99 ms", (r["reveal_p50_ms"], r["reveal_p99_ms"])),
             ("reveal p99 / question p99", r["reveal_vs_question_p99"]),
             ("answer ack p50 / p95 ms", (r["ack_p50_ms"], r["ack_p95_ms"])),
+            ("answer ack p95 ms by half-second of the question (sent 0-0.5 s, 0.5-1 s, ...)",
+             " / ".join(f"{v:.0f}" for v in r["ack_p95_by_half_s_ms"])),
             ("instructor tally lag p50 / p95 ms", (r["tally_lag_p50_ms"], r["tally_lag_p95_ms"])),
             ("the bench's own client loop, lag p95 ms", r["client_lag_p95_ms"]),
             ("the bench client's full GCs while playing: count / max ms", (r["client_full_gcs"],
