@@ -8,6 +8,7 @@ it never touches a running ``make run`` and measures the same process shape a us
 from __future__ import annotations
 
 import asyncio
+import bisect
 import gc
 import json
 import os
@@ -16,7 +17,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -341,3 +342,16 @@ async def close_all(host: Any, students: list[Any], listeners: list[asyncio.Futu
         await s.ws.close()
     for task in listeners:
         task.cancel()
+
+
+def acks_by_half_second(acks: Iterable[tuple[float, float]], opened: list[float]) -> list[float]:
+    """Ack p95 (ms) by the half-second of its question in which each answer was sent: ``acks`` are
+    (sent at, latency), ``opened`` the times each question opened (ascending, same clock). High only
+    in the first slot: the question's fan-out is in the way; high throughout: the answers alone are
+    more work than the cores do."""
+    by_slot: dict[int, list[float]] = {}
+    for sent, latency in acks:
+        started = opened[max(0, bisect.bisect_right(opened, sent) - 1)]
+        by_slot.setdefault(int((sent - started) // 500), []).append(latency)
+    slots = range(max(by_slot, default=-1) + 1)
+    return [round(pct(by_slot[slot], 95), 1) if slot in by_slot else 0.0 for slot in slots]

