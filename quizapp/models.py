@@ -211,6 +211,9 @@ class QuizSession(models.Model):
     #: Joins that reached the room's limit check, never fewer than the participants the session has
     #: had: while it stays far under the limit a join needs no count (quizapp/live/join.py).
     seats_claimed = models.PositiveIntegerField(default=0, editable=False)
+    #: Whether anyone was ever banned from the session: a join asks about bans only then (one
+    #: statement fewer for each of a class of 10,000). Set with the ban, never cleared.
+    has_bans = models.BooleanField(default=False, editable=False)
     question_opened_at = models.DateTimeField(null=True, blank=True)
     question_deadline = models.DateTimeField(null=True, blank=True)
     #: Word clouds: the words the instructor hid, ``{"<question id>": [word keys]}``

@@ -19,7 +19,17 @@ def room_get_by_code(code: str) -> Room | None:
 
 
 #: What a join reads of a room's live session, its room and its quiz (one row, by the room's code key).
-_JOIN_SESSION_FIELDS = ("id", "mode", "state", "locked", "friendly_nicknames", "team_count", "room_id", "quiz_id")
+_JOIN_SESSION_FIELDS = (
+    "id",
+    "mode",
+    "state",
+    "locked",
+    "friendly_nicknames",
+    "team_count",
+    "has_bans",
+    "room_id",
+    "quiz_id",
+)
 _JOIN_ROOM_FIELDS = ("id", "code", "code_key", "max_participants", "owner_id")
 _JOIN_QUIZ_FIELDS = ("id", "title", "language", "ask_confidence")
 _LIVE_SESSION_BY_CODE = PreparedQuery(

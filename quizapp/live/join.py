@@ -211,7 +211,9 @@ def _admit(
         taken = set(session.participants.values_list("nickname_key", flat=True))
         nickname = nicknames.friendly_nickname(secrets.SystemRandom(), session.quiz.language, taken=taken)
     key = nicknames.nickname_key(nickname)
-    if participant_banned(session_id=session.id, nickname_key=key, device_id=device_id):
+    # A session nobody was banned from (nearly all) skips the question. A ban that lands after the
+    # session was read admits this join, as one landing just after the question would.
+    if session.has_bans and participant_banned(session_id=session.id, nickname_key=key, device_id=device_id):
         raise errors.Banned()
     if session.locked:
         raise errors.RoomLocked()

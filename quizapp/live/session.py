@@ -355,6 +355,8 @@ def participant_remove(*, session_id: int, user: User, participant_id: int, ban:
     participant.removed = True
     participant.banned = participant.banned or ban
     participant.save(update_fields=["removed", "banned"])
+    if ban and not session.has_bans:  # from now on every join of the session asks about bans
+        QuizSession.objects.filter(id=session.id).update(has_bans=True)
     broadcast.after_commit(
         session.id,
         message("removed", banned=participant.banned),

@@ -1,8 +1,13 @@
 """POST /api/rooms/<code>/join/: students join without an account; every refusal has its code
 and HTTP status; a hostile nickname is kept as typed and escaped where pages show it."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from quizapp.authoring.services import quiz_create
 from quizapp.live import join as joining
@@ -119,6 +124,39 @@ def test_each_refusal_has_its_code_and_status(student, teacher, room, setup, nic
     assert set(response.json()) == {"error"}
     assert response.json()["error"]["code"] == code
     assert response.json()["error"]["message"]
+
+
+def test_a_join_asks_about_bans_only_once_someone_was_banned(student, teacher, session):
+    """One statement fewer per join for a class nobody was banned from; the first ban turns it on."""
+
+    def ban_reads(**body) -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            assert join(student, **body).status_code == 201
+        return [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT") and '"banned"' in q["sql"]]
+
+    assert ban_reads(nickname="Mina", device_id="phone-1") == []
+    kim = join(student, nickname="Kim").json()["participant"]
+    live.participant_remove(session_id=session.id, user=teacher, participant_id=kim["id"], ban=True)
+    session.refresh_from_db()
+    assert session.has_bans
+    assert len(ban_reads(nickname="Jun", device_id="phone-2")) == 1
+
+
+def test_sessions_that_banned_before_the_flag_keep_their_bans(student, teacher, session):
+    migration = importlib.import_module("quizapp.migrations.0021_session_has_bans")
+    kim = join(student, nickname="Kim", device_id="phone-7").json()["participant"]
+    Participant.objects.filter(id=kim["id"]).update(banned=True, removed=True)  # as a ban before 0021
+    other = live.session_start(
+        room=room_create(owner=teacher, code="OTHERROOM"),
+        quiz=quiz_create(owner=teacher, title="Q", questions=QUESTIONS),
+        mode=QuizSession.Mode.INSTRUCTOR_PACED,
+        user=teacher,
+    )
+    migration.mark_sessions_with_bans(django_apps, None)
+    assert QuizSession.objects.get(id=session.id).has_bans
+    assert not QuizSession.objects.get(id=other.id).has_bans
+    response = join(student, nickname="Someone else", device_id="phone-7")
+    assert (response.status_code, response.json()["error"]["code"]) == (403, "banned")
 
 
 def test_a_banned_device_cannot_come_back_with_another_nickname(student, teacher, session):
