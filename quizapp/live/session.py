@@ -7,10 +7,11 @@ answering :mod:`quizapp.live.answers`; consumers and views call these and nothin
 """
 
 from datetime import timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -25,12 +26,13 @@ from quizapp.rules import scoring
 from quizapp.selectors import (
     answer_distribution,
     answers_grouped,
-    leaderboard_rows,
+    leaderboard_top,
     ordering_tally,
     participant_calibrations,
     scale_stats,
     session_lock_for_host,
     session_questions,
+    standings,
     team_standings,
 )
 
@@ -115,16 +117,17 @@ def _end(session: QuizSession) -> None:
     if session.question_deadline and session.question_deadline > session.ended_at:
         session.question_deadline = session.ended_at
     session.save(update_fields=["state", "ended_at", "question_deadline"])
-    rows = leaderboard_rows(session)
+    ranked = standings(session)
     calibrations = participant_calibrations(session) if session.quiz.ask_confidence else {}
     personal = {
-        groups.member_key(r["id"]): messages.dumps(
-            {"rank": r["rank"], "score": r["score"], "calibration": calibrations.get(r["id"])}
+        groups.member_key(r.id): messages.dumps(
+            {"rank": r.rank, "score": r.score, "calibration": calibrations.get(r.id)}
         )
-        for r in rows
+        for r in ranked
     }
     extra = {"teams": team_standings(session)} if session.team_count else {}
-    broadcast.after_commit(session.id, message("session_ended", top=rows[:5], **extra), personal=personal)
+    top = leaderboard_top(session, ranked)
+    broadcast.after_commit(session.id, message("session_ended", top=top, **extra), personal=personal)
 
 
 @transaction.atomic
@@ -266,15 +269,6 @@ def session_reveal(*, session_id: int, user: User) -> QuizSession:
     return session
 
 
-class _RevealedAnswer(NamedTuple):
-    """What the reveal reads of each answer (what was chosen is read grouped: no JSON per answer)."""
-
-    participant_id: int
-    correct: bool | None
-    points: int
-    streak_bonus: int
-
-
 def _reveal(session: QuizSession) -> None:
     question = session_questions(session)[session.current_index]
     now = timezone.now()
@@ -283,26 +277,27 @@ def _reveal(session: QuizSession) -> None:
         session.question_deadline = now
     session.save(update_fields=["state", "question_deadline"])
     vote = session.current_vote
-    # Rows, not model instances: building 2,000 Answer objects was most of a 2,000-student reveal.
     answered = Answer.objects.filter(session=session, question=question, vote=vote)
-    answers = [_RevealedAnswer(*row) for row in answered.values_list(*_RevealedAnswer._fields)]
+    # Rows, not model instances (building 2,000 Answer objects was most of a 2,000-student reveal),
+    # each answer's points with its streak bonus added up by the database.
+    rows = answered.annotate(total=F("points") + F("streak_bonus")).values_list("participant_id", "correct", "total")
+    results: dict[int, tuple[bool | None, int]] = {pid: (correct, total) for pid, correct, total in rows}
     grouped = answers_grouped(session, question, vote)
     # A missing answer breaks a streak, as a wrong one does (polls and 0-point questions do not count).
     # Who answered is asked of the database, not sent to it: a list of 10,000 ids was half a reveal.
     if vote == 1 and question.has_correct_answer and question.points > 0:
         session.participants.filter(streak__gt=0).exclude(id__in=answered.values("participant_id")).update(streak=0)
-    rows = leaderboard_rows(session)
-    by_participant = {a.participant_id: a for a in answers}
+    ranked = standings(session)
     personal = {}
-    for row in rows:
-        answer = by_participant.get(row["id"])
-        personal[groups.member_key(row["id"])] = messages.personal_result(
-            answered=answer is not None,
-            correct=answer.correct if answer else None,
-            points=(answer.points + answer.streak_bonus) if answer else 0,
-            score=row["score"],
-            rank=row["rank"],
-            streak=row["streak"],
+    for row in ranked:
+        result = results.get(row.id)
+        personal[groups.member_key(row.id)] = messages.personal_result(
+            answered=result is not None,
+            correct=result[0] if result else None,
+            points=result[1] if result else 0,
+            score=row.score,
+            rank=row.rank,
+            streak=row.streak,
         )
     extra: dict[str, Any] = {"teams": team_standings(session)} if session.team_count else {}
     if question.is_ordering:  # how many exact, partly right, wrong
@@ -312,7 +307,10 @@ def _reveal(session: QuizSession) -> None:
         first = list(
             Answer.objects.filter(session=session, question=question, vote=1).values_list("correct", flat=True)
         )
-        shift = {"before": _share_correct(first), "after": _share_correct([a.correct for a in answers])}
+        shift = {
+            "before": _share_correct(first),
+            "after": _share_correct([correct for correct, _total in results.values()]),
+        }
     payload = message(
         "reveal",
         question_id=question.id,
@@ -320,9 +318,9 @@ def _reveal(session: QuizSession) -> None:
         shift=shift,
         **messages.question_reveal(question),
         distribution=answer_distribution(question, grouped),
-        answered=len(answers),
-        participants=len(rows),
-        top=rows[:5],
+        answered=len(results),
+        participants=len(ranked),
+        top=leaderboard_top(session, ranked),
         **extra,
     )
     if question.kind == Question.Kind.SCALE:  # the class's mean, spread and distribution per statement

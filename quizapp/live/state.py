@@ -86,7 +86,7 @@ def student_state(participant: Participant) -> dict[str, Any]:
 
 def _add_final(state: dict[str, Any], session: QuizSession, participant: Participant) -> None:
     """An ended session's state is its end screen: the five best and this student's calibration."""
-    state["top"] = selectors.leaderboard_rows(session)[:5]
+    state["top"] = selectors.leaderboard_top(session)
     if session.team_count:
         state["teams"] = selectors.team_standings(session)
     if session.quiz.ask_confidence:
@@ -108,7 +108,7 @@ def host_state(session: QuizSession) -> dict[str, Any]:
             messages.participant_public(p) for p in session.participants.filter(removed=False).order_by("joined_at")
         ],
         "grid": selectors.results_grid(session),
-        "leaderboard": selectors.leaderboard_rows(session)[:5],
+        "leaderboard": selectors.leaderboard_top(session),
         "teams": selectors.team_standings(session) if session.team_count else None,
     }
     if current is not None and current.is_slide:
