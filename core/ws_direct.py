@@ -6,8 +6,8 @@ an ASGI message dict, uvicorn's ``send`` (an ``Event.wait``, its checks, ``str.e
 is two to ten bytes of header and the UTF-8 text (RFC 6455 section 5.2: FIN, opcode 1, no mask), so
 a broadcast builds it once and writes the same bytes to every socket that can take them now.
 
-Only under uvicorn's ``websockets-sansio`` protocol (what ``manage.py serve``, docker-compose.yml and
-the benchmarks run) and only without extensions (per-message deflate is off there: it would have
+Only under uvicorn's ``websockets-sansio`` protocol (or core.ws_server's, which ``manage.py serve``,
+docker-compose.yml and the benchmarks run) and only without extensions (per-message deflate is off there: it would have
 to compress each frame). Anywhere else (another server, a test communicator, a wrapped ``send``)
 :func:`direct_writer` answers None and the socket keeps the ASGI path. A writer refuses (False)
 whenever the ASGI path would wait or refuse: the transport paused for a slow phone (the caller
@@ -43,7 +43,7 @@ def text_frame(text: str) -> bytes:
 def direct_writer(send: Any) -> FrameWriter | None:
     """A frame writer for the accepted socket behind ASGI ``send``, or None where there is none."""
     protocol = getattr(send, "__self__", None)
-    if type(protocol) is not WebSocketsSansIOProtocol or getattr(send, "__name__", "") != "send":
+    if not isinstance(protocol, WebSocketsSansIOProtocol) or getattr(send, "__name__", "") != "send":
         return None
     conn = protocol.conn
     if not protocol.handshake_complete or conn.extensions or conn.state is not State.OPEN:

@@ -15,6 +15,8 @@ import uvicorn
 from celery import Celery
 from django.db import connection
 
+from core.ws_server import PROTOCOL_PATH
+
 REPO = Path(__file__).resolve().parent.parent
 OUTPUT_DIR = REPO / "test-output"
 REQUIRE_SERVICES = os.environ.get("A2B_REQUIRE_SERVICES") == "1"
@@ -125,8 +127,9 @@ class ThreadedServer:
             port=self.port,
             lifespan="off",
             log_level="warning",
-            # As core/management/commands/serve.py runs it (so sockets take core.ws_direct's path).
-            ws="websockets-sansio",
+            # As core/management/commands/serve.py runs it (sockets take core.ws_direct's path and
+            # core.ws_server's lane).
+            ws=PROTOCOL_PATH,
             ws_per_message_deflate=False,
         )
         self.server = uvicorn.Server(config)

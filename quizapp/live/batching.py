@@ -56,9 +56,14 @@ class BatchQueue(BatchWorker):
 
     async def submit(self, request: Any) -> Any:
         """The receipt once stored; raises the QuizError that refused it."""
+        return await self.enqueue(request)
+
+    def enqueue(self, request: Any) -> asyncio.Future[Any]:
+        """:meth:`submit` without a coroutine: the future gets the receipt or the refusal (for a
+        caller that is not a task: the protocol's read of a frame, core.ws_server)."""
         future = asyncio.get_running_loop().create_future()
         self.put((request, future))
-        return await future
+        return future
 
     async def handle(self, batch: list[Any]) -> None:
         try:

@@ -20,16 +20,18 @@ from django.utils.translation import gettext as _
 
 from core import fanout
 from core.frame_limits import CLOSE_RATE_LIMITED, FrameLimiter
-from core.ws_direct import FrameWriter, direct_writer
+from core.ws_direct import FrameWriter, direct_writer, text_frame
 from core.ws_protocol import (
     ProtocolError,
     error_message,
+    frame_ref,
     message,
     parse_frame,
     rate_limited,
     socket_language,
     too_many_messages,
 )
+from core.ws_server import close_lane, open_lane
 from quizapp import errors, groups, messages, selectors
 from quizapp.drawing import guesses, relay, rounds
 from quizapp.drawing import selectors as drawing_selectors
@@ -47,6 +49,9 @@ CLOSE_NOT_FOUND = 4404
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
+#: Lane replies being written through the ASGI path (a reference each, so none is collected half-way).
+_lane_sends: set[asyncio.Task[None]] = set()
+
 
 class QuizSocket(AsyncWebsocketConsumer):
     """Shared plumbing: frame parsing, errors in the socket's language, fan-out membership."""
@@ -60,6 +65,11 @@ class QuizSocket(AsyncWebsocketConsumer):
     direct: FrameWriter | None = None
     #: Whether this socket's task has its language switched on (:meth:`receive`).
     language_on = False
+    #: Whether this socket's task is handling a message (the lane then declines: core.ws_server).
+    busy = False
+    #: Messages the lane took whose replies are not written yet, and who waits for them.
+    lane_replies = 0
+    lane_waiter: asyncio.Future[None] | None = None
 
     async def __call__(self, scope: dict[str, Any], receive: Callable[[], Awaitable[Any]], send: Any) -> None:
         """Channels' consumer loop, without what these sockets never use: a channel-layer channel of
@@ -72,7 +82,14 @@ class QuizSocket(AsyncWebsocketConsumer):
         self.base_send = send
         try:
             while True:
-                await self.dispatch(await receive())
+                message = await receive()
+                if self.lane_replies:  # replies to what the lane took go first: one order per socket
+                    await self._lane_drained()
+                self.busy = True
+                try:
+                    await self.dispatch(message)
+                finally:
+                    self.busy = False
         except StopConsumer:
             pass
 
@@ -105,6 +122,7 @@ class QuizSocket(AsyncWebsocketConsumer):
         # collector, which then froze the process for ~0.2 ms per socket when a class left at once.
         self.member = None
         self.direct = None
+        close_lane(self.base_send)
 
     async def send_json(self, payload: dict[str, Any]) -> None:
         await self.send_text(messages.dumps(payload))
@@ -192,6 +210,40 @@ class QuizSocket(AsyncWebsocketConsumer):
         self.limiter = None
         await self.close(code=CLOSE_RATE_LIMITED)
 
+    def lane_took(self, pending: asyncio.Future[Any], reply: Callable[[Any], str]) -> None:
+        """A message the lane took (core.ws_server): once ``pending`` is done, ``reply(pending)``
+        is written; until then the ASGI path holds back this socket's next message."""
+        self.lane_replies += 1
+        pending.add_done_callback(lambda done: self._lane_write(reply(done)))
+
+    def _lane_write(self, text: str) -> None:
+        if self.direct is not None and self.direct(text_frame(text)):
+            self._lane_written()
+            return
+        # The phone is slow (its transport paused) or going: the ASGI path waits for it, or refuses.
+        task = asyncio.get_running_loop().create_task(self._lane_send(text))
+        _lane_sends.add(task)
+        task.add_done_callback(_lane_sends.discard)
+
+    async def _lane_send(self, text: str) -> None:
+        try:
+            await self.send_text(text)
+        except Exception:  # the socket closed: its phone gets the state on reconnect
+            logger.debug("quiz: a lane reply found its socket closed", exc_info=True)
+        finally:
+            self._lane_written()
+
+    def _lane_written(self) -> None:
+        self.lane_replies -= 1
+        if not self.lane_replies and self.lane_waiter is not None and not self.lane_waiter.done():
+            self.lane_waiter.set_result(None)
+
+    async def _lane_drained(self) -> None:
+        while self.lane_replies:
+            self.lane_waiter = asyncio.get_running_loop().create_future()
+            await self.lane_waiter
+        self.lane_waiter = None
+
 
 def _id_field(frame: dict[str, Any], name: str, error: type[errors.QuizError]) -> int:
     value = frame.get(name)
@@ -222,6 +274,8 @@ class StudentConsumer(QuizSocket):
         #: Routes being answered (:meth:`on_route`), cancelled if the socket goes.
         self.routes: set[asyncio.Future[None]] = set()
         await super().connect()
+        if self.direct is not None:  # the lane's replies are written directly
+            open_lane(self.base_send, self.answer_at_once)
 
     def _require_joined(self) -> int:
         if self.participant_id is None:
@@ -268,29 +322,63 @@ class StudentConsumer(QuizSocket):
         return message("state", **state.student_state(participant), seq=seq)
 
     async def on_answer(self, frame: dict[str, Any]) -> None:
+        receipt = await answer_queue.submit(self._answer_request(frame))
+        await self.send_json(self._answer_ack(frame, receipt))
+
+    def _answer_request(self, frame: dict[str, Any]) -> answers.AnswerRequest:
         participant_id = self._require_joined()
         question_id = frame.get("question_id")
         if not isinstance(question_id, int) or isinstance(question_id, bool):
             raise errors.InvalidAnswer()
-        receipt = await answer_queue.submit(
-            answers.AnswerRequest(
-                participant_id=participant_id,
-                question_id=question_id,
-                choices=frame.get("choices"),
-                text=frame.get("text"),
-                confidence=frame.get("confidence"),
-                value=frame.get("value"),
-                ratings=frame.get("ratings"),
-                order=frame.get("order"),
-                words=frame.get("words"),
-            )
+        return answers.AnswerRequest(
+            participant_id=participant_id,
+            question_id=question_id,
+            choices=frame.get("choices"),
+            text=frame.get("text"),
+            confidence=frame.get("confidence"),
+            value=frame.get("value"),
+            ratings=frame.get("ratings"),
+            order=frame.get("order"),
+            words=frame.get("words"),
         )
-        ack: dict[str, Any] = {"question_id": question_id, "id": frame.get("id")}
+
+    @staticmethod
+    def _answer_ack(frame: dict[str, Any], receipt: answers.AnswerReceipt) -> dict[str, Any]:
+        ack: dict[str, Any] = {"question_id": receipt.answer.question_id, "id": frame.get("id")}
         if receipt.answer.question.is_word_cloud:  # the words as stored (cleaned, each once)
             ack["words"] = word_cloud.split_stored(receipt.answer.text)
         if receipt.immediate_result is not None:
             ack["result"] = receipt.immediate_result
-        await self.send_json(message("answer_received", **ack))
+        return message("answer_received", **ack)
+
+    def answer_at_once(self, text: str) -> bool:
+        """The socket's lane (core.ws_server): an answer, while this socket has nothing in hand,
+        goes to the batch queue from the protocol's read of it, and its acknowledgement (or refusal)
+        is written once stored. Anything else, a frame the ASGI path would refuse before storing
+        (unreadable, over its budget, not joined) or a busy socket: declined, the ASGI path has it."""
+        if self.busy or self.lane_replies or self.participant_id is None or self.limiter is None:
+            return False
+        try:
+            frame = parse_frame(text)
+        except ProtocolError:
+            return False
+        question_id = frame.get("question_id")
+        if frame["type"] != "answer" or not isinstance(question_id, int) or isinstance(question_id, bool):
+            return False
+        if not self.limiter.allow("answer"):
+            return False
+        self.lane_took(answer_queue.enqueue(self._answer_request(frame)), lambda done: self._answer_reply(frame, done))
+        return True
+
+    def _answer_reply(self, frame: dict[str, Any], stored: asyncio.Future[Any]) -> str:
+        exc = stored.exception() if not stored.cancelled() else errors.NotStored()
+        if exc is None:
+            return messages.dumps(self._answer_ack(frame, stored.result()))
+        if not isinstance(exc, errors.QuizError):  # the batch queue turns failures into NotStored
+            logger.error("quiz: an answer from the lane failed", exc_info=exc)
+            exc = errors.NotStored()
+        with translation.override(self.language):  # not this socket's task: its language is not on here
+            return messages.dumps(error_message(exc.code, exc.message, ref=frame_ref(frame)))
 
     async def on_next(self, frame: dict[str, Any]) -> None:
         participant_id = self._require_joined()

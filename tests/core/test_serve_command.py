@@ -15,4 +15,4 @@ def test_the_access_log_is_off_only_where_its_lines_would_not_be_written():
     assert "--no-access-log" not in chatty
     assert "--no-access-log" not in default
     assert quiet[quiet.index("--log-level") + 1] == "warning"
-    assert quiet[quiet.index("--ws") + 1] == "websockets-sansio"
+    assert quiet[quiet.index("--ws") + 1] == "core.ws_server:LaneProtocol"  # uvicorn's sans-I/O one, with the lane

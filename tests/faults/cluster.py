@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from core.ws_server import PROTOCOL_PATH
 from tests.support import OUTPUT_DIR, REPO, free_port
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -196,7 +197,7 @@ class Web:
     def start(self) -> None:
         self.process = _spawn(
             [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
-             "--port", str(self.port), "--ws", "websockets-sansio", "--lifespan", "off", "--no-server-header",
+             "--port", str(self.port), "--ws", PROTOCOL_PATH, "--lifespan", "off", "--no-server-header",
              "--ws-per-message-deflate", "false", "--log-level", "warning"],
             name=self.name, env=self.env, cwd=REPO,
         )  # fmt: skip

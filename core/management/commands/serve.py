@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from core.ws_server import PROTOCOL_PATH
+
 STOP_GRACE_S = 10
 
 
@@ -44,7 +46,7 @@ def uvicorn_command(host: str, port: int, env: Mapping[str, str] | None = None) 
         "--port",
         str(port),
         "--ws",
-        "websockets-sansio",
+        PROTOCOL_PATH,
         "--lifespan",
         "off",
         "--no-server-header",

@@ -129,8 +129,10 @@ class Socket:
         self.reader = asyncio.get_running_loop().create_task(self._read())
 
     @classmethod
-    async def open(cls, url: str, cookie: str | None = None) -> Socket:
+    async def open(cls, url: str, cookie: str | None = None, language: str | None = None) -> Socket:
         headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+        if language:
+            headers["Accept-Language"] = language
         connection = await connect(url, origin=Origin("http://127.0.0.1"), additional_headers=headers, open_timeout=5)
         return cls(connection)
 
