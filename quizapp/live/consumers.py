@@ -83,10 +83,12 @@ class QuizSocket(AsyncWebsocketConsumer):
         try:
             while True:
                 message = await receive()
-                if self.lane_replies:  # replies to what the lane took go first: one order per socket
-                    await self._lane_drained()
+                # Busy from here (no await in between): while this message waits for the lane's
+                # replies below, a newer frame must not take the lane past it.
                 self.busy = True
                 try:
+                    if self.lane_replies:  # replies to what the lane took go first: one order per socket
+                        await self._lane_drained()
                     await self.dispatch(message)
                 finally:
                     self.busy = False

@@ -157,3 +157,35 @@ async def test_a_socket_that_closes_with_an_answer_in_the_batch_loses_nothing(li
         assert stored.is_set(), "the answer the lane took was stored though its socket closed"
     finally:
         await host.close()
+
+
+async def test_a_message_waiting_for_the_lanes_replies_keeps_newer_frames_off_the_lane():
+    """The consumer took a message from the queue while a lane reply was still out: until it has
+    handled that message, a newer answer must not take the lane past it."""
+    from core.frame_limits import FrameLimiter
+
+    consumer = consumers.StudentConsumer()
+    consumer.participant_id, consumer.session_id = 1, 1
+    consumer.limiter = FrameLimiter()
+    consumer.language = "en"
+    consumer.lane_replies = 1  # a reply of the lane's still being stored
+    queue: asyncio.Queue = asyncio.Queue()
+    sent: list[dict] = []
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "websocket", "path": "/ws/rooms/X/play/", "headers": [], "url_route": {"kwargs": {"code": "X"}}}
+    loop_task = asyncio.ensure_future(consumer(scope, queue.get, send))
+    queue.put_nowait({"type": "websocket.receive", "text": json.dumps({"type": "ping", "id": "p"})})
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert consumer.busy, "waiting for the lane's reply counts as busy"
+    newer = json.dumps({"type": "answer", "question_id": 5, "choices": [0], "id": "b"})
+    assert consumer.answer_at_once(newer) is False
+    consumer._lane_written()  # the reply went out: the ping is answered next
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert [json.loads(m["text"])["type"] for m in sent] == ["pong"]
+    assert not consumer.busy
+    loop_task.cancel()
