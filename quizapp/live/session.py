@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -29,6 +28,7 @@ from quizapp.selectors import (
     leaderboard_top,
     ordering_tally,
     participant_calibrations,
+    reveal_personal_parts,
     scale_stats,
     session_lock_for_host,
     session_questions,
@@ -278,38 +278,21 @@ def _reveal(session: QuizSession) -> None:
     session.save(update_fields=["state", "question_deadline"])
     vote = session.current_vote
     answered = Answer.objects.filter(session=session, question=question, vote=vote)
-    # Rows, not model instances (building 2,000 Answer objects was most of a 2,000-student reveal),
-    # each answer's points with its streak bonus added up by the database.
-    rows = answered.annotate(total=F("points") + F("streak_bonus")).values_list("participant_id", "correct", "total")
-    results: dict[int, tuple[bool | None, int]] = {pid: (correct, total) for pid, correct, total in rows}
     grouped = answers_grouped(session, question, vote)
     # A missing answer breaks a streak, as a wrong one does (polls and 0-point questions do not count).
     # Who answered is asked of the database, not sent to it: a list of 10,000 ids was half a reveal.
     if vote == 1 and question.has_correct_answer and question.points > 0:
         session.participants.filter(streak__gt=0).exclude(id__in=answered.values("participant_id")).update(streak=0)
-    ranked = standings(session)
-    personal = {}
-    for row in ranked:
-        result = results.get(row.id)
-        personal[groups.member_key(row.id)] = messages.personal_result(
-            answered=result is not None,
-            correct=result[0] if result else None,
-            points=result[1] if result else 0,
-            score=row.score,
-            rank=row.rank,
-            streak=row.streak,
-        )
+    personal = reveal_personal_parts(session, question.id, vote)
     extra: dict[str, Any] = {"teams": team_standings(session)} if session.team_count else {}
     if question.is_ordering:  # how many exact, partly right, wrong
         extra["ordering"] = ordering_tally(grouped)
     shift = None
     if vote == 2 and question.has_correct_answer:
-        first = list(
-            Answer.objects.filter(session=session, question=question, vote=1).values_list("correct", flat=True)
-        )
+        first = Answer.objects.filter(session=session, question=question, vote=1)
         shift = {
-            "before": _share_correct(first),
-            "after": _share_correct([correct for correct, _total in results.values()]),
+            "before": _share_correct(list(first.values_list("correct", flat=True))),
+            "after": _share_correct(list(answered.values_list("correct", flat=True))),
         }
     payload = message(
         "reveal",
@@ -318,9 +301,9 @@ def _reveal(session: QuizSession) -> None:
         shift=shift,
         **messages.question_reveal(question),
         distribution=answer_distribution(question, grouped),
-        answered=len(results),
-        participants=len(ranked),
-        top=leaderboard_top(session, ranked),
+        answered=answered.count(),
+        participants=len(personal),
+        top=leaderboard_top(session),
         **extra,
     )
     if question.kind == Question.Kind.SCALE:  # the class's mean, spread and distribution per statement
