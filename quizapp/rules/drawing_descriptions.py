@@ -22,4 +22,8 @@ def clean_description(raw: object) -> str | None:
     cleaned = clean_nickname(raw)
     if not cleaned or len(cleaned) > MAX_DESCRIPTION_LENGTH:
         return None
+    # A lone surrogate (JSON's "\ud800") is no character and no database stores it: refused here,
+    # not failing the batch of drawings it came with.
+    if any("\ud800" <= ch <= "\udfff" for ch in cleaned):
+        return None
     return cleaned

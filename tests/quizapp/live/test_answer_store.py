@@ -128,3 +128,32 @@ def test_a_batch_with_a_student_who_answered_earlier_stores_the_rest_and_refuses
     assert students[0].score == score_after_first
     assert students[1].score == outcomes[0].answer.points + outcomes[0].answer.streak_bonus > 0
     assert students[2].score == 0
+
+
+HOSTILE_TEXTS = ['He said "A -> B"\\n', "back\\slash \\u0041", "줄\n바꿈\t탭 🙂", "'); DROP TABLE x; --", "  spaced  "]
+
+
+def test_typed_answers_are_stored_as_typed_and_a_nul_is_refused_alone():
+    instructor, _ = demo_load_all()
+    room_create(owner=instructor, code="STORE2")
+    quiz = quiz_create(
+        owner=instructor, title="typed", questions=[{"kind": "open", "prompt": "What is A -> B?", "time_limit_s": 60}]
+    )
+    session = live.session_start(
+        room=room_create(owner=instructor, code="STORE3"), quiz=quiz, mode="instructor_paced", user=instructor
+    )
+    students = [
+        joining.participant_join(code="STORE3", nickname=f"학생{i}", address=f"10.0.2.{i + 1}").participant
+        for i in range(len(HOSTILE_TEXTS) + 2)
+    ]
+    live.session_next(session_id=session.id, user=instructor)
+    question = quiz.questions.get()
+    texts = [*HOSTILE_TEXTS, "nul\x00inside", "lone \ud800 surrogate"]
+    outcomes = live_answers.answers_submit(
+        [live_answers.AnswerRequest(s.id, question.id, text=t) for s, t in zip(students, texts, strict=True)]
+    )
+
+    # PostgreSQL stores no NUL, and a lone surrogate is no character: each refused alone, the batch stored.
+    assert [type(o) for o in outcomes[-2:]] == [errors.InvalidAnswer, errors.InvalidAnswer]
+    stored = dict(Answer.objects.filter(question=question).values_list("participant_id", "text"))
+    assert stored == {s.id: t.strip() for s, t in zip(students, HOSTILE_TEXTS, strict=False)}
