@@ -141,3 +141,71 @@ async def test_open_lane_refuses_a_send_that_is_not_this_protocols():
 
 
 pytestmark = [pytest.mark.embedded]
+
+
+async def test_frames_split_across_reads_and_control_frames_between_still_reach_the_lane_in_order(app):
+    taken: list[str] = []
+    protocol, client, transport = await _open(app, lambda text: taken.append(text) or True)
+    long_text = "가" * 100  # 300 bytes: a 16-bit length
+    client.send_text(b"one")
+    client.send_ping(b"are you there")
+    client.send_text(long_text.encode())
+    client.send_text(b"split")
+    wire = b"".join(client.data_to_send())
+    cut = len(wire) - 3  # the last frame arrives in two reads
+    protocol.data_received(wire[:cut])
+    assert taken == ["one", long_text]
+    protocol.data_received(wire[cut:])
+    assert taken == ["one", long_text, "split"]
+    protocol.data_received(_frames(client, "after"))  # read at a frame boundary again
+    assert taken[-1] == "after"
+    assert protocol.queue.empty()
+    client.receive_data(bytes(transport.written))
+    assert [event.data for event in client.events_received()] == [b"are you there"]  # the pong, by websockets
+
+
+async def test_a_message_over_the_size_limit_is_left_to_websockets_which_refuses_it(app):
+    offered: list[str] = []
+    protocol, client, transport = await _open(app, lambda text: offered.append(text) or True)
+    protocol.conn.max_message_size = 10
+    protocol.data_received(_frames(client, "x" * 11))
+    assert offered == []
+    assert transport.closing
+    client.receive_data(bytes(transport.written))
+    assert client.close_rcvd is not None
+    assert client.close_rcvd.code == 1009
+
+
+async def test_a_taken_then_a_declined_message_leaves_the_rest_queued_behind_it(app):
+    offered: list[str] = []
+    protocol, client, _transport = await _open(app, lambda text: offered.append(text) or text == "take")
+    protocol.data_received(_frames(client, "take", "decline", "take"))
+    assert offered == ["take", "decline"]
+    assert protocol.queue.get_nowait()["text"] == "decline"
+    assert protocol.queue.get_nowait()["text"] == "take"
+    assert protocol.queue.empty()
+
+
+async def test_an_unmasked_client_frame_is_left_to_websockets_which_closes_the_connection(app):
+    offered: list[str] = []
+    protocol, _client, transport = await _open(app, lambda text: offered.append(text) or True)
+    protocol.data_received(bytes((0x81, 5)) + b"hello")
+    assert offered == []
+    assert transport.closing
+
+
+async def test_whole_text_frames_at_a_frame_boundary_are_read_without_websockets(app, monkeypatch):
+    taken: list[str] = []
+    protocol, client, _transport = await _open(app, lambda text: taken.append(text) or True)
+    through_websockets: list[bytes] = []
+    monkeypatch.setattr(
+        ws_server.WebSocketsSansIOProtocol, "data_received", lambda self, data: through_websockets.append(data)
+    )
+    protocol.data_received(_frames(client, '{"type":"answer"}', "둘"))
+    assert taken == ['{"type":"answer"}', "둘"]
+    assert through_websockets == []
+    client.send_ping(b"p")
+    ping = b"".join(client.data_to_send())
+    after = _frames(client, "after the ping")
+    protocol.data_received(ping + after)
+    assert through_websockets == [ping + after]  # a control frame first: websockets reads it and what follows

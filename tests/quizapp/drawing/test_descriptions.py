@@ -29,7 +29,17 @@ def test_description_rules():
     assert clean_description(HOSTILE) == CLEANED  # NFC (jamo composed), spaces collapsed, invisibles gone
     assert clean_description("  a red   roof ") == "a red roof"
     assert clean_description("x" * MAX_DESCRIPTION_LENGTH) == "x" * MAX_DESCRIPTION_LENGTH
-    for bad in ("", "   ", "\u200b\u202e", "a \ud800 roof", "x" * (MAX_DESCRIPTION_LENGTH + 1), 5, None, ["a"], {"text": "a"}):
+    for bad in (
+        "",
+        "   ",
+        "\u200b\u202e",
+        "a \ud800 roof",
+        "x" * (MAX_DESCRIPTION_LENGTH + 1),
+        5,
+        None,
+        ["a"],
+        {"text": "a"},
+    ):
         assert clean_description(bad) is None, bad
 
 
