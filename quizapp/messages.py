@@ -5,12 +5,12 @@ Nothing here reveals a correct answer unless its name says ``reveal``.
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
 from core.ws_protocol import message
-from quizapp.models import Participant, Question, QuizSession
+from quizapp.models import Question, QuizSession
 from quizapp.rules import ordering, scale, slide_markdown, slider
 
 #: One encoder for every message: ``json.dumps`` with options builds a new one per call, a
@@ -152,7 +152,22 @@ def time_factor_public(factor: int) -> int | None:
     return None if factor == 0 else factor
 
 
-def participant_public(participant: Participant) -> dict[str, Any]:
+class ParticipantLike(Protocol):
+    """A participant as the console's lists read one: a model instance or ``selectors.ParticipantRow``."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def nickname(self) -> str: ...
+    @property
+    def score(self) -> int: ...
+    @property
+    def time_factor(self) -> int: ...
+    @property
+    def time_requested(self) -> bool: ...
+
+
+def participant_public(participant: ParticipantLike) -> dict[str, Any]:
     return {
         "id": participant.id,
         "nickname": participant.nickname,

@@ -554,15 +554,18 @@ class HostConsumer(QuizSocket):
         await self.send_state()
 
     async def send_state(self) -> None:
-        state = await database_sync_to_async(self._state)()
-        await self.send_json(message("host_state", **state))
+        # Read and serialised in a worker thread of its own: at 10,000 students the console's state is
+        # the whole results grid (megabytes), which must hold up neither the loop's sockets nor the
+        # database thread that stores the class's answers.
+        text = await database_sync_to_async(self._state_text, thread_sensitive=False)()
+        await self.send_text(text)
 
-    def _state(self) -> dict[str, Any]:
+    def _state_text(self) -> str:
         if self.session_id is None:
-            return {"session": None}
+            return messages.dumps(message("host_state", session=None))
         seq = self.current_seq()
         session = QuizSession.objects.select_related("quiz", "room").get(id=self.session_id)
-        return {**state.host_state(session), "seq": seq}
+        return messages.dumps(message("host_state", **state.host_state(session), seq=seq))
 
     def _session_id(self) -> int:
         if self.session_id is None:

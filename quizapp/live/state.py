@@ -97,6 +97,7 @@ def host_state(session: QuizSession) -> dict[str, Any]:
     """What the console and projector show on (re)connect."""
     questions = selectors.session_questions(session)
     current = questions[session.current_index] if 0 <= session.current_index < len(questions) else None
+    everyone = selectors.participant_rows(session)
     state: dict[str, Any] = {
         "session": messages.session_public(session),
         "server_now_ms": messages.epoch_ms(timezone.now()),
@@ -104,10 +105,8 @@ def host_state(session: QuizSession) -> dict[str, Any]:
         "current_index": session.current_index,
         "question": None,
         "slide": None,
-        "participants": [
-            messages.participant_public(p) for p in session.participants.filter(removed=False).order_by("joined_at")
-        ],
-        "grid": selectors.results_grid(session),
+        "participants": [messages.participant_public(p) for p in everyone if not p.removed],
+        "grid": selectors.results_grid(session, everyone),
         "leaderboard": selectors.leaderboard_top(session),
         "teams": selectors.team_standings(session) if session.team_count else None,
     }
