@@ -243,13 +243,14 @@ _YOU_TEXT = (
     " || ',\"rank\":' || CAST(RANK() OVER (ORDER BY p.score DESC) AS TEXT)"
     " || ',\"streak\":' || CAST(p.streak AS TEXT) || '}'"
 )
-#: The class's answers to the question, joined to the class by hash: planned from statistics taken
-#: before the question's answers came in (one row expected), a plain join became a nested loop over
-#: the whole question, 7 s at 10,000; the answers looked up one by one in the unique index
-#: (``LATERAL``) took twice the time of the hash join (77 against 39-42 ms, docs/operations.md).
+#: The session's answers to the question (a quiz's questions are every session's of it), joined to
+#: the class by hash: planned from statistics taken before the question's answers came in (one row
+#: expected), a plain join became a nested loop over the whole question, 7 s at 10,000; the answers
+#: looked up one by one in the unique index (``LATERAL``) took twice the time of the hash join (77
+#: against 39-42 ms, docs/operations.md).
 _ANSWER_JOIN = (
     f"LEFT JOIN (SELECT participant_id, correct, points + streak_bonus AS total FROM {Answer._meta.db_table}"  # noqa: SLF001, S608 - names from the model
-    " WHERE question_id = %s AND vote = %s) AS a ON a.participant_id = p.id"
+    " WHERE session_id = %s AND question_id = %s AND vote = %s) AS a ON a.participant_id = p.id"
 )
 
 
@@ -269,7 +270,7 @@ def reveal_personal_parts(session: QuizSession, question_id: int, vote: int) -> 
     with transaction.atomic(), connection.cursor() as cursor:
         if postgresql:  # for this statement only (SQLite plans its own way: an index on the answers)
             cursor.execute("SET LOCAL enable_nestloop = off")
-        cursor.execute(sql, [question_id, vote, session.id])
+        cursor.execute(sql, [session.id, question_id, vote, session.id])
         rows = cursor.fetchall()
         if postgresql:
             cursor.execute("SET LOCAL enable_nestloop TO DEFAULT")
